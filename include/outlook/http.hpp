@@ -1,0 +1,87 @@
+// outlook-mail: the HTTP exchange as the runtime sees it, independent of any transport library.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace outlook {
+
+/// Compares two ASCII strings ignoring case (header names, hosts, enum members).
+[[nodiscard]] inline bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+/// An ordered list of header fields; names compare case-insensitively and may repeat.
+class http_headers {
+ public:
+  using field = std::pair<std::string, std::string>;
+
+  http_headers() = default;
+  http_headers(std::initializer_list<field> fields) : fields_(fields) {}
+
+  /// Adds a field, keeping any earlier field of the same name.
+  void add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
+
+  /// Replaces every field of this name by one field.
+  void set(std::string_view name, std::string value) {
+    erase(name);
+    fields_.emplace_back(std::string(name), std::move(value));
+  }
+
+  void erase(std::string_view name) {
+    std::erase_if(fields_, [&](const field& f) { return iequals(f.first, name); });
+  }
+
+  /// The value of the first field of this name, if any.
+  [[nodiscard]] std::optional<std::string_view> get(std::string_view name) const {
+    for (const auto& f : fields_)
+      if (iequals(f.first, name)) return std::string_view(f.second);
+    return std::nullopt;
+  }
+
+  /// Every value of this name, in order.
+  [[nodiscard]] std::vector<std::string_view> get_all(std::string_view name) const {
+    std::vector<std::string_view> out;
+    for (const auto& f : fields_)
+      if (iequals(f.first, name)) out.emplace_back(f.second);
+    return out;
+  }
+
+  [[nodiscard]] const std::vector<field>& fields() const noexcept { return fields_; }
+  [[nodiscard]] auto begin() const noexcept { return fields_.begin(); }
+  [[nodiscard]] auto end() const noexcept { return fields_.end(); }
+  [[nodiscard]] bool empty() const noexcept { return fields_.empty(); }
+
+  bool operator==(const http_headers&) const = default;
+
+ private:
+  std::vector<field> fields_;
+};
+
+/// A request ready to send: absolute https URL (already percent-encoded), headers, body.
+/// The runtime sets Authorization, Accept, Content-Type, Prefer, client-request-id and User-Agent.
+struct http_request {
+  std::string method;  // "GET", "POST", "PATCH", "DELETE"
+  std::string url;     // "https://outlook.office.com/api/v2.0/me/messages?%24top=10"
+  http_headers headers;
+  std::string body;    // empty when the request has no body
+};
+
+/// A complete response. Transports read the whole body (bounded by their size limit).
+struct http_response {
+  int status = 0;
+  http_headers headers;
+  std::string body;
+};
+
+}  // namespace outlook

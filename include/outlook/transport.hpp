@@ -1,0 +1,31 @@
+// outlook-mail: the transport interface every request goes through.
+//
+// Operations never see Beast or OpenSSL: they hand an http_request to a transport and
+// await an http_response. The default HTTPS transport (outlook/beast_transport.hpp), the
+// cassette replay transport and the recording transport all implement this interface, and
+// so can a user's own (a proxy, a mock, a different HTTP stack).
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <memory>
+
+#include "outlook/http.hpp"
+
+namespace outlook {
+
+class transport {
+ public:
+  virtual ~transport() = default;
+
+  /// Sends one request and returns the complete response, whatever its status.
+  /// Throws outlook::transport_error when no response could be had (connect failure,
+  /// TLS failure, timeout, reset, a response larger than the configured limit, a
+  /// malformed HTTP message). Must never include the Authorization value in an error.
+  virtual boost::asio::awaitable<http_response> send(http_request request) = 0;
+};
+
+using transport_ptr = std::shared_ptr<transport>;
+
+}  // namespace outlook
