@@ -1,0 +1,176 @@
+// outlook-mail: a transport that records what goes through it as a cassette.
+//
+// It wraps the real transport, so a scenario run once against the service becomes a
+// fixture. The Authorization value is replaced by "Bearer <redacted>" the moment the
+// exchange is recorded: the token is never held by the recorder, so no later bug in
+// saving can leak it.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "outlook/error.hpp"
+#include "outlook/http.hpp"
+#include "outlook/testing/cassette.hpp"
+#include "outlook/transport.hpp"
+
+namespace outlook::testing {
+
+namespace recording_detail {
+
+/// Header lines as a cassette object: one string per name, or an array when a name
+/// repeats (names grouped case-insensitively, first spelling kept).
+[[nodiscard]] inline boost::json::object headers_json(const http_headers& headers, bool redact_authorization) {
+  boost::json::object out;
+  for (const auto& [name, raw_value] : headers) {
+    const std::string value =
+        redact_authorization && iequals(name, "Authorization") ? std::string("Bearer <redacted>") : raw_value;
+    boost::json::value* existing = nullptr;
+    for (auto& member : out)
+      if (iequals(member.key(), name)) existing = &member.value();
+    if (!existing) {
+      out[name] = value;
+    } else if (existing->is_array()) {
+      existing->get_array().emplace_back(value);
+    } else {
+      boost::json::array both;
+      both.emplace_back(existing->get_string());
+      both.emplace_back(value);
+      *existing = std::move(both);
+    }
+  }
+  return out;
+}
+
+/// Stores a body as "json" when it parses, else as raw "body"; an empty body is
+/// json null for a request (the "no body" marker) and left out for a response.
+inline void put_body(boost::json::object& out, const std::string& body, bool is_request) {
+  if (body.empty()) {
+    if (is_request) out["json"] = nullptr;
+    return;
+  }
+  boost::json::parse_options opts;
+  opts.max_depth = cassette_detail::max_depth;
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(body, ec, {}, opts);
+  if (ec) {
+    out["body"] = body;
+  } else {
+    out["json"] = std::move(parsed);
+  }
+}
+
+inline void indent(std::string& out, int depth) {
+  out.push_back('\n');
+  out.append(static_cast<std::size_t>(depth) * 2, ' ');
+}
+
+/// Two-space indented JSON, so recorded cassettes review well in a diff.
+inline void pretty(std::string& out, const boost::json::value& v, int depth) {
+  if (v.is_object() && !v.get_object().empty()) {
+    out.push_back('{');
+    bool first = true;
+    for (const auto& [key, value] : v.get_object()) {
+      if (!first) out.push_back(',');
+      first = false;
+      indent(out, depth + 1);
+      out += boost::json::serialize(boost::json::string(key));
+      out += ": ";
+      pretty(out, value, depth + 1);
+    }
+    indent(out, depth);
+    out.push_back('}');
+  } else if (v.is_array() && !v.get_array().empty()) {
+    out.push_back('[');
+    bool first = true;
+    for (const auto& item : v.get_array()) {
+      if (!first) out.push_back(',');
+      first = false;
+      indent(out, depth + 1);
+      pretty(out, item, depth + 1);
+    }
+    indent(out, depth);
+    out.push_back(']');
+  } else {
+    out += boost::json::serialize(v);
+  }
+}
+
+}  // namespace recording_detail
+
+class recording_transport : public transport {
+ public:
+  explicit recording_transport(transport_ptr inner) : inner_(std::move(inner)) {
+    if (!inner_) throw std::invalid_argument("recording_transport needs a transport to wrap");
+  }
+
+  boost::asio::awaitable<http_response> send(http_request request) override {
+    boost::json::object rq;
+    rq["method"] = request.method;
+    rq["url"] = request.url;
+    rq["headers"] = recording_detail::headers_json(request.headers, true);
+    recording_detail::put_body(rq, request.body, true);
+
+    boost::json::object rs;
+    try {
+      http_response response = co_await inner_->send(std::move(request));
+      rs["status"] = response.status;
+      rs["headers"] = recording_detail::headers_json(response.headers, false);
+      recording_detail::put_body(rs, response.body, false);
+      record(std::move(rq), std::move(rs));
+      co_return response;
+    } catch (const transport_error& e) {
+      // The format knows two failures; every other kind (connect, TLS, ...) is also a
+      // connection that gave no answer, which replays as a reset.
+      rs["transport_error"] = e.reason() == transport_error::kind::timeout ? "timeout" : "reset";
+      record(std::move(rq), std::move(rs));
+      throw;
+    }
+  }
+
+  /// The recorded exchanges, in order, in cassette form.
+  [[nodiscard]] const boost::json::array& interactions() const noexcept { return interactions_; }
+
+  /// A whole cassette: description, the call that produced the exchanges, the
+  /// exchanges, and `expect.error` null (edit it when the scenario expects a failure).
+  [[nodiscard]] boost::json::object to_cassette(std::string description, boost::json::object call) const {
+    boost::json::object c;
+    c["description"] = std::move(description);
+    c["call"] = std::move(call);
+    c["interactions"] = interactions_;
+    c["expect"] = boost::json::object{{"error", nullptr}};
+    return c;
+  }
+
+  /// Writes to_cassette(...) to `file`, creating its directory. Throws std::runtime_error
+  /// when the file cannot be written.
+  void save(const std::filesystem::path& file, std::string description, boost::json::object call) const {
+    std::string text;
+    recording_detail::pretty(text, to_cassette(std::move(description), std::move(call)), 0);
+    text.push_back('\n');
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.close();
+    if (!out) throw std::runtime_error("cannot write cassette " + file.string());
+  }
+
+ private:
+  void record(boost::json::object request, boost::json::object response) {
+    interactions_.emplace_back(boost::json::object{{"request", std::move(request)}, {"response", std::move(response)}});
+  }
+
+  transport_ptr inner_;
+  boost::json::array interactions_;
+};
+
+}  // namespace outlook::testing
