@@ -1,0 +1,348 @@
+// outlook-mail testing: a loopback HTTPS server with a self-signed certificate made at run
+// time, answering every request through a handler (typically a cassette replay transport).
+//
+//     outlook::testing::https_test_server server([](outlook::http_request r)
+//         -> boost::asio::awaitable<outlook::http_response> { co_return {200, {}, "hello"}; });
+//     auto ca = server.write_ca_file(std::filesystem::temp_directory_path() / "test-ca.pem");
+//     // client: beast_transport_options{.ca_file = ca}, URL server.url("/api/v2.0/me")
+//
+// The server runs its own io_context on its own thread; the handler runs on that thread.
+// It listens on 127.0.0.1 on an ephemeral port, keeps connections alive, and hands the
+// handler the request URL rebuilt as "https://<Host header><target>".
+//
+// Like the Beast transport's implementation, this header pulls in Beast, Asio SSL and
+// OpenSSL: include it in one translation unit of a test program.
+#pragma once
+
+#include "outlook/http.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace outlook::testing {
+
+struct https_test_server_options {
+  enum class body_encoding {
+    content_length,  // every response carries Content-Length
+    chunked,         // every response is sent with Transfer-Encoding: chunked
+    alternate        // first response Content-Length, second chunked, and so on
+  };
+  body_encoding encoding = body_encoding::content_length;
+  std::size_t chunk_size = std::size_t{16} * 1024;  // payload bytes per chunk when chunked
+  /// Names the certificate is valid for (subjectAltName). A server for "other.example"
+  /// lets a test check that a client refuses a certificate for another name.
+  std::vector<std::string> dns_names{"localhost"};
+  std::vector<std::string> ip_addresses{"127.0.0.1"};
+  /// 0: unlimited. Otherwise a connection serves this many requests, then:
+  /// announce_close == true: the last response carries "Connection: close" and the server closes;
+  /// announce_close == false: the server reads the next request and closes without answering
+  /// (a keep-alive connection the server dropped while the client thought it idle).
+  std::size_t max_requests_per_connection = 0;
+  bool announce_close = true;
+  std::size_t max_request_body = std::size_t{64} * 1024 * 1024;
+};
+
+namespace detail {
+
+struct certificate_and_key {
+  std::string certificate_pem;
+  std::string private_key_pem;
+};
+
+/// A self-signed EC P-256 certificate valid for one day, for the given names.
+inline certificate_and_key make_self_signed_certificate(const std::vector<std::string>& dns_names,
+                                                        const std::vector<std::string>& ip_addresses) {
+  auto fail = [](const char* what) { return std::runtime_error(std::string("https_test_server: ") + what); };
+  std::unique_ptr<EVP_PKEY, decltype(&::EVP_PKEY_free)> key(::EVP_EC_gen("P-256"), &::EVP_PKEY_free);
+  if (!key) throw fail("cannot generate a key");
+  std::unique_ptr<X509, decltype(&::X509_free)> cert(::X509_new(), &::X509_free);
+  if (!cert) throw fail("cannot allocate a certificate");
+
+  ::X509_set_version(cert.get(), 2);
+  std::unique_ptr<BIGNUM, decltype(&::BN_free)> serial(::BN_new(), &::BN_free);
+  if (!serial || !::BN_rand(serial.get(), 64, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) ||
+      !::BN_to_ASN1_INTEGER(serial.get(), ::X509_get_serialNumber(cert.get())))
+    throw fail("cannot set the serial number");
+  ::X509_gmtime_adj(::X509_getm_notBefore(cert.get()), -3600);
+  ::X509_gmtime_adj(::X509_getm_notAfter(cert.get()), 24 * 3600);
+  if (!::X509_set_pubkey(cert.get(), key.get())) throw fail("cannot set the public key");
+
+  const std::string common_name =
+      !dns_names.empty() ? dns_names.front() : (!ip_addresses.empty() ? ip_addresses.front() : "outlook-mail test");
+  X509_NAME* name = ::X509_get_subject_name(cert.get());
+  ::X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("outlook-mail tests"),
+                               -1, -1, 0);
+  ::X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(common_name.c_str()),
+                               -1, -1, 0);
+  ::X509_set_issuer_name(cert.get(), name);
+
+  std::string san;
+  for (const auto& d : dns_names) san += (san.empty() ? "DNS:" : ",DNS:") + d;
+  for (const auto& ip : ip_addresses) san += (san.empty() ? "IP:" : ",IP:") + ip;
+
+  X509V3_CTX v3;
+  X509V3_set_ctx_nodb(&v3);
+  X509V3_set_ctx(&v3, cert.get(), cert.get(), nullptr, nullptr, 0);
+  auto add_extension = [&](int nid, const std::string& value) {
+    X509_EXTENSION* ext = ::X509V3_EXT_nconf_nid(nullptr, &v3, nid, value.c_str());
+    if (!ext) throw fail("cannot make a certificate extension");
+    const int ok = ::X509_add_ext(cert.get(), ext, -1);
+    ::X509_EXTENSION_free(ext);
+    if (!ok) throw fail("cannot add a certificate extension");
+  };
+  add_extension(NID_basic_constraints, "critical,CA:TRUE");
+  add_extension(NID_key_usage, "critical,digitalSignature,keyCertSign");
+  add_extension(NID_ext_key_usage, "serverAuth");
+  add_extension(NID_subject_key_identifier, "hash");
+  if (!san.empty()) add_extension(NID_subject_alt_name, san);
+  if (!::X509_sign(cert.get(), key.get(), ::EVP_sha256())) throw fail("cannot sign the certificate");
+
+  auto to_pem = [&](auto write) {
+    std::unique_ptr<BIO, decltype(&::BIO_free)> bio(::BIO_new(::BIO_s_mem()), &::BIO_free);
+    if (!bio || !write(bio.get())) throw fail("cannot write PEM");
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(size));
+  };
+  certificate_and_key out;
+  out.certificate_pem = to_pem([&](BIO* b) { return ::PEM_write_bio_X509(b, cert.get()); });
+  out.private_key_pem = to_pem(
+      [&](BIO* b) { return ::PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr); });
+  return out;
+}
+
+}  // namespace detail
+
+class https_test_server {
+ public:
+  using handler_type = std::function<boost::asio::awaitable<http_response>(http_request)>;
+  using options = https_test_server_options;
+
+  explicit https_test_server(handler_type handler, https_test_server_options opts = {})
+      : handler_(std::move(handler)), options_(std::move(opts)) {
+    namespace asio = boost::asio;
+    if (options_.chunk_size == 0) options_.chunk_size = 1;
+    identity_ = detail::make_self_signed_certificate(options_.dns_names, options_.ip_addresses);
+    ctx_.set_options(asio::ssl::context::default_workarounds);
+    ctx_.use_certificate_chain(asio::buffer(identity_.certificate_pem));
+    ctx_.use_private_key(asio::buffer(identity_.private_key_pem), asio::ssl::context::pem);
+
+    const asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen();
+    port_ = acceptor_.local_endpoint().port();
+    asio::co_spawn(ioc_, accept_loop(), asio::detached);
+    thread_ = std::thread([this] { ioc_.run(); });
+  }
+
+  https_test_server(const https_test_server&) = delete;
+  https_test_server& operator=(const https_test_server&) = delete;
+  ~https_test_server() { stop(); }
+
+  /// The ephemeral port on 127.0.0.1.
+  [[nodiscard]] unsigned short port() const noexcept { return port_; }
+  /// The server's certificate (self-signed) in PEM: what a client must trust.
+  [[nodiscard]] const std::string& ca_pem() const noexcept { return identity_.certificate_pem; }
+  /// "https://<host>:<port><path>", host "localhost" by default.
+  [[nodiscard]] std::string url(std::string_view path = "/", std::string_view host = "localhost") const {
+    return "https://" + std::string(host) + ":" + std::to_string(port_) + std::string(path);
+  }
+  /// Writes ca_pem() to a file (for beast_transport_options::ca_file) and returns its path.
+  std::filesystem::path write_ca_file(const std::filesystem::path& path) const {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << identity_.certificate_pem;
+    if (!out.flush()) throw std::runtime_error("https_test_server: cannot write the CA file");
+    return path;
+  }
+
+  /// TCP connections accepted (whether or not the TLS handshake then succeeded).
+  [[nodiscard]] std::size_t connections_accepted() const noexcept { return accepted_.load(); }
+  /// TLS handshakes that failed (e.g. the client refused the certificate).
+  [[nodiscard]] std::size_t handshakes_failed() const noexcept { return handshakes_failed_.load(); }
+  /// Complete requests read (including one dropped because of max_requests_per_connection).
+  [[nodiscard]] std::size_t requests_received() const noexcept { return requests_.load(); }
+
+  /// Stops the server: closes every connection and joins its thread. Idempotent.
+  void stop() {
+    if (thread_.joinable()) {
+      ioc_.stop();
+      thread_.join();
+    }
+  }
+
+ private:
+  using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+  boost::asio::awaitable<void> accept_loop() {
+    namespace asio = boost::asio;
+    for (;;) {
+      auto [ec, socket] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
+      if (ec) {
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+        continue;
+      }
+      ++accepted_;
+      asio::co_spawn(ioc_, session(std::move(socket)), asio::detached);
+    }
+  }
+
+  boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket) {
+    namespace asio = boost::asio;
+    namespace beast = boost::beast;
+    namespace http = beast::http;
+    using namespace std::chrono_literals;
+    tls_stream stream(std::move(socket), ctx_);
+    beast::get_lowest_layer(stream).expires_after(10s);
+    auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
+    if (hec) {
+      ++handshakes_failed_;
+      co_return;
+    }
+    beast::flat_buffer buffer;
+    std::size_t served = 0;
+    for (;;) {
+      beast::get_lowest_layer(stream).expires_never();
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(options_.max_request_body);
+      auto [rec, n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      (void)n;
+      if (rec) break;
+      ++requests_;
+      const std::size_t limit = options_.max_requests_per_connection;
+      if (limit != 0 && served >= limit && !options_.announce_close) {
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(stream).socket().shutdown(asio::socket_base::shutdown_both, ignored);
+        beast::get_lowest_layer(stream).socket().close(ignored);
+        co_return;  // dropped without an answer
+      }
+      auto message = parser.release();
+      http_request request;
+      request.method = std::string(message.method_string());
+      request.url = "https://" + std::string(message[http::field::host]) + std::string(message.target());
+      for (const auto& field : message)
+        request.headers.add(std::string(field.name_string()), std::string(field.value()));
+      request.body = std::move(message.body());
+
+      http_response response;
+      try {
+        response = co_await handler_(std::move(request));
+      } catch (const std::exception& e) {
+        response = http_response{500, {{"Content-Type", "text/plain"}}, std::string("handler failed: ") + e.what()};
+      }
+      ++served;
+      const bool keep_alive = message.keep_alive() && !(limit != 0 && served >= limit && options_.announce_close);
+      bool chunked = options_.encoding == options::body_encoding::chunked;
+      if (options_.encoding == options::body_encoding::alternate) chunked = (responses_written_++ % 2) == 1;
+      const bool head = message.method() == http::verb::head;
+      beast::get_lowest_layer(stream).expires_after(60s);
+      const auto wec = co_await write_response(stream, response, keep_alive, chunked && !head, head);
+      if (wec || !keep_alive) break;
+    }
+    beast::get_lowest_layer(stream).expires_after(2s);
+    co_await stream.async_shutdown(asio::as_tuple(asio::use_awaitable));
+  }
+
+  template <class Message>
+  static void copy_headers(Message& m, const http_response& response) {
+    for (const auto& [name, value] : response.headers) {
+      if (iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") || iequals(name, "Connection")) continue;
+      m.insert(name, value);
+    }
+  }
+
+  boost::asio::awaitable<boost::system::error_code> write_response(tls_stream& stream, http_response& response,
+                                                                   bool keep_alive, bool chunked, bool head) {
+    namespace asio = boost::asio;
+    namespace http = boost::beast::http;
+    if (!chunked) {
+      http::response<http::string_body> m;
+      m.version(11);
+      m.result(static_cast<unsigned>(response.status));
+      copy_headers(m, response);
+      m.keep_alive(keep_alive);
+      m.body() = std::move(response.body);
+      m.prepare_payload();
+      http::response_serializer<http::string_body> sr(m);
+      if (head) {
+        auto [ec, n] = co_await http::async_write_header(stream, sr, asio::as_tuple(asio::use_awaitable));
+        (void)n;
+        co_return ec;
+      }
+      auto [ec, n] = co_await http::async_write(stream, sr, asio::as_tuple(asio::use_awaitable));
+      (void)n;
+      co_return ec;
+    }
+    http::response<http::empty_body> m;
+    m.version(11);
+    m.result(static_cast<unsigned>(response.status));
+    copy_headers(m, response);
+    m.keep_alive(keep_alive);
+    m.chunked(true);
+    http::response_serializer<http::empty_body> sr(m);
+    auto [hec, hn] = co_await http::async_write_header(stream, sr, asio::as_tuple(asio::use_awaitable));
+    (void)hn;
+    if (hec) co_return hec;
+    const std::string& body = response.body;
+    for (std::size_t offset = 0; offset < body.size(); offset += options_.chunk_size) {
+      const std::size_t len = std::min(options_.chunk_size, body.size() - offset);
+      auto [cec, cn] = co_await asio::async_write(stream, http::make_chunk(asio::buffer(body.data() + offset, len)),
+                                                  asio::as_tuple(asio::use_awaitable));
+      (void)cn;
+      if (cec) co_return cec;
+    }
+    auto [lec, ln] = co_await asio::async_write(stream, http::make_chunk_last(), asio::as_tuple(asio::use_awaitable));
+    (void)ln;
+    co_return lec;
+  }
+
+  // Declaration order matters: the io_context (and the coroutine frames it owns) is
+  // destroyed before the SSL context and the handler those frames refer to.
+  handler_type handler_;
+  https_test_server_options options_;
+  detail::certificate_and_key identity_;
+  boost::asio::ssl::context ctx_{boost::asio::ssl::context::tls_server};
+  boost::asio::io_context ioc_{1};
+  boost::asio::ip::tcp::acceptor acceptor_{ioc_};
+  unsigned short port_ = 0;
+  std::atomic<std::size_t> accepted_{0};
+  std::atomic<std::size_t> handshakes_failed_{0};
+  std::atomic<std::size_t> requests_{0};
+  std::size_t responses_written_ = 0;  // only touched on the server thread
+  std::thread thread_;
+};
+
+}  // namespace outlook::testing

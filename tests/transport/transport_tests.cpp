@@ -1,0 +1,495 @@
+// The Beast HTTPS transport against the loopback HTTPS test server.
+// This is the one translation unit of the test program that compiles Beast and OpenSSL.
+#include "outlook/beast_transport_impl.hpp"
+#include "outlook/testing/https_test_server.hpp"
+
+#include <doctest/doctest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using outlook::http_request;
+using outlook::http_response;
+using outlook::transport_error;
+using outlook::testing::https_test_server;
+using outlook::testing::https_test_server_options;
+using kind = outlook::transport_error::kind;
+
+constexpr const char* secret_token = "Bearer SECRET-TOKEN-e3b0c44298fc1c149afb";
+
+/// Runs one coroutine to completion on `ioc` and returns its result (or rethrows).
+template <class T>
+T run(asio::io_context& ioc, asio::awaitable<T> task) {
+  auto future = asio::co_spawn(ioc, std::move(task), asio::use_future);
+  ioc.restart();
+  ioc.run();
+  return future.get();
+}
+
+/// A file holding a server's certificate, removed at the end of the test.
+class ca_file {
+ public:
+  explicit ca_file(const https_test_server& server) {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() /
+            ("outlook-mail-transport-test-" + std::to_string(rd()) + "-" + std::to_string(rd()) + ".pem");
+    server.write_ca_file(path_);
+  }
+  ca_file(const ca_file&) = delete;
+  ca_file& operator=(const ca_file&) = delete;
+  ~ca_file() {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// (Designated initializers of beast_transport_options trip GCC 12's -Wmissing-field-initializers.)
+template <class F = void (*)(outlook::beast_transport_options&)>
+outlook::beast_transport_options with(F&& f = [](outlook::beast_transport_options&) {}) {
+  outlook::beast_transport_options o;
+  f(o);
+  return o;
+}
+
+template <class F = void (*)(outlook::beast_transport_options&)>
+outlook::beast_transport_options trusting(const ca_file& ca, F&& f = [](outlook::beast_transport_options&) {}) {
+  auto o = with(std::forward<F>(f));
+  o.ca_file = ca.path();
+  return o;
+}
+
+http_request get(std::string url) {
+  http_request r;
+  r.method = "GET";
+  r.url = std::move(url);
+  r.headers.set("Authorization", secret_token);
+  r.headers.set("Accept", "application/json");
+  return r;
+}
+
+https_test_server::handler_type fixed(int status, std::string body, std::string content_type = "application/json") {
+  return [status, body = std::move(body), content_type](http_request) -> asio::awaitable<http_response> {
+    http_response r;
+    r.status = status;
+    r.headers.set("Content-Type", content_type);
+    r.body = body;
+    co_return r;
+  };
+}
+
+std::string pseudo_random_text(std::size_t size, unsigned seed) {
+  std::mt19937 gen(seed);
+  static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 {}[]\":,\n";
+  std::uniform_int_distribution<std::size_t> pick(0, sizeof(alphabet) - 2);
+  std::string s(size, ' ');
+  for (auto& c : s) c = alphabet[pick(gen)];
+  return s;
+}
+
+/// Expects the awaited send to fail with a transport_error; returns it.
+transport_error expect_error(asio::io_context& ioc, outlook::transport& t, http_request r) {
+  try {
+    (void)run(ioc, t.send(std::move(r)));
+  } catch (const transport_error& e) {
+    return e;
+  }
+  FAIL("expected a transport_error");
+  return transport_error(kind::other, "unreachable");
+}
+
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+}  // namespace
+
+TEST_CASE("TLS handshake and a GET with a JSON body") {
+  std::mutex m;
+  std::vector<http_request> seen;
+  https_test_server server([&](http_request r) -> asio::awaitable<http_response> {
+    {
+      std::lock_guard lock(m);
+      seen.push_back(r);
+    }
+    co_return http_response{200, {{"Content-Type", "application/json"}, {"request-id", "r-1"}},
+                            R"({"Id":"AAMkAGI2THVSAAA=","Subject":"Re: Meeting Notes"})"};
+  });
+  ca_file ca(server);
+  asio::io_context ioc;
+  auto t = outlook::make_beast_transport(ioc.get_executor(),
+                                         trusting(ca, [](auto& o) { o.user_agent = "outlook-mail-tests/1.0"; }));
+
+  auto request = get(server.url("/api/v2.0/me/messages/AAMkAGI2THVSAAA=?$select=Subject"));
+  auto response = run(ioc, t->send(request));
+  CHECK(response.status == 200);
+  CHECK(response.headers.get("content-type") == "application/json");
+  CHECK(response.headers.get("Request-Id") == "r-1");
+  CHECK(response.body == R"({"Id":"AAMkAGI2THVSAAA=","Subject":"Re: Meeting Notes"})");
+
+  std::lock_guard lock(m);
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].method == "GET");
+  CHECK(seen[0].url == "https://localhost:" + std::to_string(server.port()) +
+                           "/api/v2.0/me/messages/AAMkAGI2THVSAAA=?$select=Subject");
+  CHECK(seen[0].headers.get("Host") == "localhost:" + std::to_string(server.port()));
+  CHECK(seen[0].headers.get("Authorization") == secret_token);
+  CHECK(seen[0].headers.get("User-Agent") == "outlook-mail-tests/1.0");
+  CHECK(seen[0].body.empty());
+  CHECK(t->stats().connections_opened == 1);
+}
+
+TEST_CASE("a POST body reaches the server; an IP address is verified against the IP subjectAltName") {
+  std::mutex m;
+  std::vector<http_request> seen;
+  https_test_server server([&](http_request r) -> asio::awaitable<http_response> {
+    std::lock_guard lock(m);
+    seen.push_back(r);
+    co_return http_response{202, {}, ""};
+  });
+  ca_file ca(server);
+  asio::io_context ioc;
+  auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca));
+  http_request r;
+  r.method = "POST";
+  r.url = server.url("/api/v2.0/me/sendmail", "127.0.0.1");
+  r.headers.set("Content-Type", "application/json");
+  r.body = R"({"Message":{"Subject":"Lunch?"}})";
+  auto response = run(ioc, t->send(r));
+  CHECK(response.status == 202);
+  CHECK(response.body.empty());
+  std::lock_guard lock(m);
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].url == "https://127.0.0.1:" + std::to_string(server.port()) + "/api/v2.0/me/sendmail");
+  CHECK(seen[0].body == r.body);
+  CHECK(seen[0].headers.get("Content-Length") == std::to_string(r.body.size()));
+}
+
+TEST_CASE("keep-alive: five sequential requests share one connection") {
+  https_test_server server(fixed(200, R"({"value":[]})"));
+  ca_file ca(server);
+  asio::io_context ioc;
+  auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca));
+  for (int i = 0; i < 5; ++i) {
+    auto response = run(ioc, t->send(get(server.url("/api/v2.0/me/messages?n=" + std::to_string(i)))));
+    CHECK(response.status == 200);
+    CHECK(response.body == R"({"value":[]})");
+  }
+  CHECK(server.connections_accepted() == 1);
+  const auto stats = outlook::beast_transport_stats(*t);
+  CHECK(stats.connections_opened == 1);
+  CHECK(stats.connections_reused == 4);
+  CHECK(stats.requests_sent == 5);
+  CHECK(stats.retries == 0);
+}
+
+TEST_CASE("concurrent requests open more connections, up to the per-host limit") {
+  std::atomic<int> in_flight{0};
+  std::atomic<int> max_in_flight{0};
+  https_test_server server([&](http_request) -> asio::awaitable<http_response> {
+    const int now = ++in_flight;
+    int seen = max_in_flight.load();
+    while (now > seen && !max_in_flight.compare_exchange_weak(seen, now)) {
+    }
+    asio::steady_timer timer(co_await asio::this_coro::executor, 150ms);
+    co_await timer.async_wait(asio::use_awaitable);
+    --in_flight;
+    co_return http_response{200, {}, "ok"};
+  });
+  ca_file ca(server);
+  asio::io_context ioc;
+  auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca, [](auto& o) { o.max_connections_per_host = 3; }));
+
+  std::vector<std::future<http_response>> results;
+  for (int i = 0; i < 7; ++i)
+    results.push_back(asio::co_spawn(ioc, t->send(get(server.url("/c/" + std::to_string(i)))), asio::use_future));
+  ioc.run();
+  for (auto& f : results) {
+    auto r = f.get();
+    CHECK(r.status == 200);
+    CHECK(r.body == "ok");
+  }
+  const auto stats = t->stats();
+  CHECK(stats.connections_opened == 3);
+  CHECK(stats.requests_sent == 7);
+  CHECK(stats.connections_reused == 4);
+  CHECK(server.connections_accepted() == 3);
+  CHECK(max_in_flight.load() == 3);
+}
+
+TEST_CASE("6 MB bodies arrive intact, with Content-Length and chunked") {
+  const std::string page = pseudo_random_text(std::size_t{6} * 1024 * 1024, 42);
+  https_test_server_options options;
+  options.encoding = https_test_server_options::body_encoding::alternate;
+  options.chunk_size = 12345;  // chunks that do not line up with TLS records or read sizes
+  https_test_server server(fixed(200, page, "text/plain"), options);
+  ca_file ca(server);
+  asio::io_context ioc;
+  auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca));
+
+  auto first = run(ioc, t->send(get(server.url("/big"))));
+  CHECK(first.headers.get("Content-Length") == std::to_string(page.size()));
+  CHECK_FALSE(first.headers.get("Transfer-Encoding"));
+  CHECK(first.body.size() == page.size());
+  CHECK(first.body == page);
+
+  auto second = run(ioc, t->send(get(server.url("/big"))));
+  CHECK(second.headers.get("Transfer-Encoding") == "chunked");
+  CHECK_FALSE(second.headers.get("Content-Length"));
+  CHECK(second.body.size() == page.size());
+  CHECK(second.body == page);
+
+  CHECK(server.connections_accepted() == 1);
+}
+
+TEST_CASE("a response larger than max_response_body is too_large") {
+  const std::string page = pseudo_random_text(std::size_t{2} * 1024 * 1024, 7);
+  for (auto encoding : {https_test_server_options::body_encoding::content_length,
+                        https_test_server_options::body_encoding::chunked}) {
+    CAPTURE(static_cast<int>(encoding));
+    https_test_server_options options;
+    options.encoding = encoding;
+    https_test_server server(fixed(200, page, "text/plain"), options);
+    ca_file ca(server);
+    asio::io_context ioc;
+    auto t = outlook::make_beast_transport(ioc.get_executor(),
+                                           trusting(ca, [](auto& o) { o.max_response_body = std::size_t{1} * 1024 * 1024; }));
+    auto e = expect_error(ioc, *t, get(server.url("/big")));
+    CHECK(e.reason() == kind::too_large);
+    CHECK(contains(e.what(), "GET https://localhost:" + std::to_string(server.port()) + "/big"));
+    CHECK_FALSE(contains(e.what(), "SECRET-TOKEN"));
+
+    // The connection was discarded; the transport still works.
+    auto t2 = outlook::make_beast_transport(ioc.get_executor(), trusting(ca));
+    CHECK(run(ioc, t2->send(get(server.url("/big")))).body == page);
+  }
+}
+
+TEST_CASE("a server that never answers: timeout within the request timeout") {
+  https_test_server server([](http_request) -> asio::awaitable<http_response> {
+    asio::steady_timer timer(co_await asio::this_coro::executor, 30s);
+    co_await timer.async_wait(asio::use_awaitable);
+    co_return http_response{200, {}, "too late"};
+  });
+  ca_file ca(server);
+  asio::io_context ioc;
+  auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca, [](auto& o) { o.request_timeout = 400ms; }));
+  const auto start = std::chrono::steady_clock::now();
+  auto e = expect_error(ioc, *t, get(server.url("/slow?token=abc")));
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  CHECK(e.reason() == kind::timeout);
+  CHECK(elapsed >= 350ms);
+  CHECK(elapsed < 400ms + 3s);
+  CHECK(contains(e.what(), "GET https://localhost:" + std::to_string(server.port()) + "/slow"));
+  CHECK_FALSE(contains(e.what(), "token=abc"));  // the query is left out of messages
+  CHECK_FALSE(contains(e.what(), "SECRET-TOKEN"));
+  MESSAGE("timeout error after " << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
+                                 << " ms: " << std::string(e.what()));
+}
+
+TEST_CASE("a server whose certificate is not trusted is refused before any request") {
+  https_test_server trusted(fixed(200, "{}"));
+  std::atomic<int> calls{0};
+  https_test_server untrusted([&](http_request) -> asio::awaitable<http_response> {
+    ++calls;
+    co_return http_response{200, {}, "{}"};
+  });
+  ca_file ca(trusted);
+  asio::io_context ioc;
+  auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca));
+
+  auto e = expect_error(ioc, *t, get(untrusted.url("/api/v2.0/me")));
+  CHECK(e.reason() == kind::tls);
+  CHECK_FALSE(contains(e.what(), "SECRET-TOKEN"));
+  MESSAGE("untrusted certificate: " << std::string(e.what()));
+  CHECK(calls.load() == 0);
+  CHECK(untrusted.requests_received() == 0);
+
+  // And the same transport talks to the trusted server.
+  CHECK(run(ioc, t->send(get(trusted.url("/api/v2.0/me")))).status == 200);
+
+  // verify_peer = false (tests only) accepts any certificate.
+  auto lax = outlook::make_beast_transport(ioc.get_executor(), with([](auto& o) { o.verify_peer = false; }));
+  CHECK(run(ioc, lax->send(get(untrusted.url("/api/v2.0/me")))).status == 200);
+  CHECK(calls.load() == 1);
+}
+
+TEST_CASE("a trusted certificate for another host name is refused") {
+  https_test_server_options options;
+  options.dns_names = {"other.example"};
+  options.ip_addresses = {};
+  std::atomic<int> calls{0};
+  https_test_server server(
+      [&](http_request) -> asio::awaitable<http_response> {
+        ++calls;
+        co_return http_response{200, {}, "{}"};
+      },
+      options);
+  ca_file ca(server);
+  asio::io_context ioc;
+  auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca));
+
+  auto by_name = expect_error(ioc, *t, get(server.url("/x", "localhost")));
+  CHECK(by_name.reason() == kind::tls);
+  MESSAGE("host name mismatch: " << std::string(by_name.what()));
+  auto by_ip = expect_error(ioc, *t, get(server.url("/x", "127.0.0.1")));
+  CHECK(by_ip.reason() == kind::tls);
+  CHECK(calls.load() == 0);
+  CHECK(server.requests_received() == 0);
+}
+
+TEST_CASE("Connection: close from the server: the next request opens a new connection") {
+  https_test_server_options options;
+  options.max_requests_per_connection = 1;
+  options.announce_close = true;
+  https_test_server server(fixed(200, "{}"), options);
+  ca_file ca(server);
+  asio::io_context ioc;
+  auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca));
+  for (int i = 0; i < 3; ++i) {
+    auto r = run(ioc, t->send(get(server.url("/x"))));
+    CHECK(r.status == 200);
+    CHECK(r.headers.get("Connection") == "close");
+  }
+  CHECK(server.connections_accepted() == 3);
+  const auto stats = t->stats();
+  CHECK(stats.connections_opened == 3);
+  CHECK(stats.connections_reused == 0);
+  CHECK(stats.retries == 0);
+}
+
+TEST_CASE("a pooled connection the server dropped: GET retried once, POST not repeated") {
+  https_test_server_options options;
+  options.max_requests_per_connection = 1;
+  options.announce_close = false;  // keeps the connection open, then drops the next request
+  https_test_server server(fixed(200, "{}"), options);
+  ca_file ca(server);
+  asio::io_context ioc;
+  auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca));
+
+  CHECK(run(ioc, t->send(get(server.url("/one")))).status == 200);
+  CHECK(run(ioc, t->send(get(server.url("/two")))).status == 200);  // dropped, retried
+  auto stats = t->stats();
+  CHECK(stats.connections_opened == 2);
+  CHECK(stats.connections_reused == 1);
+  CHECK(stats.retries == 1);
+  CHECK(stats.requests_sent == 3);
+
+  http_request post;
+  post.method = "POST";
+  post.url = server.url("/api/v2.0/me/sendmail");
+  post.headers.set("Authorization", secret_token);
+  post.body = "{}";
+  auto e = expect_error(ioc, *t, post);
+  CHECK(e.reason() == kind::reset);
+  CHECK(contains(e.what(), "POST https://localhost:" + std::to_string(server.port()) + "/api/v2.0/me/sendmail"));
+  CHECK_FALSE(contains(e.what(), "SECRET-TOKEN"));
+  CHECK(t->stats().retries == 1);
+  // The next request goes over a new connection.
+  CHECK(run(ioc, t->send(get(server.url("/three")))).status == 200);
+}
+
+TEST_CASE("URLs and connection failures") {
+  asio::io_context ioc;
+  auto t = outlook::make_beast_transport(ioc.get_executor(), with([](auto& o) { o.connect_timeout = 2s; }));
+
+  auto plain = expect_error(ioc, *t, get("http://localhost/api/v2.0/me"));
+  CHECK(plain.reason() == kind::protocol);
+  CHECK(contains(plain.what(), "only https"));
+  CHECK(expect_error(ioc, *t, get("localhost/api")).reason() == kind::protocol);
+  CHECK(expect_error(ioc, *t, get("https://localhost:99999/")).reason() == kind::protocol);
+  CHECK(expect_error(ioc, *t, get("https://user:pw@localhost/")).reason() == kind::protocol);
+  CHECK(expect_error(ioc, *t, get("https://localhost/a b")).reason() == kind::protocol);
+  auto injected = get("https://localhost/");
+  injected.headers.set("X-Evil", "a\r\nAuthorization: stolen");
+  CHECK(expect_error(ioc, *t, injected).reason() == kind::protocol);
+
+  // A port nobody listens on.
+  unsigned short closed_port = 0;
+  {
+    asio::ip::tcp::acceptor a(ioc, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    closed_port = a.local_endpoint().port();
+  }
+  auto refused = expect_error(ioc, *t, get("https://127.0.0.1:" + std::to_string(closed_port) + "/api/v2.0/me"));
+  CHECK(refused.reason() == kind::connect);
+  CHECK(contains(refused.what(), "GET https://127.0.0.1:" + std::to_string(closed_port) + "/api/v2.0/me"));
+  CHECK_FALSE(contains(refused.what(), "SECRET-TOKEN"));
+  CHECK(t->stats().connections_opened == 0);
+}
+
+TEST_CASE("no error message contains the Authorization value") {
+  const std::string page = pseudo_random_text(std::size_t{256} * 1024, 3);
+  https_test_server server([&](http_request r) -> asio::awaitable<http_response> {
+    if (contains(r.url, "/slow")) {
+      asio::steady_timer timer(co_await asio::this_coro::executor, 30s);
+      co_await timer.async_wait(asio::use_awaitable);
+    }
+    co_return http_response{200, {}, page};
+  });
+  https_test_server untrusted(fixed(200, "{}"));
+  ca_file ca(server);
+  asio::io_context ioc;
+  auto t = outlook::make_beast_transport(
+      ioc.get_executor(), trusting(ca, [](auto& o) {
+        o.request_timeout = 300ms;
+        o.max_response_body = 1024;
+      }));
+  std::vector<transport_error> errors;
+  errors.push_back(expect_error(ioc, *t, get(server.url("/slow"))));
+  errors.push_back(expect_error(ioc, *t, get(server.url("/big"))));
+  errors.push_back(expect_error(ioc, *t, get(untrusted.url("/x"))));
+  errors.push_back(expect_error(ioc, *t, get("http://localhost/x")));
+  for (const auto& e : errors) {
+    const std::string message = e.what();
+    CAPTURE(message);
+    CHECK_FALSE(contains(e.what(), "SECRET-TOKEN"));
+    CHECK_FALSE(contains(e.what(), "Bearer"));
+    CHECK_FALSE(contains(e.what(), "Authorization"));
+  }
+}
+
+TEST_CASE("throughput of a 6 MB page over loopback (informational)") {
+  const std::string page = pseudo_random_text(std::size_t{6} * 1024 * 1024, 99);
+  for (auto encoding : {https_test_server_options::body_encoding::content_length,
+                        https_test_server_options::body_encoding::chunked}) {
+    https_test_server_options options;
+    options.encoding = encoding;
+    https_test_server server(fixed(200, page, "text/html"), options);
+    ca_file ca(server);
+    asio::io_context ioc;
+    auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca));
+    CHECK(run(ioc, t->send(get(server.url("/page")))).body.size() == page.size());  // warm-up: connect
+    constexpr int rounds = 5;
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < rounds; ++i) CHECK(run(ioc, t->send(get(server.url("/page")))).body.size() == page.size());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double mib_per_s = rounds * static_cast<double>(page.size()) / (1024.0 * 1024.0) / seconds;
+    std::ostringstream line;
+    line.precision(3);
+    line << "6 MiB page, "
+         << (encoding == https_test_server_options::body_encoding::chunked ? "chunked" : "Content-Length") << ": "
+         << (seconds / rounds * 1000.0) << " ms per request, " << mib_per_s << " MiB/s (keep-alive, loopback)";
+    MESSAGE(line.str());
+  }
+}
