@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Generates the outlook-mail C++ binding from an API description.
+
+  generate.py --schema schema/outlook-mail-v2.0.json --out include          # write headers
+  generate.py --schema ... --out include --check                            # report drift, exit 1
+
+Only files under <out>/outlook/mail/ and <out>/outlook/mail.hpp are written; with --out
+pointing at include/ that is the committed generated code. Stale generated files (a type
+removed from the schema) are deleted. Output is deterministic: same input, same bytes.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from outlook_codegen.load import DescriptionError, load  # noqa: E402
+from outlook_codegen.model import Model  # noqa: E402
+from outlook_codegen.render import render_all  # noqa: E402
+
+
+def generated_files(out: Path):
+    root = out / "outlook" / "mail"
+    found = {p.relative_to(out).as_posix() for p in root.rglob("*.hpp")} if root.exists() else set()
+    if (out / "outlook" / "mail.hpp").exists():
+        found.add("outlook/mail.hpp")
+    return found
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--schema", type=Path, required=True, help="the API description (JSON)")
+    ap.add_argument("--format", type=Path, default=None,
+                    help="the JSON Schema of the description format (default: api-description.schema.json beside it)")
+    ap.add_argument("--out", type=Path, required=True, help="the include directory to write into")
+    ap.add_argument("--check", action="store_true", help="write nothing; exit 1 when any file differs")
+    args = ap.parse_args(argv)
+    fmt = args.format or args.schema.parent / "api-description.schema.json"
+    try:
+        doc, digest = load(args.schema, fmt)
+        files = render_all(Model(doc, digest, args.schema.name))
+    except DescriptionError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    existing = generated_files(args.out)
+    stale = sorted(existing - set(files))
+    changed = []
+    for rel, text in files.items():
+        target = args.out / rel
+        if not target.exists() or target.read_text() != text:
+            changed.append(rel)
+            if not args.check:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text)
+    if not args.check:
+        for rel in stale:
+            (args.out / rel).unlink()
+    if args.check:
+        for rel in changed:
+            print(f"differs: {rel}")
+        for rel in stale:
+            print(f"not generated: {rel}")
+        if changed or stale:
+            print(f"{len(changed) + len(stale)} generated file(s) differ from the schema; "
+                  "regenerate with the outlook_mail_codegen target", file=sys.stderr)
+            return 1
+        print(f"{len(files)} generated files match the schema")
+        return 0
+    print(f"wrote {len(changed)} of {len(files)} files, removed {len(stale)} stale")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""outlook-mail code generator: API description (JSON) -> header-only C++20 binding."""

@@ -1,0 +1,389 @@
+// outlook-mail: JSON codecs for the primitives of the model, and the dispatch that
+// generated code uses for every property.
+//
+// json_codec<T> is specialised here for strings, booleans, integers, doubles, instants,
+// times of day, bytes, raw JSON, open enums, flags, optionals and vectors. Generated types
+// provide `decode_json(const value&, T&, const json_path&)` and
+// `encode_json(const T&, boost::json::storage_ptr)` in their own namespace; the primary
+// template finds them by argument-dependent lookup.
+#pragma once
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "outlook/base64.hpp"
+#include "outlook/date_time.hpp"
+#include "outlook/error.hpp"
+#include "outlook/json_path.hpp"
+#include "outlook/open_enum.hpp"
+#include "outlook/patch.hpp"
+#include "outlook/poly.hpp"
+
+namespace outlook {
+
+/// Nesting deeper than this is a decode_error (a contract of DESIGN.md): the parser
+/// refuses it before any recursion can exhaust the stack.
+inline constexpr std::size_t max_json_depth = 64;
+
+[[nodiscard]] inline std::string_view json_kind_name(const boost::json::value& v) noexcept {
+  switch (v.kind()) {
+    case boost::json::kind::null: return "null";
+    case boost::json::kind::bool_: return "boolean";
+    case boost::json::kind::int64:
+    case boost::json::kind::uint64:
+    case boost::json::kind::double_: return "number";
+    case boost::json::kind::string: return "string";
+    case boost::json::kind::array: return "array";
+    case boost::json::kind::object: return "object";
+  }
+  return "value";
+}
+
+[[noreturn]] inline void fail_expected(const json_path& path, std::string_view expected, const boost::json::value& found) {
+  path.fail("expected " + std::string(expected) + ", found " + std::string(json_kind_name(found)));
+}
+
+/// Parses a whole response body with the depth limit; malformed, truncated or too deep
+/// input is a decode_error, never a crash.
+[[nodiscard]] inline boost::json::value parse_json(std::string_view text, boost::json::storage_ptr sp = {}) {
+  boost::json::parse_options opts;
+  opts.max_depth = max_json_depth;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec, std::move(sp), opts);
+  if (ec) {
+    if (text.empty()) throw decode_error("", "empty body where JSON was expected");
+    throw decode_error("", "invalid JSON (" + ec.message() + ")");
+  }
+  return v;
+}
+
+template <class T, class = void>
+struct json_codec {
+  static void decode(const boost::json::value& v, T& out, const json_path& p) { decode_json(v, out, p); }
+  static boost::json::value encode(const T& x, const boost::json::storage_ptr& sp) { return encode_json(x, sp); }
+  /// Whether an optional/vector member holding this value is written at all.
+  static bool present(const T&) { return true; }
+};
+
+template <class T>
+inline void decode_into(const boost::json::value& v, T& out, const json_path& p) {
+  json_codec<T>::decode(v, out, p);
+}
+template <class T>
+[[nodiscard]] inline boost::json::value encode_value(const T& x, const boost::json::storage_ptr& sp = {}) {
+  return json_codec<T>::encode(x, sp);
+}
+
+/// Decodes a whole document into T (the entry point for response bodies).
+template <class T>
+[[nodiscard]] inline T decode_document(const boost::json::value& v) {
+  T out{};
+  json_path root;
+  decode_into(v, out, root);
+  return out;
+}
+
+template <class T>
+[[nodiscard]] inline T decode_text(std::string_view text) {
+  // A monotonic arena makes the throwaway DOM cheap: everything is freed at once.
+  unsigned char buffer[16384];
+  boost::json::monotonic_resource arena(buffer, sizeof buffer);
+  auto dom = parse_json(text, &arena);
+  return decode_document<T>(dom);
+}
+
+template <>
+struct json_codec<std::string> {
+  static void decode(const boost::json::value& v, std::string& out, const json_path& p) {
+    if (!v.is_string()) fail_expected(p, "string", v);
+    const auto& s = v.get_string();
+    out.assign(s.data(), s.size());
+  }
+  static boost::json::value encode(const std::string& x, const boost::json::storage_ptr& sp) {
+    return boost::json::value(boost::json::string_view(x), sp);
+  }
+  static bool present(const std::string&) { return true; }
+};
+
+template <>
+struct json_codec<bool> {
+  static void decode(const boost::json::value& v, bool& out, const json_path& p) {
+    if (!v.is_bool()) fail_expected(p, "boolean", v);
+    out = v.get_bool();
+  }
+  static boost::json::value encode(bool x, const boost::json::storage_ptr& sp) { return boost::json::value(x, sp); }
+  static bool present(bool) { return true; }
+};
+
+template <class I>
+struct json_codec<I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>>> {
+  static void decode(const boost::json::value& v, I& out, const json_path& p) {
+    if (v.is_int64()) {
+      auto x = v.get_int64();
+      if (x < static_cast<std::int64_t>(std::numeric_limits<I>::min()) ||
+          (x > 0 && static_cast<std::uint64_t>(x) > static_cast<std::uint64_t>(std::numeric_limits<I>::max())))
+        p.fail("integer " + std::to_string(x) + " out of range");
+      out = static_cast<I>(x);
+    } else if (v.is_uint64()) {
+      auto x = v.get_uint64();
+      if (x > static_cast<std::uint64_t>(std::numeric_limits<I>::max())) p.fail("integer " + std::to_string(x) + " out of range");
+      out = static_cast<I>(x);
+    } else if (v.is_double() && std::trunc(v.get_double()) == v.get_double() &&
+               v.get_double() >= static_cast<double>(std::numeric_limits<I>::min()) &&
+               v.get_double() <= static_cast<double>(std::numeric_limits<I>::max())) {
+      out = static_cast<I>(v.get_double());  // 1.0 written by a lenient server
+    } else {
+      fail_expected(p, "integer", v);
+    }
+  }
+  static boost::json::value encode(I x, const boost::json::storage_ptr& sp) {
+    if constexpr (std::is_signed_v<I>) return boost::json::value(static_cast<std::int64_t>(x), sp);
+    else return boost::json::value(static_cast<std::uint64_t>(x), sp);
+  }
+  static bool present(I) { return true; }
+};
+
+template <>
+struct json_codec<double> {
+  static void decode(const boost::json::value& v, double& out, const json_path& p) {
+    if (v.is_double()) out = v.get_double();
+    else if (v.is_int64()) out = static_cast<double>(v.get_int64());
+    else if (v.is_uint64()) out = static_cast<double>(v.get_uint64());
+    else if (v.is_string()) {
+      // OData writes INF, -INF and NaN as strings.
+      auto s = v.get_string();
+      if (s == "INF") out = std::numeric_limits<double>::infinity();
+      else if (s == "-INF") out = -std::numeric_limits<double>::infinity();
+      else if (s == "NaN") out = std::numeric_limits<double>::quiet_NaN();
+      else fail_expected(p, "number", v);
+    } else fail_expected(p, "number", v);
+  }
+  static boost::json::value encode(double x, const boost::json::storage_ptr& sp) {
+    if (std::isnan(x)) return boost::json::value("NaN", sp);
+    if (std::isinf(x)) return boost::json::value(x > 0 ? "INF" : "-INF", sp);
+    return boost::json::value(x, sp);
+  }
+  static bool present(double) { return true; }
+};
+
+template <>
+struct json_codec<date_time> {
+  static void decode(const boost::json::value& v, date_time& out, const json_path& p) {
+    if (!v.is_string()) fail_expected(p, "date-time string", v);
+    auto s = v.get_string();
+    auto t = parse_date_time(std::string_view(s.data(), s.size()));
+    if (!t) p.fail("expected an RFC 3339 date-time, found \"" + std::string(s.data(), std::min<std::size_t>(s.size(), 64)) + "\"");
+    out = *t;
+  }
+  static boost::json::value encode(const date_time& x, const boost::json::storage_ptr& sp) {
+    return boost::json::value(format_date_time(x), sp);
+  }
+  static bool present(const date_time&) { return true; }
+};
+
+template <>
+struct json_codec<time_of_day> {
+  static void decode(const boost::json::value& v, time_of_day& out, const json_path& p) {
+    if (!v.is_string()) fail_expected(p, "time-of-day string", v);
+    auto s = v.get_string();
+    auto t = parse_time_of_day(std::string_view(s.data(), s.size()));
+    if (!t) p.fail("expected a time of day HH:MM:SS, found \"" + std::string(s.data(), std::min<std::size_t>(s.size(), 64)) + "\"");
+    out = *t;
+  }
+  static boost::json::value encode(const time_of_day& x, const boost::json::storage_ptr& sp) {
+    return boost::json::value(format_time_of_day(x), sp);
+  }
+  static bool present(const time_of_day&) { return true; }
+};
+
+template <>
+struct json_codec<bytes> {
+  static void decode(const boost::json::value& v, bytes& out, const json_path& p) {
+    if (!v.is_string()) fail_expected(p, "base64 string", v);
+    auto s = v.get_string();
+    auto b = base64_decode(std::string_view(s.data(), s.size()));
+    if (!b) p.fail("invalid base64");
+    out = std::move(*b);
+  }
+  static boost::json::value encode(const bytes& x, const boost::json::storage_ptr& sp) {
+    return boost::json::value(base64_encode(x), sp);
+  }
+  static bool present(const bytes&) { return true; }
+};
+
+template <>
+struct json_codec<boost::json::value> {
+  static void decode(const boost::json::value& v, boost::json::value& out, const json_path&) { out = v; }
+  static boost::json::value encode(const boost::json::value& x, const boost::json::storage_ptr& sp) {
+    return boost::json::value(x, sp);
+  }
+  static bool present(const boost::json::value& x) { return !x.is_null(); }
+};
+
+template <class E>
+struct json_codec<open_enum<E>> {
+  static void decode(const boost::json::value& v, open_enum<E>& out, const json_path& p) {
+    if (!v.is_string()) fail_expected(p, "enum member name", v);
+    auto s = v.get_string();
+    out = open_enum<E>::from_wire(std::string_view(s.data(), s.size()));
+  }
+  static boost::json::value encode(const open_enum<E>& x, const boost::json::storage_ptr& sp) {
+    auto w = x.wire();
+    return boost::json::value(boost::json::string_view(w.data(), w.size()), sp);
+  }
+  static bool present(const open_enum<E>&) { return true; }
+};
+
+template <class E>
+struct json_codec<flags<E>> {
+  static void decode(const boost::json::value& v, flags<E>& out, const json_path& p) {
+    if (!v.is_string()) fail_expected(p, "flags string", v);
+    auto s = v.get_string();
+    out = flags<E>::from_wire(std::string_view(s.data(), s.size()));
+  }
+  static boost::json::value encode(const flags<E>& x, const boost::json::storage_ptr& sp) {
+    return boost::json::value(x.to_wire(), sp);
+  }
+  static bool present(const flags<E>&) { return true; }
+};
+
+template <class T>
+struct json_codec<std::optional<T>> {
+  static void decode(const boost::json::value& v, std::optional<T>& out, const json_path& p) {
+    if (v.is_null()) {
+      out.reset();
+      return;
+    }
+    json_codec<T>::decode(v, out.emplace(), p);
+  }
+  static boost::json::value encode(const std::optional<T>& x, const boost::json::storage_ptr& sp) {
+    return x ? json_codec<T>::encode(*x, sp) : boost::json::value(nullptr, sp);
+  }
+  static bool present(const std::optional<T>& x) { return x.has_value(); }
+};
+
+template <class T>
+struct json_codec<std::vector<T>> {
+  static void decode(const boost::json::value& v, std::vector<T>& out, const json_path& p) {
+    out.clear();
+    if (v.is_null()) return;  // the service sends null or [] for an empty collection
+    if (!v.is_array()) fail_expected(p, "array", v);
+    const auto& a = v.get_array();
+    out.resize(a.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      json_path item(p, i);
+      json_codec<T>::decode(a[i], out[i], item);
+    }
+  }
+  static boost::json::value encode(const std::vector<T>& x, const boost::json::storage_ptr& sp) {
+    boost::json::array a(sp);
+    a.reserve(x.size());
+    for (const auto& e : x) a.push_back(json_codec<T>::encode(e, sp));
+    return a;
+  }
+  static bool present(const std::vector<T>& x) { return !x.empty(); }
+};
+
+template <class T>
+struct json_codec<patch_field<T>> {
+  static boost::json::value encode(const patch_field<T>& x, const boost::json::storage_ptr& sp) {
+    return x.has_value() ? json_codec<T>::encode(x.value(), sp) : boost::json::value(nullptr, sp);
+  }
+  static void decode(const boost::json::value& v, patch_field<T>& out, const json_path& p) {
+    if (v.is_null()) {
+      out.set_null();
+      return;
+    }
+    T value{};
+    json_codec<T>::decode(v, value, p);
+    out.set(std::move(value));
+  }
+  static bool present(const patch_field<T>& x) { return !x.absent(); }
+};
+
+namespace detail {
+
+/// One decodable member of a generated type: its wire name and how to decode it.
+template <class T>
+struct member_decoder {
+  std::string_view wire;
+  void (*decode)(const boost::json::value&, T&, const json_path&);
+};
+
+/// Finds the member for `key`: exact spelling first (the common case, cheap), then
+/// case-insensitively (real responses send "address", "flagStatus").
+template <class T, std::size_t N>
+[[nodiscard]] inline const member_decoder<T>* find_member(const member_decoder<T> (&table)[N], std::string_view key) noexcept {
+  for (const auto& m : table)
+    if (m.wire.size() == key.size() && m.wire == key) return &m;
+  for (const auto& m : table)
+    if (iequals(m.wire, key)) return &m;
+  return nullptr;
+}
+
+/// Decodes every member of `v` (which must be an object) into `out`; unknown members,
+/// including @odata annotations, are kept in `extra` so nothing the server sent is lost.
+template <class T, std::size_t N>
+inline void decode_object(const boost::json::value& v, T& out, boost::json::object& extra, const member_decoder<T> (&table)[N],
+                          const json_path& p) {
+  if (!v.is_object()) fail_expected(p, "object", v);
+  for (const auto& kv : v.get_object()) {
+    std::string_view key(kv.key().data(), kv.key().size());
+    if (const auto* m = find_member(table, key)) {
+      json_path child(p, key);
+      m->decode(kv.value(), out, child);
+    } else {
+      extra.emplace(kv.key(), kv.value());
+    }
+  }
+}
+
+/// Writes `value` under `wire` when it holds something (absent optionals and empty
+/// collections are left out: the service reads them as "not set").
+template <class V>
+inline void encode_member(boost::json::object& obj, std::string_view wire, const V& value, const boost::json::storage_ptr& sp) {
+  if (json_codec<V>::present(value)) obj.emplace(boost::json::string_view(wire.data(), wire.size()), json_codec<V>::encode(value, sp));
+}
+
+/// Copies the unknown members back, without overwriting a member the model wrote.
+inline void encode_extra(boost::json::object& obj, const boost::json::object& extra) {
+  for (const auto& kv : extra)
+    if (!obj.contains(kv.key())) obj.emplace(kv.key(), kv.value());
+}
+
+/// The @odata.type of an object, if it has one (exact key, then any casing).
+[[nodiscard]] inline std::string_view odata_type_of(const boost::json::value& v) noexcept {
+  const auto* obj = v.if_object();
+  if (!obj) return {};
+  for (const auto& kv : *obj) {
+    std::string_view k(kv.key().data(), kv.key().size());
+    if (iequals(k, "@odata.type") && kv.value().is_string()) {
+      const auto& s = kv.value().get_string();
+      return {s.data(), s.size()};
+    }
+  }
+  return {};
+}
+
+/// Whether `odata_type` ("#Microsoft.OutlookServices.FileAttachment", with or without '#')
+/// names `type_name` in namespace `ns`, ignoring case.
+[[nodiscard]] inline bool odata_type_is(std::string_view odata_type, std::string_view ns, std::string_view type_name) noexcept {
+  if (!odata_type.empty() && odata_type.front() == '#') odata_type.remove_prefix(1);
+  if (odata_type.size() != ns.size() + 1 + type_name.size()) return false;
+  return iequals(odata_type.substr(0, ns.size()), ns) && odata_type[ns.size()] == '.' &&
+         iequals(odata_type.substr(ns.size() + 1), type_name);
+}
+
+}  // namespace detail
+}  // namespace outlook

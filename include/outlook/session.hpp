@@ -1,0 +1,438 @@
+// outlook-mail: the runtime every generated operation calls.
+//
+// A session owns the transport, the token provider and the configuration. Generated
+// functions build a request_spec (path, query, Prefer, body) eagerly, then hand it to one
+// of the fetch_* coroutines here, which send it, map failures to exceptions and decode
+// the body. Paging and change tracking (sync rounds) live here too, so that every
+// operation shares one implementation of them.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "outlook/codec.hpp"
+#include "outlook/detail/percent.hpp"
+#include "outlook/error.hpp"
+#include "outlook/http.hpp"
+#include "outlook/options.hpp"
+#include "outlook/page.hpp"
+#include "outlook/transport.hpp"
+#include "outlook/version.hpp"
+
+namespace outlook {
+
+/// Produces the OAuth access token for each request (refreshing it when needed).
+using token_provider = std::function<boost::asio::awaitable<std::string>()>;
+
+/// A provider that always answers `token`.
+[[nodiscard]] inline token_provider fixed_token(std::string token) {
+  return [t = std::move(token)]() -> boost::asio::awaitable<std::string> { co_return t; };
+}
+
+/// Automatic retries of throttled (429), unavailable (503) and failed idempotent requests.
+struct retry_policy {
+  bool enabled = true;
+  int max_attempts = 4;                                   // including the first
+  std::chrono::milliseconds initial_backoff{500};         // doubled on each retry without Retry-After
+  std::chrono::seconds max_retry_after{120};              // a longer Retry-After is not waited for
+};
+
+struct client_options {
+  /// Base URL of the v2.0 API; empty means the schema's ("https://outlook.office.com/api/v2.0").
+  std::string base_url;
+  /// Base URL for preview operations; empty means the schema's (".../api/beta").
+  std::string preview_base_url;
+  /// Hosts (host or host:port) the token may be sent to; empty means the schema's hosts
+  /// plus the hosts of the two base URLs.
+  std::vector<std::string> allowed_hosts;
+  retry_policy retry{};
+  /// Sent as User-Agent; empty means "outlook-mail/<version>".
+  std::string user_agent;
+};
+
+/// Everything needed to send one request, built by generated code.
+struct request_spec {
+  std::string method;
+  bool preview = false;
+  /// Percent-encoded path below the base URL, starting with the mailbox ("me/messages/AAMk%2F").
+  std::string path;
+  /// Decoded query parameters, in order.
+  std::vector<std::pair<std::string, std::string>> query;
+  prefer_options prefer;
+  bool track_changes = false;
+  std::optional<boost::json::value> body;
+  response_info* info = nullptr;
+  /// An absolute URL to send instead (a next or delta link); checked against allowed hosts.
+  std::string url;
+};
+
+namespace detail {
+
+struct url_parts {
+  std::string scheme, host;  // host includes ":port" when one is given
+  std::string_view rest;     // path and query
+};
+
+[[nodiscard]] inline std::optional<url_parts> split_url(std::string_view url) {
+  auto colon = url.find("://");
+  if (colon == std::string_view::npos) return std::nullopt;
+  url_parts p;
+  p.scheme = std::string(url.substr(0, colon));
+  auto after = url.substr(colon + 3);
+  auto slash = after.find_first_of("/?#");
+  p.host = std::string(after.substr(0, slash));
+  p.rest = slash == std::string_view::npos ? std::string_view{} : after.substr(slash);
+  if (p.host.empty() || p.host.find('@') != std::string::npos) return std::nullopt;
+  return p;
+}
+
+inline std::string new_request_id(std::mt19937_64& rng) {
+  std::uniform_int_distribution<std::uint64_t> d;
+  std::uint64_t a = d(rng), b = d(rng);
+  a = (a & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
+  b = (b & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // variant 1
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string s;
+  for (int i = 15; i >= 0; --i) s += hex[(a >> (i * 4)) & 15];
+  for (int i = 15; i >= 0; --i) s += hex[(b >> (i * 4)) & 15];
+  s.insert(20, "-");
+  s.insert(16, "-");
+  s.insert(12, "-");
+  s.insert(8, "-");
+  return s;
+}
+
+/// Retry-After in seconds (delta-seconds form; an HTTP date is read as "retry soon").
+[[nodiscard]] inline std::optional<std::chrono::seconds> parse_retry_after(std::optional<std::string_view> v) {
+  if (!v) return std::nullopt;
+  std::string_view s = *v;
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  std::int64_t n = 0;
+  if (s.empty()) return std::nullopt;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::chrono::seconds(1);
+    n = n * 10 + (c - '0');
+    if (n > 86400) return std::chrono::seconds(86400);
+  }
+  return std::chrono::seconds(n);
+}
+
+/// The api_error for a non-2xx response; the body may be anything (or nothing).
+[[nodiscard]] inline api_error make_api_error(const http_response& r, std::string client_request_id) {
+  api_error::details d;
+  d.status = r.status;
+  d.request_id = std::string(r.headers.get("request-id").value_or(""));
+  d.client_request_id = std::move(client_request_id);
+  d.retry_after = parse_retry_after(r.headers.get("Retry-After"));
+  d.body = r.body.substr(0, 4096);
+  boost::system::error_code ec;
+  boost::json::parse_options po;
+  po.max_depth = max_json_depth;
+  auto v = boost::json::parse(r.body, ec, {}, po);
+  const boost::json::object* err = nullptr;
+  if (!ec && v.is_object())
+    for (const auto& kv : v.get_object())
+      if (iequals(std::string_view(kv.key().data(), kv.key().size()), "error") && kv.value().is_object()) err = &kv.value().get_object();
+  if (err) {
+    for (const auto& kv : *err) {
+      std::string_view k(kv.key().data(), kv.key().size());
+      if (iequals(k, "code") && kv.value().is_string()) d.code = std::string(kv.value().get_string());
+      if (iequals(k, "message") && kv.value().is_string()) d.message = std::string(kv.value().get_string());
+    }
+  } else if (!r.body.empty()) {
+    // Not an OData error body (an HTML page from a proxy, plain text): keep a readable start.
+    std::string text;
+    for (char c : r.body.substr(0, 200)) text += (c == '\r' || c == '\n' || c == '\t') ? ' ' : c;
+    d.message = "non-JSON error body: " + text;
+  } else if (auto www = r.headers.get("WWW-Authenticate")) {
+    d.message = "WWW-Authenticate: " + std::string(www->substr(0, 200));
+  }
+  return api_error(std::move(d));
+}
+
+}  // namespace detail
+
+class session : public std::enable_shared_from_this<session> {
+ public:
+  session(transport_ptr transport, token_provider tokens, client_options options)
+      : transport_(std::move(transport)), tokens_(std::move(tokens)), options_(std::move(options)),
+        rng_(std::random_device{}()) {
+    if (!transport_) throw std::invalid_argument("outlook::session needs a transport");
+    if (!tokens_) throw std::invalid_argument("outlook::session needs a token provider");
+    for (const auto* base : {&options_.base_url, &options_.preview_base_url}) {
+      auto parts = detail::split_url(*base);
+      if (!parts || parts->scheme != "https") throw std::invalid_argument("base URLs must be absolute https URLs");
+      while (!base->empty() && base->back() == '/') const_cast<std::string&>(*base).pop_back();
+      if (options_.allowed_hosts.empty() || std::find_if(options_.allowed_hosts.begin(), options_.allowed_hosts.end(), [&](const std::string& h) { return iequals(h, parts->host); }) == options_.allowed_hosts.end())
+        extra_hosts_.push_back(parts->host);
+    }
+    if (options_.user_agent.empty()) options_.user_agent = std::string("outlook-mail/") + version_string;
+  }
+
+  [[nodiscard]] const client_options& options() const noexcept { return options_; }
+
+  /// Whether `url` is an https URL to a host the token may be sent to.
+  [[nodiscard]] bool allowed(std::string_view url) const {
+    auto p = detail::split_url(url);
+    if (!p || p->scheme != "https") return false;
+    auto match = [&](const std::string& h) { return iequals(h, p->host); };
+    return std::any_of(options_.allowed_hosts.begin(), options_.allowed_hosts.end(), match) ||
+           std::any_of(extra_hosts_.begin(), extra_hosts_.end(), match);
+  }
+
+  /// The absolute URL of a request.
+  [[nodiscard]] std::string url_of(const request_spec& spec) const {
+    if (!spec.url.empty()) return spec.url;
+    std::string url = spec.preview ? options_.preview_base_url : options_.base_url;
+    url += '/';
+    url += spec.path;
+    char sep = '?';
+    for (const auto& [name, value] : spec.query) {
+      url += sep;
+      sep = '&';
+      url += detail::percent_encode_query_value(name);
+      url += '=';
+      url += detail::percent_encode_query_value(value);
+    }
+    return url;
+  }
+
+  /// Sends a request and returns its 2xx response; retries as the policy says; throws
+  /// api_error for any other status, transport_error when no response came, and
+  /// request_refused when the URL is not one the token may go to.
+  boost::asio::awaitable<http_response> execute(request_spec spec) {
+    std::string url = url_of(spec);
+    if (!allowed(url))
+      throw request_refused("refusing to send a request to a host this client is not configured for: " + host_of(url));
+    http_request req;
+    req.method = spec.method;
+    req.url = std::move(url);
+    req.headers.add("Accept", "application/json");
+    req.headers.add("User-Agent", options_.user_agent);
+    req.headers.add("return-client-request-id", "true");
+    auto prefer = prefer_values(spec.prefer, spec.track_changes);
+    if (!prefer.empty()) req.headers.add("Prefer", join_prefer(prefer));
+    if (spec.body) {
+      req.headers.add("Content-Type", "application/json");
+      req.body = boost::json::serialize(*spec.body);
+    }
+    const bool idempotent = spec.method == "GET" || spec.method == "DELETE";
+    const int attempts = options_.retry.enabled ? std::max(1, options_.retry.max_attempts) : 1;
+    auto backoff = options_.retry.initial_backoff;
+    for (int attempt = 1;; ++attempt) {
+      std::string client_request_id = detail::new_request_id(rng_);
+      req.headers.set("client-request-id", client_request_id);
+      req.headers.set("Authorization", "Bearer " + co_await tokens_());
+      std::optional<std::chrono::milliseconds> wait;
+      http_response resp;
+      try {
+        resp = co_await transport_->send(req);
+      } catch (const transport_error& e) {
+        bool transient = e.reason() == transport_error::kind::reset || e.reason() == transport_error::kind::timeout ||
+                         e.reason() == transport_error::kind::connect;
+        if (!(transient && idempotent && attempt < attempts)) throw;
+        wait = backoff;
+      }
+      if (!wait) {
+        if (spec.info) {
+          spec.info->status = resp.status;
+          spec.info->headers = resp.headers;
+          spec.info->client_request_id = client_request_id;
+        }
+        if (resp.status >= 200 && resp.status < 300) co_return resp;
+        bool retryable = resp.status == 429 || resp.status == 503 || (resp.status >= 500 && idempotent);
+        auto retry_after = detail::parse_retry_after(resp.headers.get("Retry-After"));
+        if (!retryable || attempt >= attempts || (retry_after && *retry_after > options_.retry.max_retry_after))
+          throw detail::make_api_error(resp, client_request_id);
+        wait = retry_after ? std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after) : backoff;
+      }
+      backoff *= 2;
+      if (wait->count() > 0) {
+        boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+        timer.expires_after(*wait);
+        co_await timer.async_wait(boost::asio::use_awaitable);
+      }
+    }
+  }
+
+ private:
+  static std::string join_prefer(const std::vector<std::string>& values) {
+    std::string out;
+    for (const auto& v : values) {
+      if (!out.empty()) out += ", ";
+      out += v;
+    }
+    return out;
+  }
+  static std::string host_of(std::string_view url) {
+    auto p = detail::split_url(url);
+    return p ? p->host : std::string("(not an absolute URL)");
+  }
+
+  transport_ptr transport_;
+  token_provider tokens_;
+  client_options options_;
+  std::vector<std::string> extra_hosts_;
+  std::mt19937_64 rng_;
+};
+
+/// What a generated mailbox handle holds: the session and the encoded mailbox prefix.
+struct mailbox_context {
+  std::shared_ptr<outlook::session> session;
+  std::string prefix;  // "me" or "users/alex%40contoso.com"
+};
+
+/// One path segment from an argument: percent-encoded, never empty, never "." or ".."
+/// (which would change the path instead of naming an item).
+[[nodiscard]] inline std::string path_segment(std::string_view value, std::string_view name) {
+  if (value.empty()) throw request_refused(std::string(name) + " must not be empty");
+  if (value == "." || value == "..") return value.size() == 1 ? "%2E" : "%2E%2E";
+  return detail::percent_encode_segment(value);
+}
+
+// ----- fetching and decoding
+
+template <class T>
+[[nodiscard]] inline T decode_response(const http_response& r) {
+  if (r.body.empty()) throw decode_error("", "empty response body (HTTP " + std::to_string(r.status) + ") where JSON was expected");
+  return decode_text<T>(r.body);
+}
+
+inline boost::asio::awaitable<void> fetch_none(std::shared_ptr<session> s, request_spec spec) {
+  co_await s->execute(std::move(spec));
+}
+
+template <class T>
+boost::asio::awaitable<T> fetch_one(std::shared_ptr<session> s, request_spec spec) {
+  auto r = co_await s->execute(std::move(spec));
+  co_return decode_response<T>(r);
+}
+
+/// For a single primitive returned as {"value": ...}.
+template <class T>
+boost::asio::awaitable<value_envelope<T>> fetch_value(std::shared_ptr<session> s, request_spec spec) {
+  auto r = co_await s->execute(std::move(spec));
+  co_return decode_response<value_envelope<T>>(r);
+}
+
+/// Follows @odata.nextLink lazily, one page per next(), with the same Prefer options.
+/// A next link to a host the client is not configured for makes the following next()
+/// throw request_refused before anything is sent.
+template <class T>
+class pager {
+ public:
+  pager(std::shared_ptr<session> s, request_spec first) : session_(std::move(s)), spec_(std::move(first)) {}
+
+  /// The next page, or nullopt after the last one.
+  boost::asio::awaitable<std::optional<page<T>>> next() {
+    if (done_) co_return std::nullopt;
+    auto r = co_await session_->execute(spec_);
+    auto p = decode_response<page<T>>(r);
+    if (p.next_link) {
+      spec_.url = *p.next_link;
+      spec_.query.clear();
+    } else {
+      done_ = true;
+    }
+    co_return p;
+  }
+
+ private:
+  std::shared_ptr<session> session_;
+  request_spec spec_;
+  bool done_ = false;
+};
+
+template <class T>
+boost::asio::awaitable<page<T>> fetch_page(std::shared_ptr<session> s, request_spec spec) {
+  auto r = co_await s->execute(std::move(spec));
+  co_return decode_response<page<T>>(r);
+}
+
+/// One sync round, page by page. Rules (from the service's documentation): a round that
+/// starts without a token gets a delta link at once, which is followed one time; after
+/// any request that carried a token, a next link (skip token) is followed and a delta
+/// link ends the round. state() after each page is what to store to resume.
+template <class T>
+class sync_pager {
+ public:
+  sync_pager(std::shared_ptr<session> s, request_spec first, sync_state start, std::string delta_param, std::string skip_param)
+      : session_(std::move(s)), spec_(std::move(first)), state_(std::move(start)), delta_param_(std::move(delta_param)),
+        skip_param_(std::move(skip_param)) {
+    spec_.track_changes = true;
+    if (state_.skip_token.starts_with("link:")) {  // a next link without a skip token, kept whole
+      spec_.url = state_.skip_token.substr(5);
+      spec_.query.clear();
+      tokenless_ = false;
+    } else if (!state_.skip_token.empty()) {
+      spec_.query.emplace_back(skip_param_, state_.skip_token);
+      tokenless_ = false;
+    } else if (!state_.delta_token.empty()) {
+      spec_.query.emplace_back(delta_param_, state_.delta_token);
+      tokenless_ = false;
+    }
+  }
+
+  boost::asio::awaitable<std::optional<sync_page<T>>> next() {
+    if (done_) co_return std::nullopt;
+    auto r = co_await session_->execute(spec_);
+    auto p = decode_response<sync_page<T>>(r);
+    const bool had_token = !tokenless_;
+    tokenless_ = false;
+    if (p.next_link) {
+      follow(*p.next_link);
+      state_ = {{}, detail::query_parameter(*p.next_link, skip_param_).value_or("")};
+      if (state_.skip_token.empty()) state_.skip_token = "link:" + *p.next_link;
+    } else if (p.delta_link) {
+      state_ = {detail::query_parameter(*p.delta_link, delta_param_).value_or(""), {}};
+      if (had_token) done_ = true;
+      else follow(*p.delta_link);
+    } else {
+      throw decode_error("", "a sync page has neither @odata.nextLink nor @odata.deltaLink");
+    }
+    co_return p;
+  }
+
+  [[nodiscard]] const sync_state& state() const noexcept { return state_; }
+  [[nodiscard]] bool done() const noexcept { return done_; }
+
+ private:
+  void follow(const std::string& link) {
+    spec_.url = link;  // execute() refuses a host the client is not configured for
+    spec_.query.clear();
+  }
+
+  std::shared_ptr<session> session_;
+  request_spec spec_;
+  sync_state state_;
+  std::string delta_param_, skip_param_;
+  bool tokenless_ = true;
+  bool done_ = false;
+};
+
+template <class T>
+boost::asio::awaitable<sync_result<T>> fetch_sync_round(sync_pager<T> pager) {
+  sync_result<T> out;
+  while (auto p = co_await pager.next())
+    for (auto& c : p->changes) out.changes.push_back(std::move(c));
+  out.state = pager.state();
+  co_return out;
+}
+
+}  // namespace outlook

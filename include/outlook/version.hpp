@@ -1,0 +1,9 @@
+// outlook-mail: the library version (kept equal to project(VERSION) in CMakeLists.txt).
+#pragma once
+
+namespace outlook {
+inline constexpr int version_major = 0;
+inline constexpr int version_minor = 1;
+inline constexpr int version_patch = 0;
+inline constexpr const char* version_string = "0.1.0";
+}  // namespace outlook
