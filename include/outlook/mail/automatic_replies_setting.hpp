@@ -57,6 +57,7 @@ struct automatic_replies_setting {
 
 void decode_json(const boost::json::value& v, automatic_replies_setting& out, const outlook::json_path& path);
 boost::json::value encode_json(const automatic_replies_setting& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const automatic_replies_setting& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -76,8 +77,8 @@ inline void decode_json(const boost::json::value& v, automatic_replies_setting& 
   outlook::detail::decode_object(v, out, out.extra, detail::automatic_replies_setting_members, path);
 }
 
-inline boost::json::value encode_json(const automatic_replies_setting& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of automatic_replies_setting (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const automatic_replies_setting& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Status", x.status, sp);
   outlook::detail::encode_member(obj, "ExternalAudience", x.external_audience, sp);
   outlook::detail::encode_member(obj, "ScheduledStartDateTime", x.scheduled_start_date_time, sp);
@@ -85,6 +86,11 @@ inline boost::json::value encode_json(const automatic_replies_setting& x, const 
   outlook::detail::encode_member(obj, "InternalReplyMessage", x.internal_reply_message, sp);
   outlook::detail::encode_member(obj, "ExternalReplyMessage", x.external_reply_message, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const automatic_replies_setting& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

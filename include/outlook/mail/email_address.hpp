@@ -45,6 +45,7 @@ struct email_address {
 
 void decode_json(const boost::json::value& v, email_address& out, const outlook::json_path& path);
 boost::json::value encode_json(const email_address& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const email_address& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -61,12 +62,17 @@ inline void decode_json(const boost::json::value& v, email_address& out, const o
   outlook::detail::decode_object(v, out, out.extra, detail::email_address_members, path);
 }
 
-inline boost::json::value encode_json(const email_address& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of email_address (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const email_address& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Name", x.name, sp);
   outlook::detail::encode_member(obj, "Address", x.address, sp);
   outlook::detail::encode_member(obj, "ExternalId", x.external_id, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const email_address& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

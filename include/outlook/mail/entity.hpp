@@ -41,6 +41,7 @@ struct entity {
 
 void decode_json(const boost::json::value& v, entity& out, const outlook::json_path& path);
 boost::json::value encode_json(const entity& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const entity& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -55,10 +56,15 @@ inline void decode_json(const boost::json::value& v, entity& out, const outlook:
   outlook::detail::decode_object(v, out, out.extra, detail::entity_members, path);
 }
 
-inline boost::json::value encode_json(const entity& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of entity (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const entity& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const entity& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

@@ -43,6 +43,7 @@ struct item_body {
 
 void decode_json(const boost::json::value& v, item_body& out, const outlook::json_path& path);
 boost::json::value encode_json(const item_body& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const item_body& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -58,11 +59,16 @@ inline void decode_json(const boost::json::value& v, item_body& out, const outlo
   outlook::detail::decode_object(v, out, out.extra, detail::item_body_members, path);
 }
 
-inline boost::json::value encode_json(const item_body& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of item_body (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const item_body& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "ContentType", x.content_type, sp);
   outlook::detail::encode_member(obj, "Content", x.content, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const item_body& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

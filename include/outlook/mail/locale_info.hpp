@@ -42,6 +42,7 @@ struct locale_info {
 
 void decode_json(const boost::json::value& v, locale_info& out, const outlook::json_path& path);
 boost::json::value encode_json(const locale_info& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const locale_info& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -57,11 +58,16 @@ inline void decode_json(const boost::json::value& v, locale_info& out, const out
   outlook::detail::decode_object(v, out, out.extra, detail::locale_info_members, path);
 }
 
-inline boost::json::value encode_json(const locale_info& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of locale_info (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const locale_info& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Locale", x.locale, sp);
   outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const locale_info& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

@@ -78,6 +78,7 @@ struct mail_tips {
 
 void decode_json(const boost::json::value& v, mail_tips& out, const outlook::json_path& path);
 boost::json::value encode_json(const mail_tips& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -103,8 +104,8 @@ inline void decode_json(const boost::json::value& v, mail_tips& out, const outlo
   outlook::detail::decode_object(v, out, out.extra, detail::mail_tips_members, path);
 }
 
-inline boost::json::value encode_json(const mail_tips& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of mail_tips (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "EmailAddress", x.email_address, sp);
   outlook::detail::encode_member(obj, "AutomaticReplies", x.automatic_replies, sp);
   outlook::detail::encode_member(obj, "MailboxFull", x.mailbox_full, sp);
@@ -118,6 +119,11 @@ inline boost::json::value encode_json(const mail_tips& x, const boost::json::sto
   outlook::detail::encode_member(obj, "MaxMessageSize", x.max_message_size, sp);
   outlook::detail::encode_member(obj, "Error", x.error, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const mail_tips& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

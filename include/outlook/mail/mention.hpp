@@ -68,6 +68,7 @@ struct mention {
 
 void decode_json(const boost::json::value& v, mention& out, const outlook::json_path& path);
 boost::json::value encode_json(const mention& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const mention& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -90,8 +91,8 @@ inline void decode_json(const boost::json::value& v, mention& out, const outlook
   outlook::detail::decode_object(v, out, out.extra, detail::mention_members, path);
 }
 
-inline boost::json::value encode_json(const mention& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of mention (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const mention& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "Mentioned", x.mentioned, sp);
   outlook::detail::encode_member(obj, "CreatedBy", x.created_by, sp);
@@ -102,6 +103,11 @@ inline boost::json::value encode_json(const mention& x, const boost::json::stora
   outlook::detail::encode_member(obj, "DeepLink", x.deep_link, sp);
   outlook::detail::encode_member(obj, "Application", x.application, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const mention& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

@@ -68,6 +68,7 @@ struct message_rule {
 
 void decode_json(const boost::json::value& v, message_rule& out, const outlook::json_path& path);
 boost::json::value encode_json(const message_rule& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const message_rule& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -90,8 +91,8 @@ inline void decode_json(const boost::json::value& v, message_rule& out, const ou
   outlook::detail::decode_object(v, out, out.extra, detail::message_rule_members, path);
 }
 
-inline boost::json::value encode_json(const message_rule& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of message_rule (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const message_rule& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
   outlook::detail::encode_member(obj, "Sequence", x.sequence, sp);
@@ -102,6 +103,11 @@ inline boost::json::value encode_json(const message_rule& x, const boost::json::
   outlook::detail::encode_member(obj, "HasError", x.has_error, sp);
   outlook::detail::encode_member(obj, "IsReadOnly", x.is_read_only, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const message_rule& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

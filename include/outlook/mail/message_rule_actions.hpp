@@ -72,6 +72,7 @@ struct message_rule_actions {
 
 void decode_json(const boost::json::value& v, message_rule_actions& out, const outlook::json_path& path);
 boost::json::value encode_json(const message_rule_actions& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -96,8 +97,8 @@ inline void decode_json(const boost::json::value& v, message_rule_actions& out, 
   outlook::detail::decode_object(v, out, out.extra, detail::message_rule_actions_members, path);
 }
 
-inline boost::json::value encode_json(const message_rule_actions& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of message_rule_actions (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "MoveToFolder", x.move_to_folder, sp);
   outlook::detail::encode_member(obj, "CopyToFolder", x.copy_to_folder, sp);
   outlook::detail::encode_member(obj, "Delete", x.delete_, sp);
@@ -110,6 +111,11 @@ inline boost::json::value encode_json(const message_rule_actions& x, const boost
   outlook::detail::encode_member(obj, "AssignCategories", x.assign_categories, sp);
   outlook::detail::encode_member(obj, "StopProcessingRules", x.stop_processing_rules, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const message_rule_actions& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

@@ -132,6 +132,7 @@ struct message_rule_predicates {
 
 void decode_json(const boost::json::value& v, message_rule_predicates& out, const outlook::json_path& path);
 boost::json::value encode_json(const message_rule_predicates& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -175,8 +176,8 @@ inline void decode_json(const boost::json::value& v, message_rule_predicates& ou
   outlook::detail::decode_object(v, out, out.extra, detail::message_rule_predicates_members, path);
 }
 
-inline boost::json::value encode_json(const message_rule_predicates& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of message_rule_predicates (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Categories", x.categories, sp);
   outlook::detail::encode_member(obj, "SubjectContains", x.subject_contains, sp);
   outlook::detail::encode_member(obj, "BodyContains", x.body_contains, sp);
@@ -208,6 +209,11 @@ inline boost::json::value encode_json(const message_rule_predicates& x, const bo
   outlook::detail::encode_member(obj, "IsVoicemail", x.is_voicemail, sp);
   outlook::detail::encode_member(obj, "WithinSizeRange", x.within_size_range, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const message_rule_predicates& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

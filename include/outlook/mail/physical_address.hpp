@@ -51,6 +51,7 @@ struct physical_address {
 
 void decode_json(const boost::json::value& v, physical_address& out, const outlook::json_path& path);
 boost::json::value encode_json(const physical_address& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const physical_address& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -69,14 +70,19 @@ inline void decode_json(const boost::json::value& v, physical_address& out, cons
   outlook::detail::decode_object(v, out, out.extra, detail::physical_address_members, path);
 }
 
-inline boost::json::value encode_json(const physical_address& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of physical_address (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const physical_address& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Street", x.street, sp);
   outlook::detail::encode_member(obj, "City", x.city, sp);
   outlook::detail::encode_member(obj, "State", x.state, sp);
   outlook::detail::encode_member(obj, "CountryOrRegion", x.country_or_region, sp);
   outlook::detail::encode_member(obj, "PostalCode", x.postal_code, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const physical_address& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

@@ -40,6 +40,7 @@ struct recipient {
 
 void decode_json(const boost::json::value& v, recipient& out, const outlook::json_path& path);
 boost::json::value encode_json(const recipient& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const recipient& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -54,10 +55,15 @@ inline void decode_json(const boost::json::value& v, recipient& out, const outlo
   outlook::detail::decode_object(v, out, out.extra, detail::recipient_members, path);
 }
 
-inline boost::json::value encode_json(const recipient& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of recipient (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const recipient& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "EmailAddress", x.email_address, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const recipient& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

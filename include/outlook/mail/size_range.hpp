@@ -43,6 +43,7 @@ struct size_range {
 
 void decode_json(const boost::json::value& v, size_range& out, const outlook::json_path& path);
 boost::json::value encode_json(const size_range& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const size_range& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -58,11 +59,16 @@ inline void decode_json(const boost::json::value& v, size_range& out, const outl
   outlook::detail::decode_object(v, out, out.extra, detail::size_range_members, path);
 }
 
-inline boost::json::value encode_json(const size_range& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of size_range (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const size_range& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "MinimumSize", x.minimum_size, sp);
   outlook::detail::encode_member(obj, "MaximumSize", x.maximum_size, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const size_range& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

@@ -43,6 +43,7 @@ struct time_zone_information {
 
 void decode_json(const boost::json::value& v, time_zone_information& out, const outlook::json_path& path);
 boost::json::value encode_json(const time_zone_information& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const time_zone_information& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -58,11 +59,16 @@ inline void decode_json(const boost::json::value& v, time_zone_information& out,
   outlook::detail::decode_object(v, out, out.extra, detail::time_zone_information_members, path);
 }
 
-inline boost::json::value encode_json(const time_zone_information& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of time_zone_information (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const time_zone_information& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Alias", x.alias, sp);
   outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const time_zone_information& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

@@ -77,6 +77,7 @@ struct user {
 
 void decode_json(const boost::json::value& v, user& out, const outlook::json_path& path);
 boost::json::value encode_json(const user& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const user& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -100,8 +101,8 @@ inline void decode_json(const boost::json::value& v, user& out, const outlook::j
   outlook::detail::decode_object(v, out, out.extra, detail::user_members, path);
 }
 
-inline boost::json::value encode_json(const user& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of user (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const user& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "EmailAddress", x.email_address, sp);
   outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
@@ -113,6 +114,11 @@ inline boost::json::value encode_json(const user& x, const boost::json::storage_
   outlook::detail::encode_member(obj, "Messages", x.messages, sp);
   outlook::detail::encode_member(obj, "RootFolder", x.root_folder, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const user& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

@@ -36,7 +36,9 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <cstddef>
 #include <exception>
@@ -316,15 +318,23 @@ class https_test_server {
     auto [hec, hn] = co_await http::async_write_header(stream, sr, asio::as_tuple(asio::use_awaitable));
     (void)hn;
     if (hec) co_return hec;
+    // Each chunk (size line, data, CRLF) goes out in one contiguous write: an SSL stream
+    // writes one buffer per record, so a buffer sequence would cost three records a chunk.
     const std::string& body = response.body;
+    std::string chunk;
     for (std::size_t offset = 0; offset < body.size(); offset += options_.chunk_size) {
       const std::size_t len = std::min(options_.chunk_size, body.size() - offset);
-      auto [cec, cn] = co_await asio::async_write(stream, http::make_chunk(asio::buffer(body.data() + offset, len)),
-                                                  asio::as_tuple(asio::use_awaitable));
+      char size_line[32];
+      const int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", len);
+      chunk.assign(size_line, static_cast<std::size_t>(n));
+      chunk.append(body, offset, len);
+      chunk.append("\r\n");
+      auto [cec, cn] = co_await asio::async_write(stream, asio::buffer(chunk), asio::as_tuple(asio::use_awaitable));
       (void)cn;
       if (cec) co_return cec;
     }
-    auto [lec, ln] = co_await asio::async_write(stream, http::make_chunk_last(), asio::as_tuple(asio::use_awaitable));
+    auto [lec, ln] = co_await asio::async_write(stream, asio::buffer(std::string_view("0\r\n\r\n")),
+                                                asio::as_tuple(asio::use_awaitable));
     (void)ln;
     co_return lec;
   }

@@ -112,7 +112,7 @@ struct url_parts {
   if (path.empty()) return out;
   while (true) {
     const auto slash = path.find('/');
-    std::string seg = detail::percent_decode(path.substr(0, slash), false);
+    std::string seg = outlook::detail::percent_decode(path.substr(0, slash), false);
     if (auto key = split_key_form(seg)) {
       out.push_back(std::move(key->first));
       out.push_back(std::move(key->second));
@@ -142,8 +142,8 @@ struct query_param {
     if (!piece.empty()) {
       const auto eq = piece.find('=');
       query_param p;
-      p.name = detail::percent_decode(piece.substr(0, eq), true);
-      if (eq != std::string_view::npos) p.value = detail::percent_decode(piece.substr(eq + 1), true);
+      p.name = outlook::detail::percent_decode(piece.substr(0, eq), true);
+      if (eq != std::string_view::npos) p.value = outlook::detail::percent_decode(piece.substr(eq + 1), true);
       p.key = lower(p.name);
       out.push_back(std::move(p));
     }

@@ -409,24 +409,32 @@ struct reference_attachment : attachment {
 
 void decode_json(const boost::json::value& v, attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const attachment& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path);
 boost::json::value encode_json(const outlook::poly<attachment>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path);
 boost::json::value encode_json(const message& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path);
 boost::json::value encode_json(const outlook::poly<message>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, event_message& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, event_message_request& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message_request& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, event_message_response& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message_response& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, file_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const file_attachment& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, item_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const item_attachment& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, reference_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const reference_attachment& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -708,8 +716,8 @@ inline void decode_json(const boost::json::value& v, attachment& out, const outl
   outlook::detail::decode_object(v, out, out.extra, detail::attachment_members, path);
 }
 
-inline boost::json::value encode_json(const attachment& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of attachment (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "Name", x.name, sp);
   outlook::detail::encode_member(obj, "ContentType", x.content_type, sp);
@@ -717,6 +725,11 @@ inline boost::json::value encode_json(const attachment& x, const boost::json::st
   outlook::detail::encode_member(obj, "IsInline", x.is_inline, sp);
   outlook::detail::encode_member(obj, "LastModifiedDateTime", x.last_modified_date_time, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const attachment& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 
@@ -747,18 +760,33 @@ inline void decode_json(const boost::json::value& v, outlook::poly<attachment>& 
 }
 
 inline boost::json::value encode_json(const outlook::poly<attachment>& x, const boost::json::storage_ptr& sp) {
-  if (const auto* d = x.as<file_attachment>()) return encode_json(*d, sp);
-  if (const auto* d = x.as<item_attachment>()) return encode_json(*d, sp);
-  if (const auto* d = x.as<reference_attachment>()) return encode_json(*d, sp);
-  return encode_json(x.base(), sp);
+  // A derived value names its type first (the service needs it to create attachments).
+  boost::json::object obj(sp);
+  if (const auto* d = x.as<file_attachment>()) {
+    if (!d->extra.contains("@odata.type")) obj.emplace("@odata.type", file_attachment::odata_type);
+    encode_members(obj, *d, sp);
+    return obj;
+  }
+  if (const auto* d = x.as<item_attachment>()) {
+    if (!d->extra.contains("@odata.type")) obj.emplace("@odata.type", item_attachment::odata_type);
+    encode_members(obj, *d, sp);
+    return obj;
+  }
+  if (const auto* d = x.as<reference_attachment>()) {
+    if (!d->extra.contains("@odata.type")) obj.emplace("@odata.type", reference_attachment::odata_type);
+    encode_members(obj, *d, sp);
+    return obj;
+  }
+  encode_members(obj, x.base(), sp);
+  return obj;
 }
 
 inline void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::message_members, path);
 }
 
-inline boost::json::value encode_json(const message& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of message (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "ChangeKey", x.change_key, sp);
   outlook::detail::encode_member(obj, "Categories", x.categories, sp);
@@ -803,6 +831,11 @@ inline boost::json::value encode_json(const message& x, const boost::json::stora
   outlook::detail::encode_member(obj, "MultiValueExtendedProperties", x.multi_value_extended_properties, sp);
   outlook::detail::encode_member(obj, "Mentions", x.mentions, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const message& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 
@@ -833,19 +866,33 @@ inline void decode_json(const boost::json::value& v, outlook::poly<message>& out
 }
 
 inline boost::json::value encode_json(const outlook::poly<message>& x, const boost::json::storage_ptr& sp) {
-  if (const auto* d = x.as<event_message_request>()) return encode_json(*d, sp);
-  if (const auto* d = x.as<event_message_response>()) return encode_json(*d, sp);
-  if (const auto* d = x.as<event_message>()) return encode_json(*d, sp);
-  return encode_json(x.base(), sp);
+  // A derived value names its type first (the service needs it to create attachments).
+  boost::json::object obj(sp);
+  if (const auto* d = x.as<event_message_request>()) {
+    if (!d->extra.contains("@odata.type")) obj.emplace("@odata.type", event_message_request::odata_type);
+    encode_members(obj, *d, sp);
+    return obj;
+  }
+  if (const auto* d = x.as<event_message_response>()) {
+    if (!d->extra.contains("@odata.type")) obj.emplace("@odata.type", event_message_response::odata_type);
+    encode_members(obj, *d, sp);
+    return obj;
+  }
+  if (const auto* d = x.as<event_message>()) {
+    if (!d->extra.contains("@odata.type")) obj.emplace("@odata.type", event_message::odata_type);
+    encode_members(obj, *d, sp);
+    return obj;
+  }
+  encode_members(obj, x.base(), sp);
+  return obj;
 }
 
 inline void decode_json(const boost::json::value& v, event_message& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_members, path);
 }
 
-inline boost::json::value encode_json(const event_message& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
-  if (!x.extra.contains("@odata.type")) obj.emplace("@odata.type", event_message::odata_type);
+/// Writes the members of event_message (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "ChangeKey", x.change_key, sp);
   outlook::detail::encode_member(obj, "Categories", x.categories, sp);
@@ -900,6 +947,11 @@ inline boost::json::value encode_json(const event_message& x, const boost::json:
   outlook::detail::encode_member(obj, "IsAllDay", x.is_all_day, sp);
   outlook::detail::encode_member(obj, "IsDelegated", x.is_delegated, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const event_message& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 
@@ -907,9 +959,8 @@ inline void decode_json(const boost::json::value& v, event_message_request& out,
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_request_members, path);
 }
 
-inline boost::json::value encode_json(const event_message_request& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
-  if (!x.extra.contains("@odata.type")) obj.emplace("@odata.type", event_message_request::odata_type);
+/// Writes the members of event_message_request (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "ChangeKey", x.change_key, sp);
   outlook::detail::encode_member(obj, "Categories", x.categories, sp);
@@ -968,6 +1019,11 @@ inline boost::json::value encode_json(const event_message_request& x, const boos
   outlook::detail::encode_member(obj, "PreviousLocation", x.previous_location, sp);
   outlook::detail::encode_member(obj, "ResponseRequested", x.response_requested, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const event_message_request& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 
@@ -975,9 +1031,8 @@ inline void decode_json(const boost::json::value& v, event_message_response& out
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_response_members, path);
 }
 
-inline boost::json::value encode_json(const event_message_response& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
-  if (!x.extra.contains("@odata.type")) obj.emplace("@odata.type", event_message_response::odata_type);
+/// Writes the members of event_message_response (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "ChangeKey", x.change_key, sp);
   outlook::detail::encode_member(obj, "Categories", x.categories, sp);
@@ -1032,6 +1087,11 @@ inline boost::json::value encode_json(const event_message_response& x, const boo
   outlook::detail::encode_member(obj, "IsAllDay", x.is_all_day, sp);
   outlook::detail::encode_member(obj, "IsDelegated", x.is_delegated, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const event_message_response& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 
@@ -1039,9 +1099,8 @@ inline void decode_json(const boost::json::value& v, file_attachment& out, const
   outlook::detail::decode_object(v, out, out.extra, detail::file_attachment_members, path);
 }
 
-inline boost::json::value encode_json(const file_attachment& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
-  if (!x.extra.contains("@odata.type")) obj.emplace("@odata.type", file_attachment::odata_type);
+/// Writes the members of file_attachment (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "Name", x.name, sp);
   outlook::detail::encode_member(obj, "ContentType", x.content_type, sp);
@@ -1052,6 +1111,11 @@ inline boost::json::value encode_json(const file_attachment& x, const boost::jso
   outlook::detail::encode_member(obj, "ContentId", x.content_id, sp);
   outlook::detail::encode_member(obj, "ContentLocation", x.content_location, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const file_attachment& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 
@@ -1059,9 +1123,8 @@ inline void decode_json(const boost::json::value& v, item_attachment& out, const
   outlook::detail::decode_object(v, out, out.extra, detail::item_attachment_members, path);
 }
 
-inline boost::json::value encode_json(const item_attachment& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
-  if (!x.extra.contains("@odata.type")) obj.emplace("@odata.type", item_attachment::odata_type);
+/// Writes the members of item_attachment (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "Name", x.name, sp);
   outlook::detail::encode_member(obj, "ContentType", x.content_type, sp);
@@ -1070,6 +1133,11 @@ inline boost::json::value encode_json(const item_attachment& x, const boost::jso
   outlook::detail::encode_member(obj, "LastModifiedDateTime", x.last_modified_date_time, sp);
   outlook::detail::encode_member(obj, "Item", x.item, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const item_attachment& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 
@@ -1077,9 +1145,8 @@ inline void decode_json(const boost::json::value& v, reference_attachment& out, 
   outlook::detail::decode_object(v, out, out.extra, detail::reference_attachment_members, path);
 }
 
-inline boost::json::value encode_json(const reference_attachment& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
-  if (!x.extra.contains("@odata.type")) obj.emplace("@odata.type", reference_attachment::odata_type);
+/// Writes the members of reference_attachment (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "Name", x.name, sp);
   outlook::detail::encode_member(obj, "ContentType", x.content_type, sp);
@@ -1093,6 +1160,11 @@ inline boost::json::value encode_json(const reference_attachment& x, const boost
   outlook::detail::encode_member(obj, "ThumbnailUrl", x.thumbnail_url, sp);
   outlook::detail::encode_member(obj, "PreviewUrl", x.preview_url, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const reference_attachment& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

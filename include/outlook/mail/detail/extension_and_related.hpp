@@ -58,10 +58,12 @@ struct open_type_extension : extension {
 
 void decode_json(const boost::json::value& v, extension& out, const outlook::json_path& path);
 boost::json::value encode_json(const extension& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const extension& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path);
 boost::json::value encode_json(const outlook::poly<extension>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, open_type_extension& out, const outlook::json_path& path);
 boost::json::value encode_json(const open_type_extension& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const open_type_extension& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -82,10 +84,15 @@ inline void decode_json(const boost::json::value& v, extension& out, const outlo
   outlook::detail::decode_object(v, out, out.extra, detail::extension_members, path);
 }
 
-inline boost::json::value encode_json(const extension& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of extension (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const extension& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const extension& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 
@@ -104,20 +111,31 @@ inline void decode_json(const boost::json::value& v, outlook::poly<extension>& o
 }
 
 inline boost::json::value encode_json(const outlook::poly<extension>& x, const boost::json::storage_ptr& sp) {
-  if (const auto* d = x.as<open_type_extension>()) return encode_json(*d, sp);
-  return encode_json(x.base(), sp);
+  // A derived value names its type first (the service needs it to create attachments).
+  boost::json::object obj(sp);
+  if (const auto* d = x.as<open_type_extension>()) {
+    if (!d->extra.contains("@odata.type")) obj.emplace("@odata.type", open_type_extension::odata_type);
+    encode_members(obj, *d, sp);
+    return obj;
+  }
+  encode_members(obj, x.base(), sp);
+  return obj;
 }
 
 inline void decode_json(const boost::json::value& v, open_type_extension& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::open_type_extension_members, path);
 }
 
-inline boost::json::value encode_json(const open_type_extension& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
-  if (!x.extra.contains("@odata.type")) obj.emplace("@odata.type", open_type_extension::odata_type);
+/// Writes the members of open_type_extension (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const open_type_extension& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "ExtensionName", x.extension_name, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const open_type_extension& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

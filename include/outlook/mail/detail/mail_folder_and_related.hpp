@@ -116,10 +116,12 @@ struct mail_search_folder : mail_folder {
 
 void decode_json(const boost::json::value& v, mail_folder& out, const outlook::json_path& path);
 boost::json::value encode_json(const mail_folder& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path);
 boost::json::value encode_json(const outlook::poly<mail_folder>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, mail_search_folder& out, const outlook::json_path& path);
 boost::json::value encode_json(const mail_search_folder& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -167,8 +169,8 @@ inline void decode_json(const boost::json::value& v, mail_folder& out, const out
   outlook::detail::decode_object(v, out, out.extra, detail::mail_folder_members, path);
 }
 
-inline boost::json::value encode_json(const mail_folder& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of mail_folder (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
   outlook::detail::encode_member(obj, "ParentFolderId", x.parent_folder_id, sp);
@@ -183,6 +185,11 @@ inline boost::json::value encode_json(const mail_folder& x, const boost::json::s
   outlook::detail::encode_member(obj, "WellKnownName", x.well_known_name, sp);
   outlook::detail::encode_member(obj, "IsHidden", x.is_hidden, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const mail_folder& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 
@@ -201,17 +208,23 @@ inline void decode_json(const boost::json::value& v, outlook::poly<mail_folder>&
 }
 
 inline boost::json::value encode_json(const outlook::poly<mail_folder>& x, const boost::json::storage_ptr& sp) {
-  if (const auto* d = x.as<mail_search_folder>()) return encode_json(*d, sp);
-  return encode_json(x.base(), sp);
+  // A derived value names its type first (the service needs it to create attachments).
+  boost::json::object obj(sp);
+  if (const auto* d = x.as<mail_search_folder>()) {
+    if (!d->extra.contains("@odata.type")) obj.emplace("@odata.type", mail_search_folder::odata_type);
+    encode_members(obj, *d, sp);
+    return obj;
+  }
+  encode_members(obj, x.base(), sp);
+  return obj;
 }
 
 inline void decode_json(const boost::json::value& v, mail_search_folder& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mail_search_folder_members, path);
 }
 
-inline boost::json::value encode_json(const mail_search_folder& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
-  if (!x.extra.contains("@odata.type")) obj.emplace("@odata.type", mail_search_folder::odata_type);
+/// Writes the members of mail_search_folder (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
   outlook::detail::encode_member(obj, "ParentFolderId", x.parent_folder_id, sp);
@@ -230,6 +243,11 @@ inline boost::json::value encode_json(const mail_search_folder& x, const boost::
   outlook::detail::encode_member(obj, "SourceFolderIDs", x.source_folder_i_ds, sp);
   outlook::detail::encode_member(obj, "FilterQuery", x.filter_query, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const mail_search_folder& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

@@ -69,10 +69,12 @@ struct daylight_time_zone_offset : standard_time_zone_offset {
 
 void decode_json(const boost::json::value& v, standard_time_zone_offset& out, const outlook::json_path& path);
 boost::json::value encode_json(const standard_time_zone_offset& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const standard_time_zone_offset& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path);
 boost::json::value encode_json(const outlook::poly<standard_time_zone_offset>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, daylight_time_zone_offset& out, const outlook::json_path& path);
 boost::json::value encode_json(const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -101,14 +103,19 @@ inline void decode_json(const boost::json::value& v, standard_time_zone_offset& 
   outlook::detail::decode_object(v, out, out.extra, detail::standard_time_zone_offset_members, path);
 }
 
-inline boost::json::value encode_json(const standard_time_zone_offset& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of standard_time_zone_offset (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const standard_time_zone_offset& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Time", x.time, sp);
   outlook::detail::encode_member(obj, "DayOccurrence", x.day_occurrence, sp);
   outlook::detail::encode_member(obj, "DayOfWeek", x.day_of_week, sp);
   outlook::detail::encode_member(obj, "Month", x.month, sp);
   outlook::detail::encode_member(obj, "Year", x.year, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const standard_time_zone_offset& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 
@@ -127,17 +134,23 @@ inline void decode_json(const boost::json::value& v, outlook::poly<standard_time
 }
 
 inline boost::json::value encode_json(const outlook::poly<standard_time_zone_offset>& x, const boost::json::storage_ptr& sp) {
-  if (const auto* d = x.as<daylight_time_zone_offset>()) return encode_json(*d, sp);
-  return encode_json(x.base(), sp);
+  // A derived value names its type first (the service needs it to create attachments).
+  boost::json::object obj(sp);
+  if (const auto* d = x.as<daylight_time_zone_offset>()) {
+    if (!d->extra.contains("@odata.type")) obj.emplace("@odata.type", daylight_time_zone_offset::odata_type);
+    encode_members(obj, *d, sp);
+    return obj;
+  }
+  encode_members(obj, x.base(), sp);
+  return obj;
 }
 
 inline void decode_json(const boost::json::value& v, daylight_time_zone_offset& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::daylight_time_zone_offset_members, path);
 }
 
-inline boost::json::value encode_json(const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
-  if (!x.extra.contains("@odata.type")) obj.emplace("@odata.type", daylight_time_zone_offset::odata_type);
+/// Writes the members of daylight_time_zone_offset (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Time", x.time, sp);
   outlook::detail::encode_member(obj, "DayOccurrence", x.day_occurrence, sp);
   outlook::detail::encode_member(obj, "DayOfWeek", x.day_of_week, sp);
@@ -145,6 +158,11 @@ inline boost::json::value encode_json(const daylight_time_zone_offset& x, const 
   outlook::detail::encode_member(obj, "Year", x.year, sp);
   outlook::detail::encode_member(obj, "DaylightBias", x.daylight_bias, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 

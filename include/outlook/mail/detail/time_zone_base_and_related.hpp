@@ -63,10 +63,12 @@ struct custom_time_zone : time_zone_base {
 
 void decode_json(const boost::json::value& v, time_zone_base& out, const outlook::json_path& path);
 boost::json::value encode_json(const time_zone_base& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const time_zone_base& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path);
 boost::json::value encode_json(const outlook::poly<time_zone_base>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, custom_time_zone& out, const outlook::json_path& path);
 boost::json::value encode_json(const custom_time_zone& x, const boost::json::storage_ptr& sp);
+void encode_members(boost::json::object& obj, const custom_time_zone& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
 
@@ -89,10 +91,15 @@ inline void decode_json(const boost::json::value& v, time_zone_base& out, const 
   outlook::detail::decode_object(v, out, out.extra, detail::time_zone_base_members, path);
 }
 
-inline boost::json::value encode_json(const time_zone_base& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
+/// Writes the members of time_zone_base (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const time_zone_base& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Name", x.name, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const time_zone_base& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 
@@ -111,22 +118,33 @@ inline void decode_json(const boost::json::value& v, outlook::poly<time_zone_bas
 }
 
 inline boost::json::value encode_json(const outlook::poly<time_zone_base>& x, const boost::json::storage_ptr& sp) {
-  if (const auto* d = x.as<custom_time_zone>()) return encode_json(*d, sp);
-  return encode_json(x.base(), sp);
+  // A derived value names its type first (the service needs it to create attachments).
+  boost::json::object obj(sp);
+  if (const auto* d = x.as<custom_time_zone>()) {
+    if (!d->extra.contains("@odata.type")) obj.emplace("@odata.type", custom_time_zone::odata_type);
+    encode_members(obj, *d, sp);
+    return obj;
+  }
+  encode_members(obj, x.base(), sp);
+  return obj;
 }
 
 inline void decode_json(const boost::json::value& v, custom_time_zone& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::custom_time_zone_members, path);
 }
 
-inline boost::json::value encode_json(const custom_time_zone& x, const boost::json::storage_ptr& sp) {
-  boost::json::object obj(sp);
-  if (!x.extra.contains("@odata.type")) obj.emplace("@odata.type", custom_time_zone::odata_type);
+/// Writes the members of custom_time_zone (own and inherited, then the unknown ones) into `obj`.
+inline void encode_members(boost::json::object& obj, const custom_time_zone& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Name", x.name, sp);
   outlook::detail::encode_member(obj, "Bias", x.bias, sp);
   outlook::detail::encode_member(obj, "StandardOffset", x.standard_offset, sp);
   outlook::detail::encode_member(obj, "DaylightOffset", x.daylight_offset, sp);
   outlook::detail::encode_extra(obj, x.extra);
+}
+
+inline boost::json::value encode_json(const custom_time_zone& x, const boost::json::storage_ptr& sp) {
+  boost::json::object obj(sp);
+  encode_members(obj, x, sp);
   return obj;
 }
 
