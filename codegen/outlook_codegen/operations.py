@@ -117,6 +117,10 @@ def make_param(model, p):
     patch = bool(p.get("patch"))
     if patch:
         vt = f"::{model.ns}::{model.types[t].cpp}_patch"
+    elif t in model.types and not model.types[t].abstract:
+        # An argument of a concrete type is that type (a message is sent as a message);
+        # only an abstract one (Attachment) takes the polymorphic holder.
+        vt = f"::{model.ns}::{model.types[t].cpp}"
     else:
         vt = model.value_type(t)
     if collection:

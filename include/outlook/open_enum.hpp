@@ -154,10 +154,4 @@ class flags {
   std::string unknown_;
 };
 
-template <class E>
-  requires enum_traits<E>::flags
-constexpr flags<E> operator|(E a, E b) noexcept {
-  return flags<E>(a) | b;
-}
-
 }  // namespace outlook

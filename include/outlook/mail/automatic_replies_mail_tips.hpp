@@ -33,7 +33,7 @@ struct automatic_replies_mail_tips {
   std::optional<::outlook::mail::date_time_time_zone> scheduled_end_time{};
   /// Members the service sent that this model does not know, @odata annotations included;
   /// encoded back unchanged so that nothing is lost.
-  boost::json::object extra;
+  boost::json::object extra{};
 
   /// Wire names for $select and $expand: a misspelled field does not compile.
   struct field {

@@ -32,7 +32,7 @@ struct followup_flag {
   std::optional<::outlook::mail::date_time_time_zone> completed_date_time{};
   /// Members the service sent that this model does not know, @odata annotations included;
   /// encoded back unchanged so that nothing is lost.
-  boost::json::object extra;
+  boost::json::object extra{};
 
   /// Wire names for $select and $expand: a misspelled field does not compile.
   struct field {

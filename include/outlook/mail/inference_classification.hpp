@@ -25,10 +25,10 @@ struct inference_classification {
   /// Read-only: set by the service.
   std::optional<std::string> id{};
   /// Per-sender rules that always send mail to Focused or Other.
-  std::vector<::outlook::mail::inference_classification_override> overrides;
+  std::vector<::outlook::mail::inference_classification_override> overrides{};
   /// Members the service sent that this model does not know, @odata annotations included;
   /// encoded back unchanged so that nothing is lost.
-  boost::json::object extra;
+  boost::json::object extra{};
 
   /// Wire names for $select and $expand: a misspelled field does not compile.
   struct field {

@@ -31,7 +31,7 @@ struct inference_classification_override {
   std::optional<::outlook::mail::email_address> sender_email_address{};
   /// Members the service sent that this model does not know, @odata annotations included;
   /// encoded back unchanged so that nothing is lost.
-  boost::json::object extra;
+  boost::json::object extra{};
 
   /// Wire names for $select and $expand: a misspelled field does not compile.
   struct field {

@@ -45,14 +45,14 @@ struct mail_tips {
   /// Where the recipient sits relative to the sender's organisation.
   std::optional<outlook::flags<::outlook::mail::recipient_scope_type>> recipient_scope{};
   /// Recipients usually addressed together with this one.
-  std::vector<::outlook::mail::recipient> recipient_suggestions;
+  std::vector<::outlook::mail::recipient> recipient_suggestions{};
   /// Largest message the recipient accepts.
   std::optional<std::int32_t> max_message_size{};
   /// Failure met while computing tips for this recipient.
   std::optional<::outlook::mail::mail_tips_error> error{};
   /// Members the service sent that this model does not know, @odata annotations included;
   /// encoded back unchanged so that nothing is lost.
-  boost::json::object extra;
+  boost::json::object extra{};
 
   /// Wire names for $select and $expand: a misspelled field does not compile.
   struct field {

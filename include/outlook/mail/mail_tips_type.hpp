@@ -35,6 +35,11 @@ enum class mail_tips_type : std::uint32_t {
   recipient_suggestions = 512,
 };
 
+/// Combines members into a set: `mail_tips_type::automatic_replies | mail_tips_type::recipient_suggestions`.
+constexpr outlook::flags<mail_tips_type> operator|(mail_tips_type a, mail_tips_type b) noexcept {
+  return outlook::flags<mail_tips_type>(a) | b;
+}
+
 }  // namespace outlook::mail
 
 template <>

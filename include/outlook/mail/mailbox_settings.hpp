@@ -36,7 +36,7 @@ struct mailbox_settings {
   std::optional<::outlook::mail::working_hours> working_hours{};
   /// Members the service sent that this model does not know, @odata annotations included;
   /// encoded back unchanged so that nothing is lost.
-  boost::json::object extra;
+  boost::json::object extra{};
 
   /// Wire names for $select and $expand: a misspelled field does not compile.
   struct field {

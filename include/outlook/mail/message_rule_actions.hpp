@@ -36,18 +36,18 @@ struct message_rule_actions {
   /// Give the message this importance.
   std::optional<outlook::open_enum<::outlook::mail::importance>> mark_importance{};
   /// Forward the message to these recipients.
-  std::vector<::outlook::mail::recipient> forward_to;
+  std::vector<::outlook::mail::recipient> forward_to{};
   /// Forward the message as an attachment to these recipients.
-  std::vector<::outlook::mail::recipient> forward_as_attachment_to;
+  std::vector<::outlook::mail::recipient> forward_as_attachment_to{};
   /// Redirect the message to these recipients.
-  std::vector<::outlook::mail::recipient> redirect_to;
+  std::vector<::outlook::mail::recipient> redirect_to{};
   /// Add these categories to the message.
-  std::vector<std::string> assign_categories;
+  std::vector<std::string> assign_categories{};
   /// Skip the rules that come later in the order.
   std::optional<bool> stop_processing_rules{};
   /// Members the service sent that this model does not know, @odata annotations included;
   /// encoded back unchanged so that nothing is lost.
-  boost::json::object extra;
+  boost::json::object extra{};
 
   /// Wire names for $select and $expand: a misspelled field does not compile.
   struct field {

@@ -27,19 +27,19 @@ struct message_rule_predicates;
 /// Preview: only on the beta endpoint.
 struct message_rule_predicates {
   /// Matches a message carrying any of these categories.
-  std::vector<std::string> categories;
+  std::vector<std::string> categories{};
   /// Matches a subject containing any of these strings.
-  std::vector<std::string> subject_contains;
+  std::vector<std::string> subject_contains{};
   /// Matches a body containing any of these strings.
-  std::vector<std::string> body_contains;
+  std::vector<std::string> body_contains{};
   /// Matches a body or subject containing any of these strings.
-  std::vector<std::string> body_or_subject_contains;
+  std::vector<std::string> body_or_subject_contains{};
   /// Matches a From value containing any of these strings.
-  std::vector<std::string> sender_contains;
+  std::vector<std::string> sender_contains{};
   /// Matches To or Cc recipients containing any of these strings.
-  std::vector<std::string> recipient_contains;
+  std::vector<std::string> recipient_contains{};
   /// Matches an Internet header containing any of these strings.
-  std::vector<std::string> header_contains;
+  std::vector<std::string> header_contains{};
   /// Matches a message flagged for this action.
   std::optional<outlook::open_enum<::outlook::mail::message_action_flag>> message_action_flag{};
   /// Matches a message of this importance.
@@ -47,9 +47,9 @@ struct message_rule_predicates {
   /// Matches a message of this sensitivity.
   std::optional<outlook::open_enum<::outlook::mail::sensitivity>> sensitivity{};
   /// Matches a message from any of these senders.
-  std::vector<::outlook::mail::recipient> from_addresses;
+  std::vector<::outlook::mail::recipient> from_addresses{};
   /// Matches a message sent to any of these recipients.
-  std::vector<::outlook::mail::recipient> sent_to_addresses;
+  std::vector<::outlook::mail::recipient> sent_to_addresses{};
   /// Matches when the mailbox owner is a To recipient.
   std::optional<bool> sent_to_me{};
   /// Matches when the mailbox owner is the only recipient.
@@ -88,7 +88,7 @@ struct message_rule_predicates {
   std::optional<::outlook::mail::size_range> within_size_range{};
   /// Members the service sent that this model does not know, @odata annotations included;
   /// encoded back unchanged so that nothing is lost.
-  boost::json::object extra;
+  boost::json::object extra{};
 
   /// Wire names for $select and $expand: a misspelled field does not compile.
   struct field {

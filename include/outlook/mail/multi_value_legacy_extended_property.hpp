@@ -23,10 +23,10 @@ struct multi_value_legacy_extended_property {
   /// Identifier of the property, using an Array type name.
   std::optional<std::string> property_id{};
   /// Values of the property as strings.
-  std::vector<std::string> value;
+  std::vector<std::string> value{};
   /// Members the service sent that this model does not know, @odata annotations included;
   /// encoded back unchanged so that nothing is lost.
-  boost::json::object extra;
+  boost::json::object extra{};
 
   /// Wire names for $select and $expand: a misspelled field does not compile.
   struct field {

@@ -28,7 +28,7 @@ struct outlook_item {
   /// Read-only: set by the service.
   std::optional<std::string> change_key{};
   /// Names of the categories assigned to the item.
-  std::vector<std::string> categories;
+  std::vector<std::string> categories{};
   /// When the item was created (UTC).
   /// Read-only: set by the service.
   std::optional<outlook::date_time> created_date_time{};
@@ -37,7 +37,7 @@ struct outlook_item {
   std::optional<outlook::date_time> last_modified_date_time{};
   /// Members the service sent that this model does not know, @odata annotations included;
   /// encoded back unchanged so that nothing is lost.
-  boost::json::object extra;
+  boost::json::object extra{};
 
   /// Wire names for $select and $expand: a misspelled field does not compile.
   struct field {

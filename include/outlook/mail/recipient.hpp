@@ -25,7 +25,7 @@ struct recipient {
   std::optional<::outlook::mail::email_address> email_address{};
   /// Members the service sent that this model does not know, @odata annotations included;
   /// encoded back unchanged so that nothing is lost.
-  boost::json::object extra;
+  boost::json::object extra{};
 
   /// Wire names for $select and $expand: a misspelled field does not compile.
   struct field {

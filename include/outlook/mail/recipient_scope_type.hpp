@@ -25,6 +25,11 @@ enum class recipient_scope_type : std::uint32_t {
   external_non_partner = 8,
 };
 
+/// Combines members into a set: `recipient_scope_type::none | recipient_scope_type::external_non_partner`.
+constexpr outlook::flags<recipient_scope_type> operator|(recipient_scope_type a, recipient_scope_type b) noexcept {
+  return outlook::flags<recipient_scope_type>(a) | b;
+}
+
 }  // namespace outlook::mail
 
 template <>

@@ -44,16 +44,16 @@ struct user {
   std::optional<::outlook::mail::inference_classification> inference_classification{};
   /// Top-level mail folders of the user.
   /// Read-only: set by the service.
-  std::vector<outlook::poly<::outlook::mail::mail_folder>> mail_folders;
+  std::vector<outlook::poly<::outlook::mail::mail_folder>> mail_folders{};
   /// Messages of the whole mailbox.
   /// Read-only: set by the service.
-  std::vector<outlook::poly<::outlook::mail::message>> messages;
+  std::vector<outlook::poly<::outlook::mail::message>> messages{};
   /// Root of the user's folder tree.
   /// Read-only: set by the service.
   std::optional<outlook::poly<::outlook::mail::mail_folder>> root_folder{};
   /// Members the service sent that this model does not know, @odata annotations included;
   /// encoded back unchanged so that nothing is lost.
-  boost::json::object extra;
+  boost::json::object extra{};
 
   /// Wire names for $select and $expand: a misspelled field does not compile.
   struct field {

@@ -23,7 +23,7 @@ struct working_hours;
 /// The days and hours a user works.
 struct working_hours {
   /// Days the user works.
-  std::vector<outlook::open_enum<::outlook::mail::day_of_week>> days_of_week;
+  std::vector<outlook::open_enum<::outlook::mail::day_of_week>> days_of_week{};
   /// When the working day starts.
   std::optional<outlook::time_of_day> start_time{};
   /// When the working day ends.
@@ -32,7 +32,7 @@ struct working_hours {
   std::optional<outlook::poly<::outlook::mail::time_zone_base>> time_zone{};
   /// Members the service sent that this model does not know, @odata annotations included;
   /// encoded back unchanged so that nothing is lost.
-  boost::json::object extra;
+  boost::json::object extra{};
 
   /// Wire names for $select and $expand: a misspelled field does not compile.
   struct field {

@@ -62,7 +62,7 @@ struct attachment {
   std::optional<outlook::date_time> last_modified_date_time{};
   /// Members the service sent that this model does not know, @odata annotations included;
   /// encoded back unchanged so that nothing is lost.
-  boost::json::object extra;
+  boost::json::object extra{};
 
   /// Wire names for $select and $expand: a misspelled field does not compile.
   struct field {
@@ -89,7 +89,7 @@ struct message {
   /// Read-only: set by the service.
   std::optional<std::string> change_key{};
   /// Names of the categories assigned to the item.
-  std::vector<std::string> categories;
+  std::vector<std::string> categories{};
   /// When the item was created (UTC).
   /// Read-only: set by the service.
   std::optional<outlook::date_time> created_date_time{};
@@ -127,13 +127,13 @@ struct message {
   /// Account that actually sent the message, which differs from From for delegates.
   std::optional<::outlook::mail::recipient> sender{};
   /// Recipients on the To line.
-  std::vector<::outlook::mail::recipient> to_recipients;
+  std::vector<::outlook::mail::recipient> to_recipients{};
   /// Recipients on the Cc line.
-  std::vector<::outlook::mail::recipient> cc_recipients;
+  std::vector<::outlook::mail::recipient> cc_recipients{};
   /// Recipients on the Bcc line.
-  std::vector<::outlook::mail::recipient> bcc_recipients;
+  std::vector<::outlook::mail::recipient> bcc_recipients{};
   /// Addresses that replies should go to; the service may only accept it when the message is created.
-  std::vector<::outlook::mail::recipient> reply_to;
+  std::vector<::outlook::mail::recipient> reply_to{};
   /// Id of the conversation thread the message belongs to.
   /// Read-only: set by the service.
   std::optional<std::string> conversation_id{};
@@ -156,13 +156,13 @@ struct message {
   std::optional<std::string> internet_message_id{};
   /// The message's Internet headers, returned only when selected explicitly.
   /// Read-only: set by the service.
-  std::vector<::outlook::mail::internet_message_header> internet_message_headers;
+  std::vector<::outlook::mail::internet_message_header> internet_message_headers{};
   /// Position of the message within its conversation.
   /// Read-only: set by the service.
   std::optional<outlook::bytes> conversation_index{};
   /// Valid entries parsed from the List-Unsubscribe header.
   /// Read-only: set by the service.
-  std::vector<std::string> unsubscribe_data;
+  std::vector<std::string> unsubscribe_data{};
   /// True when the List-Unsubscribe header follows RFC 2369, so unsubscribe can be used.
   /// Read-only: set by the service.
   std::optional<bool> unsubscribe_enabled{};
@@ -174,27 +174,27 @@ struct message {
   std::optional<bool> mentioned_me{};
   /// Undocumented beta-era field seen in responses, kept as raw JSON.
   /// Read-only: set by the service.
-  boost::json::value applied_hashtags_preview;
+  boost::json::value applied_hashtags_preview{};
   /// Undocumented beta-era field seen in responses, kept as raw JSON.
   /// Read-only: set by the service.
-  boost::json::value likes_preview;
+  boost::json::value likes_preview{};
   /// Undocumented beta-era field seen in responses as an array, kept as raw JSON values.
   /// Read-only: set by the service.
-  std::vector<boost::json::value> mentioned;
+  std::vector<boost::json::value> mentioned{};
   /// File, item and reference attachments of the message.
-  std::vector<outlook::poly<::outlook::mail::attachment>> attachments;
+  std::vector<outlook::poly<::outlook::mail::attachment>> attachments{};
   /// Open extensions on the message, managed through their own requests.
   /// Read-only: set by the service.
-  std::vector<outlook::poly<::outlook::mail::extension>> extensions;
+  std::vector<outlook::poly<::outlook::mail::extension>> extensions{};
   /// Single-valued MAPI extended properties, returned only when expanded with a filter.
-  std::vector<::outlook::mail::single_value_legacy_extended_property> single_value_extended_properties;
+  std::vector<::outlook::mail::single_value_legacy_extended_property> single_value_extended_properties{};
   /// Multi-valued MAPI extended properties, returned only when expanded with a filter.
-  std::vector<::outlook::mail::multi_value_legacy_extended_property> multi_value_extended_properties;
+  std::vector<::outlook::mail::multi_value_legacy_extended_property> multi_value_extended_properties{};
   /// The @-mentions in the message, returned only when expanded and settable only on create.
-  std::vector<::outlook::mail::mention> mentions;
+  std::vector<::outlook::mail::mention> mentions{};
   /// Members the service sent that this model does not know, @odata annotations included;
   /// encoded back unchanged so that nothing is lost.
-  boost::json::object extra;
+  boost::json::object extra{};
 
   /// Wire names for $select and $expand: a misspelled field does not compile.
   struct field {
@@ -256,7 +256,7 @@ struct event_message : message {
   std::optional<outlook::open_enum<::outlook::mail::meeting_message_type>> meeting_message_type{};
   /// The related calendar event, kept as raw JSON because the event type is not described here.
   /// Read-only: set by the service.
-  boost::json::value event;
+  boost::json::value event{};
   /// Start of the related event.
   std::optional<::outlook::mail::date_time_time_zone> start_date_time{};
   /// End of the related event.
@@ -266,7 +266,7 @@ struct event_message : message {
   /// Whether the related event is single, an occurrence, an exception or a series master.
   std::optional<outlook::open_enum<::outlook::mail::event_type>> type{};
   /// Recurrence pattern of the related event, kept as raw JSON because the recurrence type is not described here.
-  boost::json::value recurrence;
+  boost::json::value recurrence{};
   /// True when a newer request has superseded this one.
   /// Read-only: set by the service.
   std::optional<bool> is_out_of_date{};

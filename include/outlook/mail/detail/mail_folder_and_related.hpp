@@ -44,17 +44,17 @@ struct mail_folder {
   std::optional<std::int32_t> unread_item_count{};
   /// Folders directly below this one.
   /// Read-only: set by the service.
-  std::vector<outlook::poly<::outlook::mail::mail_folder>> child_folders;
+  std::vector<outlook::poly<::outlook::mail::mail_folder>> child_folders{};
   /// Messages in the folder.
   /// Read-only: set by the service.
-  std::vector<outlook::poly<::outlook::mail::message>> messages;
+  std::vector<outlook::poly<::outlook::mail::message>> messages{};
   /// Single-valued MAPI extended properties of the folder.
-  std::vector<::outlook::mail::single_value_legacy_extended_property> single_value_extended_properties;
+  std::vector<::outlook::mail::single_value_legacy_extended_property> single_value_extended_properties{};
   /// Multi-valued MAPI extended properties of the folder.
-  std::vector<::outlook::mail::multi_value_legacy_extended_property> multi_value_extended_properties;
+  std::vector<::outlook::mail::multi_value_legacy_extended_property> multi_value_extended_properties{};
   /// Inbox rules, managed through their own requests on the Inbox folder.
   /// Read-only: set by the service.
-  std::vector<::outlook::mail::message_rule> message_rules;
+  std::vector<::outlook::mail::message_rule> message_rules{};
   /// Lower-case well-known name of the folder, such as inbox.
   /// Read-only: set by the service.
   std::optional<std::string> well_known_name{};
@@ -62,7 +62,7 @@ struct mail_folder {
   std::optional<bool> is_hidden{};
   /// Members the service sent that this model does not know, @odata annotations included;
   /// encoded back unchanged so that nothing is lost.
-  boost::json::object extra;
+  boost::json::object extra{};
 
   /// Wire names for $select and $expand: a misspelled field does not compile.
   struct field {
@@ -96,7 +96,7 @@ struct mail_search_folder : mail_folder {
   /// Whether folders below the source folders are searched too.
   std::optional<bool> include_nested_folders{};
   /// Ids of the folders the search covers.
-  std::vector<std::string> source_folder_i_ds;
+  std::vector<std::string> source_folder_i_ds{};
   /// OData filter that selects the messages.
   std::optional<std::string> filter_query{};
 

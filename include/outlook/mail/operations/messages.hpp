@@ -223,7 +223,7 @@ class messages_operations {
   /// Sends a new message given in the request in one step, attachments included; by default a copy is kept in Sent Items.
   /// POST {mailbox}/sendmail
   /// @param message The message to send; ToRecipients is required.
-  [[nodiscard]] boost::asio::awaitable<void> send_mail(const outlook::poly<::outlook::mail::message>& message, const send_mail_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> send_mail(const ::outlook::mail::message& message, const send_mail_options& options = {}) const {
     return outlook::fetch_none(ctx_().session, build_send_mail(message, options));
   }
 
@@ -231,14 +231,14 @@ class messages_operations {
   /// POST {mailbox}/MailFolders/{folder_id}/messages
   /// @param message The draft, with any writable message properties.
   /// @param folder_id The folder to create the draft in, by ID or well-known name (Inbox, Drafts); leave it out to use Drafts.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_message(const outlook::poly<::outlook::mail::message>& message, std::string_view folder_id, const create_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_message(const ::outlook::mail::message& message, std::string_view folder_id, const create_message_options& options = {}) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, build_create_message(message, folder_id, options));
   }
 
   /// Creates a draft message in the given folder, or in Drafts when no folder is given, ready to be updated and sent later.
   /// POST {mailbox}/messages
   /// @param message The draft, with any writable message properties.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_message(const outlook::poly<::outlook::mail::message>& message, const create_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_message(const ::outlook::mail::message& message, const create_message_options& options = {}) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, build_create_message(message, options));
   }
 
@@ -390,7 +390,7 @@ class messages_operations {
     return r;
   }
 
-  [[nodiscard]] outlook::request_spec build_send_mail(const outlook::poly<::outlook::mail::message>& message, const send_mail_options& options) const {
+  [[nodiscard]] outlook::request_spec build_send_mail(const ::outlook::mail::message& message, const send_mail_options& options) const {
     outlook::request_spec r;
     r.method = "POST";
     r.preview = false;
@@ -405,7 +405,7 @@ class messages_operations {
     return r;
   }
 
-  [[nodiscard]] outlook::request_spec build_create_message(const outlook::poly<::outlook::mail::message>& message, std::string_view folder_id, const create_message_options& options) const {
+  [[nodiscard]] outlook::request_spec build_create_message(const ::outlook::mail::message& message, std::string_view folder_id, const create_message_options& options) const {
     outlook::request_spec r;
     r.method = "POST";
     r.preview = false;
@@ -420,7 +420,7 @@ class messages_operations {
     return r;
   }
 
-  [[nodiscard]] outlook::request_spec build_create_message(const outlook::poly<::outlook::mail::message>& message, const create_message_options& options) const {
+  [[nodiscard]] outlook::request_spec build_create_message(const ::outlook::mail::message& message, const create_message_options& options) const {
     outlook::request_spec r;
     r.method = "POST";
     r.preview = false;

@@ -96,7 +96,7 @@ if (true) {
          send_mail_options o;
          outlook::testing::read_options(opts, o);
          outlook::testing::read_optional_arg(args, "save_to_sent_items", o.save_to_sent_items);
-         outlook::poly<::outlook::mail::message> message = outlook::testing::read_arg<outlook::poly<::outlook::mail::message>>(args, "message");
+         ::outlook::mail::message message = outlook::testing::read_arg<::outlook::mail::message>(args, "message");
          outlook::testing::check_known_args(args, {"message", "save_to_sent_items", });
          const bool all_pages = outlook::testing::wants_all_pages(opts);
          (void)all_pages;
@@ -113,7 +113,7 @@ if (true) {
          std::vector<boost::json::value> pages;
          create_message_options o;
          outlook::testing::read_options(opts, o);
-         outlook::poly<::outlook::mail::message> message = outlook::testing::read_arg<outlook::poly<::outlook::mail::message>>(args, "message");
+         ::outlook::mail::message message = outlook::testing::read_arg<::outlook::mail::message>(args, "message");
          std::optional<std::string> folder_id = outlook::testing::read_optional_value<std::string>(args, "folder_id");
          outlook::testing::check_known_args(args, {"message", "folder_id", });
          const bool all_pages = outlook::testing::wants_all_pages(opts);
