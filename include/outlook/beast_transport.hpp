@@ -73,8 +73,10 @@ class beast_transport : public transport {
 ///
 /// Thread safety: all state of the transport lives on a strand of `executor`; send() may
 /// be called concurrently from coroutines running on any executor (the caller resumes on
-/// its own executor). The transport must be owned by a shared_ptr (it is) and stays
-/// alive while requests are in flight.
+/// its own executor). The transport keeps itself alive while requests are in flight; it
+/// (and every copy of the shared_ptr) must be destroyed before the execution context of
+/// `executor` (its pooled sockets belong to that context). Use request_timeout rather
+/// than cancellation to bound a request.
 ///
 /// Defined in outlook/beast_transport_impl.hpp (include that in exactly one .cpp file).
 [[nodiscard]] std::shared_ptr<beast_transport> make_beast_transport(boost::asio::any_io_executor executor,

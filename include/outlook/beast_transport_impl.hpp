@@ -31,6 +31,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <list>
@@ -460,6 +461,11 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
   }
 
   asio::awaitable<http_response> do_send(http_request request) {
+    const bool method_is_token =
+        !request.method.empty() && std::all_of(request.method.begin(), request.method.end(), [](char c) {
+          return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
+        });
+    if (!method_is_token) throw transport_error(transport_error::kind::protocol, "invalid HTTP method");
     const auto u = parse_url(request.method, request.url);
     const bool head = iequals(request.method, "HEAD");
     const bool idempotent = is_idempotent(request.method);

@@ -186,6 +186,22 @@ TEST_CASE("a POST body reaches the server; an IP address is verified against the
   CHECK(seen[0].headers.get("Content-Length") == std::to_string(r.body.size()));
 }
 
+TEST_CASE("HEAD: no body is read, and the connection stays reusable") {
+  https_test_server server(fixed(200, std::string(5000, 'x'), "text/plain"));
+  ca_file ca(server);
+  asio::io_context ioc;
+  auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca));
+  auto head = get(server.url("/page"));
+  head.method = "HEAD";
+  auto r = run(ioc, t->send(head));
+  CHECK(r.status == 200);
+  CHECK(r.headers.get("Content-Length") == "5000");
+  CHECK(r.body.empty());
+  CHECK(run(ioc, t->send(get(server.url("/page")))).body == std::string(5000, 'x'));
+  CHECK(t->stats().connections_opened == 1);
+  CHECK(server.connections_accepted() == 1);
+}
+
 TEST_CASE("keep-alive: five sequential requests share one connection") {
   https_test_server server(fixed(200, R"({"value":[]})"));
   ca_file ca(server);
@@ -421,6 +437,9 @@ TEST_CASE("URLs and connection failures") {
   CHECK(expect_error(ioc, *t, get("https://localhost:99999/")).reason() == kind::protocol);
   CHECK(expect_error(ioc, *t, get("https://user:pw@localhost/")).reason() == kind::protocol);
   CHECK(expect_error(ioc, *t, get("https://localhost/a b")).reason() == kind::protocol);
+  auto bad_method = get("https://localhost/");
+  bad_method.method = "GET / HTTP/1.1\r\nX:";
+  CHECK(expect_error(ioc, *t, bad_method).reason() == kind::protocol);
   auto injected = get("https://localhost/");
   injected.headers.set("X-Evil", "a\r\nAuthorization: stolen");
   CHECK(expect_error(ioc, *t, injected).reason() == kind::protocol);
