@@ -37,11 +37,11 @@ struct beast_transport_options {
   /// concurrent requests wait for one to be released.
   std::size_t max_connections_per_host = 4;
   /// An extra trusted CA certificate file (PEM), in addition to the system trust store.
-  std::optional<std::filesystem::path> ca_file;
+  std::optional<std::filesystem::path> ca_file{};
   /// Verify the server's certificate chain and host name. Turn off only for tests.
   bool verify_peer = true;
   /// Sent as User-Agent when the request has none (the client sets one if this is empty).
-  std::string user_agent;
+  std::string user_agent{};
 };
 
 /// Counters of a Beast transport since it was made.

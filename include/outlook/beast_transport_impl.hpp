@@ -475,7 +475,13 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
     for (int attempt = 0;; ++attempt) {
       auto [conn, reused] = co_await acquire(u, deadline);
       if (reused) ++connections_reused_;
-      auto result = co_await exchange(*conn, req, head);
+      exchange_result result;
+      try {
+        result = co_await exchange(*conn, req, head);
+      } catch (...) {
+        release(u.pool_key, std::move(conn), false);
+        throw;
+      }
       if (!result.ec) {
         release(u.pool_key, std::move(conn), result.reusable);
         co_return std::move(result.response);

@@ -15,9 +15,10 @@
 
 TEST_CASE("beast_transport.hpp: usable without Beast in the translation unit") {
   boost::asio::io_context ioc;
-  outlook::beast_transport_options options;
-  options.user_agent = "outlook-mail-tests";
-  outlook::transport_ptr t = outlook::make_beast_transport(ioc.get_executor(), options);
+  // Designated initialization of the options is warning-free under -Wextra.
+  outlook::transport_ptr t = outlook::make_beast_transport(
+      ioc.get_executor(), {.request_timeout = std::chrono::seconds(5), .max_connections_per_host = 2,
+                           .user_agent = "outlook-mail-tests"});
   REQUIRE(t != nullptr);
   const auto stats = outlook::beast_transport_stats(*t);
   CHECK(stats.connections_opened == 0);

@@ -65,7 +65,7 @@ class ca_file {
   std::filesystem::path path_;
 };
 
-// (Designated initializers of beast_transport_options trip GCC 12's -Wmissing-field-initializers.)
+// Options for a test: defaults changed by `f`, trusting the test server's certificate.
 template <class F = void (*)(outlook::beast_transport_options&)>
 outlook::beast_transport_options with(F&& f = [](outlook::beast_transport_options&) {}) {
   outlook::beast_transport_options o;
