@@ -63,10 +63,32 @@ inline constexpr outlook::detail::member_decoder<automatic_replies_mail_tips> au
     {"ScheduledEndTime", [](const boost::json::value& v, automatic_replies_mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.scheduled_end_time, p); }},
 };
 
+/// The entry of automatic_replies_mail_tips_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<automatic_replies_mail_tips>* find_automatic_replies_mail_tips_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 7:
+      if (key == "Message") return &automatic_replies_mail_tips_members[0];
+      break;
+    case 15:
+      if (key == "MessageLanguage") return &automatic_replies_mail_tips_members[1];
+      break;
+    case 16:
+      if (key == "ScheduledEndTime") return &automatic_replies_mail_tips_members[3];
+      break;
+    case 18:
+      if (key == "ScheduledStartTime") return &automatic_replies_mail_tips_members[2];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, automatic_replies_mail_tips& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::automatic_replies_mail_tips_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::automatic_replies_mail_tips_members, detail::find_automatic_replies_mail_tips_member, path);
 }
 
 /// Writes the members of automatic_replies_mail_tips (own and inherited, then the unknown ones) into `obj`.

@@ -71,10 +71,34 @@ inline constexpr outlook::detail::member_decoder<automatic_replies_setting> auto
     {"ExternalReplyMessage", [](const boost::json::value& v, automatic_replies_setting& o, const outlook::json_path& p) { outlook::decode_into(v, o.external_reply_message, p); }},
 };
 
+/// The entry of automatic_replies_setting_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<automatic_replies_setting>* find_automatic_replies_setting_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 6:
+      if (key == "Status") return &automatic_replies_setting_members[0];
+      break;
+    case 16:
+      if (key == "ExternalAudience") return &automatic_replies_setting_members[1];
+      break;
+    case 20:
+      if (key == "ScheduledEndDateTime") return &automatic_replies_setting_members[3];
+      if (key == "InternalReplyMessage") return &automatic_replies_setting_members[4];
+      if (key == "ExternalReplyMessage") return &automatic_replies_setting_members[5];
+      break;
+    case 22:
+      if (key == "ScheduledStartDateTime") return &automatic_replies_setting_members[2];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, automatic_replies_setting& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::automatic_replies_setting_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::automatic_replies_setting_members, detail::find_automatic_replies_setting_member, path);
 }
 
 /// Writes the members of automatic_replies_setting (own and inherited, then the unknown ones) into `obj`.

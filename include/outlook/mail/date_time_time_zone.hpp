@@ -52,10 +52,24 @@ inline constexpr outlook::detail::member_decoder<date_time_time_zone> date_time_
     {"TimeZone", [](const boost::json::value& v, date_time_time_zone& o, const outlook::json_path& p) { outlook::decode_into(v, o.time_zone, p); }},
 };
 
+/// The entry of date_time_time_zone_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<date_time_time_zone>* find_date_time_time_zone_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 8:
+      if (key == "DateTime") return &date_time_time_zone_members[0];
+      if (key == "TimeZone") return &date_time_time_zone_members[1];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, date_time_time_zone& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::date_time_time_zone_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::date_time_time_zone_members, detail::find_date_time_time_zone_member, path);
 }
 
 /// Writes the members of date_time_time_zone (own and inherited, then the unknown ones) into `obj`.

@@ -62,10 +62,32 @@ inline constexpr outlook::detail::member_decoder<followup_flag> followup_flag_me
     {"CompletedDateTime", [](const boost::json::value& v, followup_flag& o, const outlook::json_path& p) { outlook::decode_into(v, o.completed_date_time, p); }},
 };
 
+/// The entry of followup_flag_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<followup_flag>* find_followup_flag_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 10:
+      if (key == "FlagStatus") return &followup_flag_members[0];
+      break;
+    case 11:
+      if (key == "DueDateTime") return &followup_flag_members[2];
+      break;
+    case 13:
+      if (key == "StartDateTime") return &followup_flag_members[1];
+      break;
+    case 17:
+      if (key == "CompletedDateTime") return &followup_flag_members[3];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, followup_flag& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::followup_flag_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::followup_flag_members, detail::find_followup_flag_member, path);
 }
 
 /// Writes the members of followup_flag (own and inherited, then the unknown ones) into `obj`.

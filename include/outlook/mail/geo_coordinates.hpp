@@ -64,10 +64,31 @@ inline constexpr outlook::detail::member_decoder<geo_coordinates> geo_coordinate
     {"AltitudeAccuracy", [](const boost::json::value& v, geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.altitude_accuracy, p); }},
 };
 
+/// The entry of geo_coordinates_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<geo_coordinates>* find_geo_coordinates_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 8:
+      if (key == "Altitude") return &geo_coordinates_members[0];
+      if (key == "Latitude") return &geo_coordinates_members[1];
+      if (key == "Accuracy") return &geo_coordinates_members[3];
+      break;
+    case 9:
+      if (key == "Longitude") return &geo_coordinates_members[2];
+      break;
+    case 16:
+      if (key == "AltitudeAccuracy") return &geo_coordinates_members[4];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, geo_coordinates& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::geo_coordinates_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::geo_coordinates_members, detail::find_geo_coordinates_member, path);
 }
 
 /// Writes the members of geo_coordinates (own and inherited, then the unknown ones) into `obj`.

@@ -54,10 +54,26 @@ inline constexpr outlook::detail::member_decoder<inference_classification> infer
     {"Overrides", [](const boost::json::value& v, inference_classification& o, const outlook::json_path& p) { outlook::decode_into(v, o.overrides, p); }},
 };
 
+/// The entry of inference_classification_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<inference_classification>* find_inference_classification_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &inference_classification_members[0];
+      break;
+    case 9:
+      if (key == "Overrides") return &inference_classification_members[1];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, inference_classification& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::inference_classification_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::inference_classification_members, detail::find_inference_classification_member, path);
 }
 
 /// Writes the members of inference_classification (own and inherited, then the unknown ones) into `obj`.

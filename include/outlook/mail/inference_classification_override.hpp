@@ -59,10 +59,29 @@ inline constexpr outlook::detail::member_decoder<inference_classification_overri
     {"SenderEmailAddress", [](const boost::json::value& v, inference_classification_override& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender_email_address, p); }},
 };
 
+/// The entry of inference_classification_override_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<inference_classification_override>* find_inference_classification_override_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &inference_classification_override_members[0];
+      break;
+    case 10:
+      if (key == "ClassifyAs") return &inference_classification_override_members[1];
+      break;
+    case 18:
+      if (key == "SenderEmailAddress") return &inference_classification_override_members[2];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, inference_classification_override& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::inference_classification_override_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::inference_classification_override_members, detail::find_inference_classification_override_member, path);
 }
 
 /// Writes the members of inference_classification_override (own and inherited, then the unknown ones) into `obj`.

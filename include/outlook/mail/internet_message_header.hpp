@@ -52,10 +52,26 @@ inline constexpr outlook::detail::member_decoder<internet_message_header> intern
     {"Value", [](const boost::json::value& v, internet_message_header& o, const outlook::json_path& p) { outlook::decode_into(v, o.value, p); }},
 };
 
+/// The entry of internet_message_header_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<internet_message_header>* find_internet_message_header_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 4:
+      if (key == "Name") return &internet_message_header_members[0];
+      break;
+    case 5:
+      if (key == "Value") return &internet_message_header_members[1];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, internet_message_header& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::internet_message_header_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::internet_message_header_members, detail::find_internet_message_header_member, path);
 }
 
 /// Writes the members of internet_message_header (own and inherited, then the unknown ones) into `obj`.

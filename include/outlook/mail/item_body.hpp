@@ -53,10 +53,26 @@ inline constexpr outlook::detail::member_decoder<item_body> item_body_members[] 
     {"Content", [](const boost::json::value& v, item_body& o, const outlook::json_path& p) { outlook::decode_into(v, o.content, p); }},
 };
 
+/// The entry of item_body_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<item_body>* find_item_body_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 7:
+      if (key == "Content") return &item_body_members[1];
+      break;
+    case 11:
+      if (key == "ContentType") return &item_body_members[0];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, item_body& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::item_body_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::item_body_members, detail::find_item_body_member, path);
 }
 
 /// Writes the members of item_body (own and inherited, then the unknown ones) into `obj`.

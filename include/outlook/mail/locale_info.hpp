@@ -52,10 +52,26 @@ inline constexpr outlook::detail::member_decoder<locale_info> locale_info_member
     {"DisplayName", [](const boost::json::value& v, locale_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
 };
 
+/// The entry of locale_info_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<locale_info>* find_locale_info_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 6:
+      if (key == "Locale") return &locale_info_members[0];
+      break;
+    case 11:
+      if (key == "DisplayName") return &locale_info_members[1];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, locale_info& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::locale_info_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::locale_info_members, detail::find_locale_info_member, path);
 }
 
 /// Writes the members of locale_info (own and inherited, then the unknown ones) into `obj`.

@@ -66,10 +66,31 @@ inline constexpr outlook::detail::member_decoder<location> location_members[] = 
     {"LocationUri", [](const boost::json::value& v, location& o, const outlook::json_path& p) { outlook::decode_into(v, o.location_uri, p); }},
 };
 
+/// The entry of location_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<location>* find_location_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 7:
+      if (key == "Address") return &location_members[1];
+      break;
+    case 11:
+      if (key == "DisplayName") return &location_members[0];
+      if (key == "Coordinates") return &location_members[2];
+      if (key == "LocationUri") return &location_members[4];
+      break;
+    case 20:
+      if (key == "LocationEmailAddress") return &location_members[3];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, location& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::location_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::location_members, detail::find_location_member, path);
 }
 
 /// Writes the members of location (own and inherited, then the unknown ones) into `obj`.

@@ -98,10 +98,50 @@ inline constexpr outlook::detail::member_decoder<mail_tips> mail_tips_members[] 
     {"Error", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.error, p); }},
 };
 
+/// The entry of mail_tips_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<mail_tips>* find_mail_tips_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 5:
+      if (key == "Error") return &mail_tips_members[11];
+      break;
+    case 11:
+      if (key == "MailboxFull") return &mail_tips_members[2];
+      if (key == "IsModerated") return &mail_tips_members[7];
+      break;
+    case 12:
+      if (key == "EmailAddress") return &mail_tips_members[0];
+      break;
+    case 13:
+      if (key == "CustomMailTip") return &mail_tips_members[3];
+      break;
+    case 14:
+      if (key == "RecipientScope") return &mail_tips_members[8];
+      if (key == "MaxMessageSize") return &mail_tips_members[10];
+      break;
+    case 16:
+      if (key == "AutomaticReplies") return &mail_tips_members[1];
+      if (key == "TotalMemberCount") return &mail_tips_members[5];
+      break;
+    case 18:
+      if (key == "DeliveryRestricted") return &mail_tips_members[6];
+      break;
+    case 19:
+      if (key == "ExternalMemberCount") return &mail_tips_members[4];
+      break;
+    case 20:
+      if (key == "RecipientSuggestions") return &mail_tips_members[9];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, mail_tips& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::mail_tips_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::mail_tips_members, detail::find_mail_tips_member, path);
 }
 
 /// Writes the members of mail_tips (own and inherited, then the unknown ones) into `obj`.

@@ -53,10 +53,26 @@ inline constexpr outlook::detail::member_decoder<mail_tips_error> mail_tips_erro
     {"Code", [](const boost::json::value& v, mail_tips_error& o, const outlook::json_path& p) { outlook::decode_into(v, o.code, p); }},
 };
 
+/// The entry of mail_tips_error_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<mail_tips_error>* find_mail_tips_error_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 4:
+      if (key == "Code") return &mail_tips_error_members[1];
+      break;
+    case 7:
+      if (key == "Message") return &mail_tips_error_members[0];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, mail_tips_error& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::mail_tips_error_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::mail_tips_error_members, detail::find_mail_tips_error_member, path);
 }
 
 /// Writes the members of mail_tips_error (own and inherited, then the unknown ones) into `obj`.

@@ -68,10 +68,33 @@ inline constexpr outlook::detail::member_decoder<mailbox_settings> mailbox_setti
     {"WorkingHours", [](const boost::json::value& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.working_hours, p); }},
 };
 
+/// The entry of mailbox_settings_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<mailbox_settings>* find_mailbox_settings_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 8:
+      if (key == "TimeZone") return &mailbox_settings_members[1];
+      if (key == "Language") return &mailbox_settings_members[2];
+      break;
+    case 12:
+      if (key == "WorkingHours") return &mailbox_settings_members[4];
+      break;
+    case 13:
+      if (key == "ArchiveFolder") return &mailbox_settings_members[3];
+      break;
+    case 23:
+      if (key == "AutomaticRepliesSetting") return &mailbox_settings_members[0];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, mailbox_settings& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::mailbox_settings_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::mailbox_settings_members, detail::find_mailbox_settings_member, path);
 }
 
 /// Writes the members of mailbox_settings (own and inherited, then the unknown ones) into `obj`.

@@ -85,10 +85,41 @@ inline constexpr outlook::detail::member_decoder<mention> mention_members[] = {
     {"Application", [](const boost::json::value& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.application, p); }},
 };
 
+/// The entry of mention_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<mention>* find_mention_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &mention_members[0];
+      break;
+    case 8:
+      if (key == "DeepLink") return &mention_members[7];
+      break;
+    case 9:
+      if (key == "Mentioned") return &mention_members[1];
+      if (key == "CreatedBy") return &mention_members[2];
+      break;
+    case 11:
+      if (key == "MentionText") return &mention_members[5];
+      if (key == "Application") return &mention_members[8];
+      break;
+    case 15:
+      if (key == "CreatedDateTime") return &mention_members[3];
+      if (key == "ClientReference") return &mention_members[6];
+      break;
+    case 21:
+      if (key == "ServerCreatedDateTime") return &mention_members[4];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, mention& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::mention_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::mention_members, detail::find_mention_member, path);
 }
 
 /// Writes the members of mention (own and inherited, then the unknown ones) into `obj`.

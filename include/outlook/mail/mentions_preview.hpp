@@ -50,10 +50,23 @@ inline constexpr outlook::detail::member_decoder<mentions_preview> mentions_prev
     {"IsMentioned", [](const boost::json::value& v, mentions_preview& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_mentioned, p); }},
 };
 
+/// The entry of mentions_preview_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<mentions_preview>* find_mentions_preview_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 11:
+      if (key == "IsMentioned") return &mentions_preview_members[0];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, mentions_preview& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::mentions_preview_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::mentions_preview_members, detail::find_mentions_preview_member, path);
 }
 
 /// Writes the members of mentions_preview (own and inherited, then the unknown ones) into `obj`.

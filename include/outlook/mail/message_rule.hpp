@@ -85,10 +85,41 @@ inline constexpr outlook::detail::member_decoder<message_rule> message_rule_memb
     {"IsReadOnly", [](const boost::json::value& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_only, p); }},
 };
 
+/// The entry of message_rule_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<message_rule>* find_message_rule_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &message_rule_members[0];
+      break;
+    case 7:
+      if (key == "Actions") return &message_rule_members[4];
+      break;
+    case 8:
+      if (key == "Sequence") return &message_rule_members[2];
+      if (key == "HasError") return &message_rule_members[7];
+      break;
+    case 9:
+      if (key == "IsEnabled") return &message_rule_members[6];
+      break;
+    case 10:
+      if (key == "Conditions") return &message_rule_members[3];
+      if (key == "Exceptions") return &message_rule_members[5];
+      if (key == "IsReadOnly") return &message_rule_members[8];
+      break;
+    case 11:
+      if (key == "DisplayName") return &message_rule_members[1];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, message_rule& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::message_rule_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::message_rule_members, detail::find_message_rule_member, path);
 }
 
 /// Writes the members of message_rule (own and inherited, then the unknown ones) into `obj`.

@@ -91,10 +91,49 @@ inline constexpr outlook::detail::member_decoder<message_rule_actions> message_r
     {"StopProcessingRules", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.stop_processing_rules, p); }},
 };
 
+/// The entry of message_rule_actions_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<message_rule_actions>* find_message_rule_actions_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 6:
+      if (key == "Delete") return &message_rule_actions_members[2];
+      break;
+    case 9:
+      if (key == "ForwardTo") return &message_rule_actions_members[6];
+      break;
+    case 10:
+      if (key == "MarkAsRead") return &message_rule_actions_members[4];
+      if (key == "RedirectTo") return &message_rule_actions_members[8];
+      break;
+    case 12:
+      if (key == "MoveToFolder") return &message_rule_actions_members[0];
+      if (key == "CopyToFolder") return &message_rule_actions_members[1];
+      break;
+    case 14:
+      if (key == "MarkImportance") return &message_rule_actions_members[5];
+      break;
+    case 15:
+      if (key == "PermanentDelete") return &message_rule_actions_members[3];
+      break;
+    case 16:
+      if (key == "AssignCategories") return &message_rule_actions_members[9];
+      break;
+    case 19:
+      if (key == "StopProcessingRules") return &message_rule_actions_members[10];
+      break;
+    case 21:
+      if (key == "ForwardAsAttachmentTo") return &message_rule_actions_members[7];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, message_rule_actions& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::message_rule_actions_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::message_rule_actions_members, detail::find_message_rule_actions_member, path);
 }
 
 /// Writes the members of message_rule_actions (own and inherited, then the unknown ones) into `obj`.

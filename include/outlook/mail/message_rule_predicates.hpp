@@ -170,10 +170,76 @@ inline constexpr outlook::detail::member_decoder<message_rule_predicates> messag
     {"WithinSizeRange", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.within_size_range, p); }},
 };
 
+/// The entry of message_rule_predicates_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<message_rule_predicates>* find_message_rule_predicates_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 8:
+      if (key == "SentToMe") return &message_rule_predicates_members[12];
+      if (key == "SentCcMe") return &message_rule_predicates_members[14];
+      if (key == "IsSigned") return &message_rule_predicates_members[27];
+      break;
+    case 10:
+      if (key == "Categories") return &message_rule_predicates_members[0];
+      if (key == "Importance") return &message_rule_predicates_members[8];
+      break;
+    case 11:
+      if (key == "Sensitivity") return &message_rule_predicates_members[9];
+      if (key == "NotSentToMe") return &message_rule_predicates_members[16];
+      if (key == "IsEncrypted") return &message_rule_predicates_members[21];
+      if (key == "IsVoicemail") return &message_rule_predicates_members[28];
+      break;
+    case 12:
+      if (key == "BodyContains") return &message_rule_predicates_members[2];
+      if (key == "SentOnlyToMe") return &message_rule_predicates_members[13];
+      if (key == "SentToOrCcMe") return &message_rule_predicates_members[15];
+      break;
+    case 13:
+      if (key == "FromAddresses") return &message_rule_predicates_members[10];
+      if (key == "IsReadReceipt") return &message_rule_predicates_members[26];
+      break;
+    case 14:
+      if (key == "SenderContains") return &message_rule_predicates_members[4];
+      if (key == "HeaderContains") return &message_rule_predicates_members[6];
+      if (key == "HasAttachments") return &message_rule_predicates_members[17];
+      break;
+    case 15:
+      if (key == "SubjectContains") return &message_rule_predicates_members[1];
+      if (key == "SentToAddresses") return &message_rule_predicates_members[11];
+      if (key == "WithinSizeRange") return &message_rule_predicates_members[29];
+      break;
+    case 16:
+      if (key == "IsAutomaticReply") return &message_rule_predicates_members[20];
+      if (key == "IsMeetingRequest") return &message_rule_predicates_members[22];
+      break;
+    case 17:
+      if (key == "RecipientContains") return &message_rule_predicates_members[5];
+      if (key == "MessageActionFlag") return &message_rule_predicates_members[7];
+      if (key == "IsApprovalRequest") return &message_rule_predicates_members[18];
+      if (key == "IsMeetingResponse") return &message_rule_predicates_members[23];
+      break;
+    case 18:
+      if (key == "IsAutomaticForward") return &message_rule_predicates_members[19];
+      break;
+    case 19:
+      if (key == "IsNonDeliveryReport") return &message_rule_predicates_members[24];
+      break;
+    case 21:
+      if (key == "BodyOrSubjectContains") return &message_rule_predicates_members[3];
+      break;
+    case 22:
+      if (key == "IsPermissionControlled") return &message_rule_predicates_members[25];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, message_rule_predicates& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::message_rule_predicates_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::message_rule_predicates_members, detail::find_message_rule_predicates_member, path);
 }
 
 /// Writes the members of message_rule_predicates (own and inherited, then the unknown ones) into `obj`.

@@ -69,10 +69,35 @@ inline constexpr outlook::detail::member_decoder<outlook_item> outlook_item_memb
     {"LastModifiedDateTime", [](const boost::json::value& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
 };
 
+/// The entry of outlook_item_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<outlook_item>* find_outlook_item_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &outlook_item_members[0];
+      break;
+    case 9:
+      if (key == "ChangeKey") return &outlook_item_members[1];
+      break;
+    case 10:
+      if (key == "Categories") return &outlook_item_members[2];
+      break;
+    case 15:
+      if (key == "CreatedDateTime") return &outlook_item_members[3];
+      break;
+    case 20:
+      if (key == "LastModifiedDateTime") return &outlook_item_members[4];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, outlook_item& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::outlook_item_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::outlook_item_members, detail::find_outlook_item_member, path);
 }
 
 /// Writes the members of outlook_item (own and inherited, then the unknown ones) into `obj`.

@@ -64,10 +64,35 @@ inline constexpr outlook::detail::member_decoder<physical_address> physical_addr
     {"PostalCode", [](const boost::json::value& v, physical_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.postal_code, p); }},
 };
 
+/// The entry of physical_address_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<physical_address>* find_physical_address_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 4:
+      if (key == "City") return &physical_address_members[1];
+      break;
+    case 5:
+      if (key == "State") return &physical_address_members[2];
+      break;
+    case 6:
+      if (key == "Street") return &physical_address_members[0];
+      break;
+    case 10:
+      if (key == "PostalCode") return &physical_address_members[4];
+      break;
+    case 15:
+      if (key == "CountryOrRegion") return &physical_address_members[3];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, physical_address& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::physical_address_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::physical_address_members, detail::find_physical_address_member, path);
 }
 
 /// Writes the members of physical_address (own and inherited, then the unknown ones) into `obj`.

@@ -49,10 +49,23 @@ inline constexpr outlook::detail::member_decoder<recipient> recipient_members[] 
     {"EmailAddress", [](const boost::json::value& v, recipient& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_address, p); }},
 };
 
+/// The entry of recipient_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<recipient>* find_recipient_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 12:
+      if (key == "EmailAddress") return &recipient_members[0];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, recipient& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::recipient_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::recipient_members, detail::find_recipient_member, path);
 }
 
 /// Writes the members of recipient (own and inherited, then the unknown ones) into `obj`.

@@ -52,10 +52,26 @@ inline constexpr outlook::detail::member_decoder<single_value_legacy_extended_pr
     {"Value", [](const boost::json::value& v, single_value_legacy_extended_property& o, const outlook::json_path& p) { outlook::decode_into(v, o.value, p); }},
 };
 
+/// The entry of single_value_legacy_extended_property_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<single_value_legacy_extended_property>* find_single_value_legacy_extended_property_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 5:
+      if (key == "Value") return &single_value_legacy_extended_property_members[1];
+      break;
+    case 10:
+      if (key == "PropertyId") return &single_value_legacy_extended_property_members[0];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, single_value_legacy_extended_property& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::single_value_legacy_extended_property_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::single_value_legacy_extended_property_members, detail::find_single_value_legacy_extended_property_member, path);
 }
 
 /// Writes the members of single_value_legacy_extended_property (own and inherited, then the unknown ones) into `obj`.

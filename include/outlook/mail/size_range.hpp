@@ -53,10 +53,24 @@ inline constexpr outlook::detail::member_decoder<size_range> size_range_members[
     {"MaximumSize", [](const boost::json::value& v, size_range& o, const outlook::json_path& p) { outlook::decode_into(v, o.maximum_size, p); }},
 };
 
+/// The entry of size_range_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<size_range>* find_size_range_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 11:
+      if (key == "MinimumSize") return &size_range_members[0];
+      if (key == "MaximumSize") return &size_range_members[1];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, size_range& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::size_range_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::size_range_members, detail::find_size_range_member, path);
 }
 
 /// Writes the members of size_range (own and inherited, then the unknown ones) into `obj`.

@@ -53,10 +53,26 @@ inline constexpr outlook::detail::member_decoder<time_zone_information> time_zon
     {"DisplayName", [](const boost::json::value& v, time_zone_information& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
 };
 
+/// The entry of time_zone_information_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<time_zone_information>* find_time_zone_information_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 5:
+      if (key == "Alias") return &time_zone_information_members[0];
+      break;
+    case 11:
+      if (key == "DisplayName") return &time_zone_information_members[1];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, time_zone_information& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::time_zone_information_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::time_zone_information_members, detail::find_time_zone_information_member, path);
 }
 
 /// Writes the members of time_zone_information (own and inherited, then the unknown ones) into `obj`.

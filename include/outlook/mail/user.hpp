@@ -95,10 +95,46 @@ inline constexpr outlook::detail::member_decoder<user> user_members[] = {
     {"RootFolder", [](const boost::json::value& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.root_folder, p); }},
 };
 
+/// The entry of user_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<user>* find_user_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &user_members[0];
+      break;
+    case 5:
+      if (key == "Alias") return &user_members[3];
+      break;
+    case 8:
+      if (key == "Messages") return &user_members[8];
+      break;
+    case 10:
+      if (key == "RootFolder") return &user_members[9];
+      break;
+    case 11:
+      if (key == "DisplayName") return &user_members[2];
+      if (key == "MailboxGuid") return &user_members[4];
+      if (key == "MailFolders") return &user_members[7];
+      break;
+    case 12:
+      if (key == "EmailAddress") return &user_members[1];
+      break;
+    case 15:
+      if (key == "MailboxSettings") return &user_members[5];
+      break;
+    case 23:
+      if (key == "InferenceClassification") return &user_members[6];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, user& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::user_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::user_members, detail::find_user_member, path);
 }
 
 /// Writes the members of user (own and inherited, then the unknown ones) into `obj`.

@@ -62,10 +62,32 @@ inline constexpr outlook::detail::member_decoder<working_hours> working_hours_me
     {"TimeZone", [](const boost::json::value& v, working_hours& o, const outlook::json_path& p) { outlook::decode_into(v, o.time_zone, p); }},
 };
 
+/// The entry of working_hours_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<working_hours>* find_working_hours_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 7:
+      if (key == "EndTime") return &working_hours_members[2];
+      break;
+    case 8:
+      if (key == "TimeZone") return &working_hours_members[3];
+      break;
+    case 9:
+      if (key == "StartTime") return &working_hours_members[1];
+      break;
+    case 10:
+      if (key == "DaysOfWeek") return &working_hours_members[0];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, working_hours& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::working_hours_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::working_hours_members, detail::find_working_hours_member, path);
 }
 
 /// Writes the members of working_hours (own and inherited, then the unknown ones) into `obj`.

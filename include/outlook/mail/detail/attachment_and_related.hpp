@@ -448,6 +448,32 @@ inline constexpr outlook::detail::member_decoder<attachment> attachment_members[
     {"LastModifiedDateTime", [](const boost::json::value& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
 };
 
+/// The entry of attachment_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<attachment>* find_attachment_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &attachment_members[0];
+      break;
+    case 4:
+      if (key == "Name") return &attachment_members[1];
+      if (key == "Size") return &attachment_members[3];
+      break;
+    case 8:
+      if (key == "IsInline") return &attachment_members[4];
+      break;
+    case 11:
+      if (key == "ContentType") return &attachment_members[2];
+      break;
+    case 20:
+      if (key == "LastModifiedDateTime") return &attachment_members[5];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 /// How each member of message (own and inherited) is decoded.
 inline constexpr outlook::detail::member_decoder<message> message_members[] = {
     {"Id", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
@@ -494,6 +520,101 @@ inline constexpr outlook::detail::member_decoder<message> message_members[] = {
     {"MultiValueExtendedProperties", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
     {"Mentions", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions, p); }},
 };
+
+/// The entry of message_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<message>* find_message_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &message_members[0];
+      break;
+    case 4:
+      if (key == "Body") return &message_members[8];
+      if (key == "From") return &message_members[15];
+      if (key == "Flag") return &message_members[27];
+      break;
+    case 6:
+      if (key == "Sender") return &message_members[16];
+      if (key == "IsRead") return &message_members[24];
+      break;
+    case 7:
+      if (key == "Subject") return &message_members[7];
+      if (key == "ReplyTo") return &message_members[20];
+      if (key == "IsDraft") return &message_members[25];
+      if (key == "WebLink") return &message_members[26];
+      break;
+    case 8:
+      if (key == "Mentions") return &message_members[42];
+      break;
+    case 9:
+      if (key == "ChangeKey") return &message_members[1];
+      if (key == "Mentioned") return &message_members[37];
+      break;
+    case 10:
+      if (key == "Categories") return &message_members[2];
+      if (key == "UniqueBody") return &message_members[10];
+      if (key == "Importance") return &message_members[11];
+      if (key == "Extensions") return &message_members[39];
+      break;
+    case 11:
+      if (key == "BodyPreview") return &message_members[9];
+      if (key == "MentionedMe") return &message_members[34];
+      if (key == "Attachments") return &message_members[38];
+      break;
+    case 12:
+      if (key == "SentDateTime") return &message_members[6];
+      if (key == "ToRecipients") return &message_members[17];
+      if (key == "CcRecipients") return &message_members[18];
+      if (key == "LikesPreview") return &message_members[36];
+      break;
+    case 13:
+      if (key == "BccRecipients") return &message_members[19];
+      break;
+    case 14:
+      if (key == "HasAttachments") return &message_members[13];
+      if (key == "ParentFolderId") return &message_members[14];
+      if (key == "ConversationId") return &message_members[21];
+      break;
+    case 15:
+      if (key == "CreatedDateTime") return &message_members[3];
+      if (key == "UnsubscribeData") return &message_members[31];
+      if (key == "MentionsPreview") return &message_members[33];
+      break;
+    case 16:
+      if (key == "ReceivedDateTime") return &message_members[5];
+      break;
+    case 17:
+      if (key == "InternetMessageId") return &message_members[28];
+      if (key == "ConversationIndex") return &message_members[30];
+      break;
+    case 18:
+      if (key == "UnsubscribeEnabled") return &message_members[32];
+      break;
+    case 20:
+      if (key == "LastModifiedDateTime") return &message_members[4];
+      break;
+    case 22:
+      if (key == "IsReadReceiptRequested") return &message_members[23];
+      if (key == "InternetMessageHeaders") return &message_members[29];
+      if (key == "AppliedHashtagsPreview") return &message_members[35];
+      break;
+    case 23:
+      if (key == "InferenceClassification") return &message_members[12];
+      break;
+    case 26:
+      if (key == "IsDeliveryReceiptRequested") return &message_members[22];
+      break;
+    case 28:
+      if (key == "MultiValueExtendedProperties") return &message_members[41];
+      break;
+    case 29:
+      if (key == "SingleValueExtendedProperties") return &message_members[40];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
 
 /// How each member of event_message (own and inherited) is decoded.
 inline constexpr outlook::detail::member_decoder<event_message> event_message_members[] = {
@@ -551,6 +672,113 @@ inline constexpr outlook::detail::member_decoder<event_message> event_message_me
     {"IsAllDay", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_all_day, p); }},
     {"IsDelegated", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delegated, p); }},
 };
+
+/// The entry of event_message_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<event_message>* find_event_message_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &event_message_members[0];
+      break;
+    case 4:
+      if (key == "Body") return &event_message_members[8];
+      if (key == "From") return &event_message_members[15];
+      if (key == "Flag") return &event_message_members[27];
+      if (key == "Type") return &event_message_members[48];
+      break;
+    case 5:
+      if (key == "Event") return &event_message_members[44];
+      break;
+    case 6:
+      if (key == "Sender") return &event_message_members[16];
+      if (key == "IsRead") return &event_message_members[24];
+      break;
+    case 7:
+      if (key == "Subject") return &event_message_members[7];
+      if (key == "ReplyTo") return &event_message_members[20];
+      if (key == "IsDraft") return &event_message_members[25];
+      if (key == "WebLink") return &event_message_members[26];
+      break;
+    case 8:
+      if (key == "Mentions") return &event_message_members[42];
+      if (key == "Location") return &event_message_members[47];
+      if (key == "IsAllDay") return &event_message_members[51];
+      break;
+    case 9:
+      if (key == "ChangeKey") return &event_message_members[1];
+      if (key == "Mentioned") return &event_message_members[37];
+      break;
+    case 10:
+      if (key == "Categories") return &event_message_members[2];
+      if (key == "UniqueBody") return &event_message_members[10];
+      if (key == "Importance") return &event_message_members[11];
+      if (key == "Extensions") return &event_message_members[39];
+      if (key == "Recurrence") return &event_message_members[49];
+      break;
+    case 11:
+      if (key == "BodyPreview") return &event_message_members[9];
+      if (key == "MentionedMe") return &event_message_members[34];
+      if (key == "Attachments") return &event_message_members[38];
+      if (key == "EndDateTime") return &event_message_members[46];
+      if (key == "IsOutOfDate") return &event_message_members[50];
+      if (key == "IsDelegated") return &event_message_members[52];
+      break;
+    case 12:
+      if (key == "SentDateTime") return &event_message_members[6];
+      if (key == "ToRecipients") return &event_message_members[17];
+      if (key == "CcRecipients") return &event_message_members[18];
+      if (key == "LikesPreview") return &event_message_members[36];
+      break;
+    case 13:
+      if (key == "BccRecipients") return &event_message_members[19];
+      if (key == "StartDateTime") return &event_message_members[45];
+      break;
+    case 14:
+      if (key == "HasAttachments") return &event_message_members[13];
+      if (key == "ParentFolderId") return &event_message_members[14];
+      if (key == "ConversationId") return &event_message_members[21];
+      break;
+    case 15:
+      if (key == "CreatedDateTime") return &event_message_members[3];
+      if (key == "UnsubscribeData") return &event_message_members[31];
+      if (key == "MentionsPreview") return &event_message_members[33];
+      break;
+    case 16:
+      if (key == "ReceivedDateTime") return &event_message_members[5];
+      break;
+    case 17:
+      if (key == "InternetMessageId") return &event_message_members[28];
+      if (key == "ConversationIndex") return &event_message_members[30];
+      break;
+    case 18:
+      if (key == "UnsubscribeEnabled") return &event_message_members[32];
+      if (key == "MeetingMessageType") return &event_message_members[43];
+      break;
+    case 20:
+      if (key == "LastModifiedDateTime") return &event_message_members[4];
+      break;
+    case 22:
+      if (key == "IsReadReceiptRequested") return &event_message_members[23];
+      if (key == "InternetMessageHeaders") return &event_message_members[29];
+      if (key == "AppliedHashtagsPreview") return &event_message_members[35];
+      break;
+    case 23:
+      if (key == "InferenceClassification") return &event_message_members[12];
+      break;
+    case 26:
+      if (key == "IsDeliveryReceiptRequested") return &event_message_members[22];
+      break;
+    case 28:
+      if (key == "MultiValueExtendedProperties") return &event_message_members[41];
+      break;
+    case 29:
+      if (key == "SingleValueExtendedProperties") return &event_message_members[40];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
 
 /// How each member of event_message_request (own and inherited) is decoded.
 inline constexpr outlook::detail::member_decoder<event_message_request> event_message_request_members[] = {
@@ -613,6 +841,121 @@ inline constexpr outlook::detail::member_decoder<event_message_request> event_me
     {"ResponseRequested", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.response_requested, p); }},
 };
 
+/// The entry of event_message_request_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<event_message_request>* find_event_message_request_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &event_message_request_members[0];
+      break;
+    case 4:
+      if (key == "Body") return &event_message_request_members[8];
+      if (key == "From") return &event_message_request_members[15];
+      if (key == "Flag") return &event_message_request_members[27];
+      if (key == "Type") return &event_message_request_members[48];
+      break;
+    case 5:
+      if (key == "Event") return &event_message_request_members[44];
+      break;
+    case 6:
+      if (key == "Sender") return &event_message_request_members[16];
+      if (key == "IsRead") return &event_message_request_members[24];
+      break;
+    case 7:
+      if (key == "Subject") return &event_message_request_members[7];
+      if (key == "ReplyTo") return &event_message_request_members[20];
+      if (key == "IsDraft") return &event_message_request_members[25];
+      if (key == "WebLink") return &event_message_request_members[26];
+      break;
+    case 8:
+      if (key == "Mentions") return &event_message_request_members[42];
+      if (key == "Location") return &event_message_request_members[47];
+      if (key == "IsAllDay") return &event_message_request_members[51];
+      break;
+    case 9:
+      if (key == "ChangeKey") return &event_message_request_members[1];
+      if (key == "Mentioned") return &event_message_request_members[37];
+      break;
+    case 10:
+      if (key == "Categories") return &event_message_request_members[2];
+      if (key == "UniqueBody") return &event_message_request_members[10];
+      if (key == "Importance") return &event_message_request_members[11];
+      if (key == "Extensions") return &event_message_request_members[39];
+      if (key == "Recurrence") return &event_message_request_members[49];
+      break;
+    case 11:
+      if (key == "BodyPreview") return &event_message_request_members[9];
+      if (key == "MentionedMe") return &event_message_request_members[34];
+      if (key == "Attachments") return &event_message_request_members[38];
+      if (key == "EndDateTime") return &event_message_request_members[46];
+      if (key == "IsOutOfDate") return &event_message_request_members[50];
+      if (key == "IsDelegated") return &event_message_request_members[52];
+      break;
+    case 12:
+      if (key == "SentDateTime") return &event_message_request_members[6];
+      if (key == "ToRecipients") return &event_message_request_members[17];
+      if (key == "CcRecipients") return &event_message_request_members[18];
+      if (key == "LikesPreview") return &event_message_request_members[36];
+      break;
+    case 13:
+      if (key == "BccRecipients") return &event_message_request_members[19];
+      if (key == "StartDateTime") return &event_message_request_members[45];
+      break;
+    case 14:
+      if (key == "HasAttachments") return &event_message_request_members[13];
+      if (key == "ParentFolderId") return &event_message_request_members[14];
+      if (key == "ConversationId") return &event_message_request_members[21];
+      break;
+    case 15:
+      if (key == "CreatedDateTime") return &event_message_request_members[3];
+      if (key == "UnsubscribeData") return &event_message_request_members[31];
+      if (key == "MentionsPreview") return &event_message_request_members[33];
+      break;
+    case 16:
+      if (key == "ReceivedDateTime") return &event_message_request_members[5];
+      if (key == "PreviousLocation") return &event_message_request_members[55];
+      break;
+    case 17:
+      if (key == "InternetMessageId") return &event_message_request_members[28];
+      if (key == "ConversationIndex") return &event_message_request_members[30];
+      if (key == "ResponseRequested") return &event_message_request_members[56];
+      break;
+    case 18:
+      if (key == "UnsubscribeEnabled") return &event_message_request_members[32];
+      if (key == "MeetingMessageType") return &event_message_request_members[43];
+      break;
+    case 19:
+      if (key == "PreviousEndDateTime") return &event_message_request_members[54];
+      break;
+    case 20:
+      if (key == "LastModifiedDateTime") return &event_message_request_members[4];
+      break;
+    case 21:
+      if (key == "PreviousStartDateTime") return &event_message_request_members[53];
+      break;
+    case 22:
+      if (key == "IsReadReceiptRequested") return &event_message_request_members[23];
+      if (key == "InternetMessageHeaders") return &event_message_request_members[29];
+      if (key == "AppliedHashtagsPreview") return &event_message_request_members[35];
+      break;
+    case 23:
+      if (key == "InferenceClassification") return &event_message_request_members[12];
+      break;
+    case 26:
+      if (key == "IsDeliveryReceiptRequested") return &event_message_request_members[22];
+      break;
+    case 28:
+      if (key == "MultiValueExtendedProperties") return &event_message_request_members[41];
+      break;
+    case 29:
+      if (key == "SingleValueExtendedProperties") return &event_message_request_members[40];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 /// How each member of event_message_response (own and inherited) is decoded.
 inline constexpr outlook::detail::member_decoder<event_message_response> event_message_response_members[] = {
     {"Id", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
@@ -670,6 +1013,113 @@ inline constexpr outlook::detail::member_decoder<event_message_response> event_m
     {"IsDelegated", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delegated, p); }},
 };
 
+/// The entry of event_message_response_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<event_message_response>* find_event_message_response_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &event_message_response_members[0];
+      break;
+    case 4:
+      if (key == "Body") return &event_message_response_members[8];
+      if (key == "From") return &event_message_response_members[15];
+      if (key == "Flag") return &event_message_response_members[27];
+      if (key == "Type") return &event_message_response_members[48];
+      break;
+    case 5:
+      if (key == "Event") return &event_message_response_members[44];
+      break;
+    case 6:
+      if (key == "Sender") return &event_message_response_members[16];
+      if (key == "IsRead") return &event_message_response_members[24];
+      break;
+    case 7:
+      if (key == "Subject") return &event_message_response_members[7];
+      if (key == "ReplyTo") return &event_message_response_members[20];
+      if (key == "IsDraft") return &event_message_response_members[25];
+      if (key == "WebLink") return &event_message_response_members[26];
+      break;
+    case 8:
+      if (key == "Mentions") return &event_message_response_members[42];
+      if (key == "Location") return &event_message_response_members[47];
+      if (key == "IsAllDay") return &event_message_response_members[51];
+      break;
+    case 9:
+      if (key == "ChangeKey") return &event_message_response_members[1];
+      if (key == "Mentioned") return &event_message_response_members[37];
+      break;
+    case 10:
+      if (key == "Categories") return &event_message_response_members[2];
+      if (key == "UniqueBody") return &event_message_response_members[10];
+      if (key == "Importance") return &event_message_response_members[11];
+      if (key == "Extensions") return &event_message_response_members[39];
+      if (key == "Recurrence") return &event_message_response_members[49];
+      break;
+    case 11:
+      if (key == "BodyPreview") return &event_message_response_members[9];
+      if (key == "MentionedMe") return &event_message_response_members[34];
+      if (key == "Attachments") return &event_message_response_members[38];
+      if (key == "EndDateTime") return &event_message_response_members[46];
+      if (key == "IsOutOfDate") return &event_message_response_members[50];
+      if (key == "IsDelegated") return &event_message_response_members[52];
+      break;
+    case 12:
+      if (key == "SentDateTime") return &event_message_response_members[6];
+      if (key == "ToRecipients") return &event_message_response_members[17];
+      if (key == "CcRecipients") return &event_message_response_members[18];
+      if (key == "LikesPreview") return &event_message_response_members[36];
+      break;
+    case 13:
+      if (key == "BccRecipients") return &event_message_response_members[19];
+      if (key == "StartDateTime") return &event_message_response_members[45];
+      break;
+    case 14:
+      if (key == "HasAttachments") return &event_message_response_members[13];
+      if (key == "ParentFolderId") return &event_message_response_members[14];
+      if (key == "ConversationId") return &event_message_response_members[21];
+      break;
+    case 15:
+      if (key == "CreatedDateTime") return &event_message_response_members[3];
+      if (key == "UnsubscribeData") return &event_message_response_members[31];
+      if (key == "MentionsPreview") return &event_message_response_members[33];
+      break;
+    case 16:
+      if (key == "ReceivedDateTime") return &event_message_response_members[5];
+      break;
+    case 17:
+      if (key == "InternetMessageId") return &event_message_response_members[28];
+      if (key == "ConversationIndex") return &event_message_response_members[30];
+      break;
+    case 18:
+      if (key == "UnsubscribeEnabled") return &event_message_response_members[32];
+      if (key == "MeetingMessageType") return &event_message_response_members[43];
+      break;
+    case 20:
+      if (key == "LastModifiedDateTime") return &event_message_response_members[4];
+      break;
+    case 22:
+      if (key == "IsReadReceiptRequested") return &event_message_response_members[23];
+      if (key == "InternetMessageHeaders") return &event_message_response_members[29];
+      if (key == "AppliedHashtagsPreview") return &event_message_response_members[35];
+      break;
+    case 23:
+      if (key == "InferenceClassification") return &event_message_response_members[12];
+      break;
+    case 26:
+      if (key == "IsDeliveryReceiptRequested") return &event_message_response_members[22];
+      break;
+    case 28:
+      if (key == "MultiValueExtendedProperties") return &event_message_response_members[41];
+      break;
+    case 29:
+      if (key == "SingleValueExtendedProperties") return &event_message_response_members[40];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 /// How each member of file_attachment (own and inherited) is decoded.
 inline constexpr outlook::detail::member_decoder<file_attachment> file_attachment_members[] = {
     {"Id", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
@@ -683,6 +1133,41 @@ inline constexpr outlook::detail::member_decoder<file_attachment> file_attachmen
     {"ContentLocation", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_location, p); }},
 };
 
+/// The entry of file_attachment_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<file_attachment>* find_file_attachment_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &file_attachment_members[0];
+      break;
+    case 4:
+      if (key == "Name") return &file_attachment_members[1];
+      if (key == "Size") return &file_attachment_members[3];
+      break;
+    case 8:
+      if (key == "IsInline") return &file_attachment_members[4];
+      break;
+    case 9:
+      if (key == "ContentId") return &file_attachment_members[7];
+      break;
+    case 11:
+      if (key == "ContentType") return &file_attachment_members[2];
+      break;
+    case 12:
+      if (key == "ContentBytes") return &file_attachment_members[6];
+      break;
+    case 15:
+      if (key == "ContentLocation") return &file_attachment_members[8];
+      break;
+    case 20:
+      if (key == "LastModifiedDateTime") return &file_attachment_members[5];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 /// How each member of item_attachment (own and inherited) is decoded.
 inline constexpr outlook::detail::member_decoder<item_attachment> item_attachment_members[] = {
     {"Id", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
@@ -693,6 +1178,33 @@ inline constexpr outlook::detail::member_decoder<item_attachment> item_attachmen
     {"LastModifiedDateTime", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
     {"Item", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.item, p); }},
 };
+
+/// The entry of item_attachment_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<item_attachment>* find_item_attachment_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &item_attachment_members[0];
+      break;
+    case 4:
+      if (key == "Name") return &item_attachment_members[1];
+      if (key == "Size") return &item_attachment_members[3];
+      if (key == "Item") return &item_attachment_members[6];
+      break;
+    case 8:
+      if (key == "IsInline") return &item_attachment_members[4];
+      break;
+    case 11:
+      if (key == "ContentType") return &item_attachment_members[2];
+      break;
+    case 20:
+      if (key == "LastModifiedDateTime") return &item_attachment_members[5];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
 
 /// How each member of reference_attachment (own and inherited) is decoded.
 inline constexpr outlook::detail::member_decoder<reference_attachment> reference_attachment_members[] = {
@@ -710,10 +1222,48 @@ inline constexpr outlook::detail::member_decoder<reference_attachment> reference
     {"PreviewUrl", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.preview_url, p); }},
 };
 
+/// The entry of reference_attachment_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<reference_attachment>* find_reference_attachment_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &reference_attachment_members[0];
+      break;
+    case 4:
+      if (key == "Name") return &reference_attachment_members[1];
+      if (key == "Size") return &reference_attachment_members[3];
+      break;
+    case 8:
+      if (key == "IsInline") return &reference_attachment_members[4];
+      if (key == "IsFolder") return &reference_attachment_members[9];
+      break;
+    case 9:
+      if (key == "SourceUrl") return &reference_attachment_members[6];
+      break;
+    case 10:
+      if (key == "Permission") return &reference_attachment_members[8];
+      if (key == "PreviewUrl") return &reference_attachment_members[11];
+      break;
+    case 11:
+      if (key == "ContentType") return &reference_attachment_members[2];
+      break;
+    case 12:
+      if (key == "ProviderType") return &reference_attachment_members[7];
+      if (key == "ThumbnailUrl") return &reference_attachment_members[10];
+      break;
+    case 20:
+      if (key == "LastModifiedDateTime") return &reference_attachment_members[5];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, attachment& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::attachment_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::attachment_members, detail::find_attachment_member, path);
 }
 
 /// Writes the members of attachment (own and inherited, then the unknown ones) into `obj`.
@@ -736,27 +1286,13 @@ inline boost::json::value encode_json(const attachment& x, const boost::json::st
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives attachment.
 inline void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path) {
   const auto odata_type = outlook::detail::odata_type_of(v);
-  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "FileAttachment")) {
-    file_attachment value;
-    decode_json(v, value, path);
-    out = std::move(value);
-    return;
-  }
-  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "ItemAttachment")) {
-    item_attachment value;
-    decode_json(v, value, path);
-    out = std::move(value);
-    return;
-  }
-  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "ReferenceAttachment")) {
-    reference_attachment value;
-    decode_json(v, value, path);
-    out = std::move(value);
-    return;
-  }
-  attachment value;
-  decode_json(v, value, path);
-  out = std::move(value);
+  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "FileAttachment"))
+    return outlook::detail::decode_poly_as<file_attachment>(v, out, path);
+  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "ItemAttachment"))
+    return outlook::detail::decode_poly_as<item_attachment>(v, out, path);
+  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "ReferenceAttachment"))
+    return outlook::detail::decode_poly_as<reference_attachment>(v, out, path);
+  outlook::detail::decode_poly_as<attachment>(v, out, path);
 }
 
 inline boost::json::value encode_json(const outlook::poly<attachment>& x, const boost::json::storage_ptr& sp) {
@@ -782,7 +1318,7 @@ inline boost::json::value encode_json(const outlook::poly<attachment>& x, const 
 }
 
 inline void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::message_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::message_members, detail::find_message_member, path);
 }
 
 /// Writes the members of message (own and inherited, then the unknown ones) into `obj`.
@@ -842,27 +1378,13 @@ inline boost::json::value encode_json(const message& x, const boost::json::stora
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives message.
 inline void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path) {
   const auto odata_type = outlook::detail::odata_type_of(v);
-  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "EventMessageRequest")) {
-    event_message_request value;
-    decode_json(v, value, path);
-    out = std::move(value);
-    return;
-  }
-  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "EventMessageResponse")) {
-    event_message_response value;
-    decode_json(v, value, path);
-    out = std::move(value);
-    return;
-  }
-  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "EventMessage")) {
-    event_message value;
-    decode_json(v, value, path);
-    out = std::move(value);
-    return;
-  }
-  message value;
-  decode_json(v, value, path);
-  out = std::move(value);
+  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "EventMessageRequest"))
+    return outlook::detail::decode_poly_as<event_message_request>(v, out, path);
+  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "EventMessageResponse"))
+    return outlook::detail::decode_poly_as<event_message_response>(v, out, path);
+  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "EventMessage"))
+    return outlook::detail::decode_poly_as<event_message>(v, out, path);
+  outlook::detail::decode_poly_as<message>(v, out, path);
 }
 
 inline boost::json::value encode_json(const outlook::poly<message>& x, const boost::json::storage_ptr& sp) {
@@ -888,7 +1410,7 @@ inline boost::json::value encode_json(const outlook::poly<message>& x, const boo
 }
 
 inline void decode_json(const boost::json::value& v, event_message& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::event_message_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::event_message_members, detail::find_event_message_member, path);
 }
 
 /// Writes the members of event_message (own and inherited, then the unknown ones) into `obj`.
@@ -956,7 +1478,7 @@ inline boost::json::value encode_json(const event_message& x, const boost::json:
 }
 
 inline void decode_json(const boost::json::value& v, event_message_request& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::event_message_request_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::event_message_request_members, detail::find_event_message_request_member, path);
 }
 
 /// Writes the members of event_message_request (own and inherited, then the unknown ones) into `obj`.
@@ -1028,7 +1550,7 @@ inline boost::json::value encode_json(const event_message_request& x, const boos
 }
 
 inline void decode_json(const boost::json::value& v, event_message_response& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::event_message_response_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::event_message_response_members, detail::find_event_message_response_member, path);
 }
 
 /// Writes the members of event_message_response (own and inherited, then the unknown ones) into `obj`.
@@ -1096,7 +1618,7 @@ inline boost::json::value encode_json(const event_message_response& x, const boo
 }
 
 inline void decode_json(const boost::json::value& v, file_attachment& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::file_attachment_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::file_attachment_members, detail::find_file_attachment_member, path);
 }
 
 /// Writes the members of file_attachment (own and inherited, then the unknown ones) into `obj`.
@@ -1120,7 +1642,7 @@ inline boost::json::value encode_json(const file_attachment& x, const boost::jso
 }
 
 inline void decode_json(const boost::json::value& v, item_attachment& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::item_attachment_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::item_attachment_members, detail::find_item_attachment_member, path);
 }
 
 /// Writes the members of item_attachment (own and inherited, then the unknown ones) into `obj`.
@@ -1142,7 +1664,7 @@ inline boost::json::value encode_json(const item_attachment& x, const boost::jso
 }
 
 inline void decode_json(const boost::json::value& v, reference_attachment& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::reference_attachment_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::reference_attachment_members, detail::find_reference_attachment_member, path);
 }
 
 /// Writes the members of reference_attachment (own and inherited, then the unknown ones) into `obj`.

@@ -72,16 +72,45 @@ inline constexpr outlook::detail::member_decoder<extension> extension_members[] 
     {"Id", [](const boost::json::value& v, extension& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
 };
 
+/// The entry of extension_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<extension>* find_extension_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &extension_members[0];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 /// How each member of open_type_extension (own and inherited) is decoded.
 inline constexpr outlook::detail::member_decoder<open_type_extension> open_type_extension_members[] = {
     {"Id", [](const boost::json::value& v, open_type_extension& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
     {"ExtensionName", [](const boost::json::value& v, open_type_extension& o, const outlook::json_path& p) { outlook::decode_into(v, o.extension_name, p); }},
 };
 
+/// The entry of open_type_extension_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<open_type_extension>* find_open_type_extension_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &open_type_extension_members[0];
+      break;
+    case 13:
+      if (key == "ExtensionName") return &open_type_extension_members[1];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, extension& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::extension_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::extension_members, detail::find_extension_member, path);
 }
 
 /// Writes the members of extension (own and inherited, then the unknown ones) into `obj`.
@@ -99,15 +128,9 @@ inline boost::json::value encode_json(const extension& x, const boost::json::sto
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives extension.
 inline void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path) {
   const auto odata_type = outlook::detail::odata_type_of(v);
-  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "OpenTypeExtension")) {
-    open_type_extension value;
-    decode_json(v, value, path);
-    out = std::move(value);
-    return;
-  }
-  extension value;
-  decode_json(v, value, path);
-  out = std::move(value);
+  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "OpenTypeExtension"))
+    return outlook::detail::decode_poly_as<open_type_extension>(v, out, path);
+  outlook::detail::decode_poly_as<extension>(v, out, path);
 }
 
 inline boost::json::value encode_json(const outlook::poly<extension>& x, const boost::json::storage_ptr& sp) {
@@ -123,7 +146,7 @@ inline boost::json::value encode_json(const outlook::poly<extension>& x, const b
 }
 
 inline void decode_json(const boost::json::value& v, open_type_extension& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::open_type_extension_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::open_type_extension_members, detail::find_open_type_extension_member, path);
 }
 
 /// Writes the members of open_type_extension (own and inherited, then the unknown ones) into `obj`.

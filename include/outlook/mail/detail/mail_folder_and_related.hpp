@@ -142,6 +142,49 @@ inline constexpr outlook::detail::member_decoder<mail_folder> mail_folder_member
     {"IsHidden", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_hidden, p); }},
 };
 
+/// The entry of mail_folder_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<mail_folder>* find_mail_folder_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &mail_folder_members[0];
+      break;
+    case 8:
+      if (key == "Messages") return &mail_folder_members[7];
+      if (key == "IsHidden") return &mail_folder_members[12];
+      break;
+    case 11:
+      if (key == "DisplayName") return &mail_folder_members[1];
+      break;
+    case 12:
+      if (key == "ChildFolders") return &mail_folder_members[6];
+      if (key == "MessageRules") return &mail_folder_members[10];
+      break;
+    case 13:
+      if (key == "WellKnownName") return &mail_folder_members[11];
+      break;
+    case 14:
+      if (key == "ParentFolderId") return &mail_folder_members[2];
+      if (key == "TotalItemCount") return &mail_folder_members[4];
+      break;
+    case 15:
+      if (key == "UnreadItemCount") return &mail_folder_members[5];
+      break;
+    case 16:
+      if (key == "ChildFolderCount") return &mail_folder_members[3];
+      break;
+    case 28:
+      if (key == "MultiValueExtendedProperties") return &mail_folder_members[9];
+      break;
+    case 29:
+      if (key == "SingleValueExtendedProperties") return &mail_folder_members[8];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 /// How each member of mail_search_folder (own and inherited) is decoded.
 inline constexpr outlook::detail::member_decoder<mail_search_folder> mail_search_folder_members[] = {
     {"Id", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
@@ -163,10 +206,59 @@ inline constexpr outlook::detail::member_decoder<mail_search_folder> mail_search
     {"FilterQuery", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.filter_query, p); }},
 };
 
+/// The entry of mail_search_folder_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<mail_search_folder>* find_mail_search_folder_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &mail_search_folder_members[0];
+      break;
+    case 8:
+      if (key == "Messages") return &mail_search_folder_members[7];
+      if (key == "IsHidden") return &mail_search_folder_members[12];
+      break;
+    case 11:
+      if (key == "DisplayName") return &mail_search_folder_members[1];
+      if (key == "IsSupported") return &mail_search_folder_members[13];
+      if (key == "FilterQuery") return &mail_search_folder_members[16];
+      break;
+    case 12:
+      if (key == "ChildFolders") return &mail_search_folder_members[6];
+      if (key == "MessageRules") return &mail_search_folder_members[10];
+      break;
+    case 13:
+      if (key == "WellKnownName") return &mail_search_folder_members[11];
+      break;
+    case 14:
+      if (key == "ParentFolderId") return &mail_search_folder_members[2];
+      if (key == "TotalItemCount") return &mail_search_folder_members[4];
+      break;
+    case 15:
+      if (key == "UnreadItemCount") return &mail_search_folder_members[5];
+      if (key == "SourceFolderIDs") return &mail_search_folder_members[15];
+      break;
+    case 16:
+      if (key == "ChildFolderCount") return &mail_search_folder_members[3];
+      break;
+    case 20:
+      if (key == "IncludeNestedFolders") return &mail_search_folder_members[14];
+      break;
+    case 28:
+      if (key == "MultiValueExtendedProperties") return &mail_search_folder_members[9];
+      break;
+    case 29:
+      if (key == "SingleValueExtendedProperties") return &mail_search_folder_members[8];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, mail_folder& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::mail_folder_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::mail_folder_members, detail::find_mail_folder_member, path);
 }
 
 /// Writes the members of mail_folder (own and inherited, then the unknown ones) into `obj`.
@@ -196,15 +288,9 @@ inline boost::json::value encode_json(const mail_folder& x, const boost::json::s
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives mail_folder.
 inline void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path) {
   const auto odata_type = outlook::detail::odata_type_of(v);
-  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "MailSearchFolder")) {
-    mail_search_folder value;
-    decode_json(v, value, path);
-    out = std::move(value);
-    return;
-  }
-  mail_folder value;
-  decode_json(v, value, path);
-  out = std::move(value);
+  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "MailSearchFolder"))
+    return outlook::detail::decode_poly_as<mail_search_folder>(v, out, path);
+  outlook::detail::decode_poly_as<mail_folder>(v, out, path);
 }
 
 inline boost::json::value encode_json(const outlook::poly<mail_folder>& x, const boost::json::storage_ptr& sp) {
@@ -220,7 +306,7 @@ inline boost::json::value encode_json(const outlook::poly<mail_folder>& x, const
 }
 
 inline void decode_json(const boost::json::value& v, mail_search_folder& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::mail_search_folder_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::mail_search_folder_members, detail::find_mail_search_folder_member, path);
 }
 
 /// Writes the members of mail_search_folder (own and inherited, then the unknown ones) into `obj`.

@@ -87,6 +87,29 @@ inline constexpr outlook::detail::member_decoder<standard_time_zone_offset> stan
     {"Year", [](const boost::json::value& v, standard_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.year, p); }},
 };
 
+/// The entry of standard_time_zone_offset_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<standard_time_zone_offset>* find_standard_time_zone_offset_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 4:
+      if (key == "Time") return &standard_time_zone_offset_members[0];
+      if (key == "Year") return &standard_time_zone_offset_members[4];
+      break;
+    case 5:
+      if (key == "Month") return &standard_time_zone_offset_members[3];
+      break;
+    case 9:
+      if (key == "DayOfWeek") return &standard_time_zone_offset_members[2];
+      break;
+    case 13:
+      if (key == "DayOccurrence") return &standard_time_zone_offset_members[1];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 /// How each member of daylight_time_zone_offset (own and inherited) is decoded.
 inline constexpr outlook::detail::member_decoder<daylight_time_zone_offset> daylight_time_zone_offset_members[] = {
     {"Time", [](const boost::json::value& v, daylight_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.time, p); }},
@@ -97,10 +120,36 @@ inline constexpr outlook::detail::member_decoder<daylight_time_zone_offset> dayl
     {"DaylightBias", [](const boost::json::value& v, daylight_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.daylight_bias, p); }},
 };
 
+/// The entry of daylight_time_zone_offset_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<daylight_time_zone_offset>* find_daylight_time_zone_offset_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 4:
+      if (key == "Time") return &daylight_time_zone_offset_members[0];
+      if (key == "Year") return &daylight_time_zone_offset_members[4];
+      break;
+    case 5:
+      if (key == "Month") return &daylight_time_zone_offset_members[3];
+      break;
+    case 9:
+      if (key == "DayOfWeek") return &daylight_time_zone_offset_members[2];
+      break;
+    case 12:
+      if (key == "DaylightBias") return &daylight_time_zone_offset_members[5];
+      break;
+    case 13:
+      if (key == "DayOccurrence") return &daylight_time_zone_offset_members[1];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, standard_time_zone_offset& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::standard_time_zone_offset_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::standard_time_zone_offset_members, detail::find_standard_time_zone_offset_member, path);
 }
 
 /// Writes the members of standard_time_zone_offset (own and inherited, then the unknown ones) into `obj`.
@@ -122,15 +171,9 @@ inline boost::json::value encode_json(const standard_time_zone_offset& x, const 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives standard_time_zone_offset.
 inline void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path) {
   const auto odata_type = outlook::detail::odata_type_of(v);
-  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "DaylightTimeZoneOffset")) {
-    daylight_time_zone_offset value;
-    decode_json(v, value, path);
-    out = std::move(value);
-    return;
-  }
-  standard_time_zone_offset value;
-  decode_json(v, value, path);
-  out = std::move(value);
+  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "DaylightTimeZoneOffset"))
+    return outlook::detail::decode_poly_as<daylight_time_zone_offset>(v, out, path);
+  outlook::detail::decode_poly_as<standard_time_zone_offset>(v, out, path);
 }
 
 inline boost::json::value encode_json(const outlook::poly<standard_time_zone_offset>& x, const boost::json::storage_ptr& sp) {
@@ -146,7 +189,7 @@ inline boost::json::value encode_json(const outlook::poly<standard_time_zone_off
 }
 
 inline void decode_json(const boost::json::value& v, daylight_time_zone_offset& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::daylight_time_zone_offset_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::daylight_time_zone_offset_members, detail::find_daylight_time_zone_offset_member, path);
 }
 
 /// Writes the members of daylight_time_zone_offset (own and inherited, then the unknown ones) into `obj`.

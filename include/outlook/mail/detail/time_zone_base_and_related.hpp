@@ -77,6 +77,19 @@ inline constexpr outlook::detail::member_decoder<time_zone_base> time_zone_base_
     {"Name", [](const boost::json::value& v, time_zone_base& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
 };
 
+/// The entry of time_zone_base_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<time_zone_base>* find_time_zone_base_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 4:
+      if (key == "Name") return &time_zone_base_members[0];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 /// How each member of custom_time_zone (own and inherited) is decoded.
 inline constexpr outlook::detail::member_decoder<custom_time_zone> custom_time_zone_members[] = {
     {"Name", [](const boost::json::value& v, custom_time_zone& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
@@ -85,10 +98,28 @@ inline constexpr outlook::detail::member_decoder<custom_time_zone> custom_time_z
     {"DaylightOffset", [](const boost::json::value& v, custom_time_zone& o, const outlook::json_path& p) { outlook::decode_into(v, o.daylight_offset, p); }},
 };
 
+/// The entry of custom_time_zone_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<custom_time_zone>* find_custom_time_zone_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 4:
+      if (key == "Name") return &custom_time_zone_members[0];
+      if (key == "Bias") return &custom_time_zone_members[1];
+      break;
+    case 14:
+      if (key == "StandardOffset") return &custom_time_zone_members[2];
+      if (key == "DaylightOffset") return &custom_time_zone_members[3];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, time_zone_base& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::time_zone_base_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::time_zone_base_members, detail::find_time_zone_base_member, path);
 }
 
 /// Writes the members of time_zone_base (own and inherited, then the unknown ones) into `obj`.
@@ -106,15 +137,9 @@ inline boost::json::value encode_json(const time_zone_base& x, const boost::json
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives time_zone_base.
 inline void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path) {
   const auto odata_type = outlook::detail::odata_type_of(v);
-  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "CustomTimeZone")) {
-    custom_time_zone value;
-    decode_json(v, value, path);
-    out = std::move(value);
-    return;
-  }
-  time_zone_base value;
-  decode_json(v, value, path);
-  out = std::move(value);
+  if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "CustomTimeZone"))
+    return outlook::detail::decode_poly_as<custom_time_zone>(v, out, path);
+  outlook::detail::decode_poly_as<time_zone_base>(v, out, path);
 }
 
 inline boost::json::value encode_json(const outlook::poly<time_zone_base>& x, const boost::json::storage_ptr& sp) {
@@ -130,7 +155,7 @@ inline boost::json::value encode_json(const outlook::poly<time_zone_base>& x, co
 }
 
 inline void decode_json(const boost::json::value& v, custom_time_zone& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::custom_time_zone_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::custom_time_zone_members, detail::find_custom_time_zone_member, path);
 }
 
 /// Writes the members of custom_time_zone (own and inherited, then the unknown ones) into `obj`.
