@@ -20,6 +20,15 @@ from outlook_codegen.model import Model  # noqa: E402
 from outlook_codegen.render import render_all  # noqa: E402
 
 
+def source_name(schema: Path) -> str:
+    """How the banner names the description: its path in this repository (schema/...), or
+    only its file name when it lives elsewhere (no machine-specific paths in the output)."""
+    try:
+        return schema.resolve().relative_to(HERE.parent).as_posix()
+    except ValueError:
+        return schema.name
+
+
 def generated_files(out: Path):
     root = out / "outlook" / "mail"
     found = {p.relative_to(out).as_posix() for p in root.rglob("*.hpp")} if root.exists() else set()
@@ -32,27 +41,34 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--schema", type=Path, required=True, help="the API description (JSON)")
     ap.add_argument("--format", type=Path, default=None,
-                    help="the JSON Schema of the description format (default: api-description.schema.json beside it)")
+                    help="the JSON Schema of the description format (default: api-description.schema.json "
+                         "beside the description, else the one in schema/ of this repository)")
     ap.add_argument("--out", type=Path, required=True, help="the include directory to write into")
     ap.add_argument("--check", action="store_true", help="write nothing; exit 1 when any file differs")
     args = ap.parse_args(argv)
     fmt = args.format or args.schema.parent / "api-description.schema.json"
+    if args.format is None and not fmt.is_file():
+        fmt = HERE.parent / "schema" / "api-description.schema.json"
     try:
         doc, digest = load(args.schema, fmt)
-        files = render_all(Model(doc, digest, args.schema.name))
+        files = render_all(Model(doc, digest, source_name(args.schema)))
     except DescriptionError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"error: cannot read {e.filename}: {e.strerror}", file=sys.stderr)
         return 2
     existing = generated_files(args.out)
     stale = sorted(existing - set(files))
     changed = []
     for rel, text in files.items():
         target = args.out / rel
-        if not target.exists() or target.read_text() != text:
+        data = text.encode("utf-8")  # bytes, so that line endings and encoding are compared too
+        if not target.is_file() or target.read_bytes() != data:
             changed.append(rel)
             if not args.check:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text)
+                target.write_bytes(data)
     if not args.check:
         for rel in stale:
             (args.out / rel).unlink()

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import jsonschema
 
+from .names import CPP_KEYWORDS
+
 PRIMITIVES = {"String", "Boolean", "Int32", "Int64", "Double", "DateTimeOffset", "Binary", "TimeOfDay", "Json"}
+
+
+# Names the generated code uses for its own locals and members; a parameter or an
+# operation named so would not compile.
+RESERVED_PARAMETER_NAMES = {"options", "r", "body", "o", "mb", "args", "opts", "pages", "all_pages", "pager"}
+RESERVED_OPERATION_NAMES = {"context"}
 
 
 class DescriptionError(Exception):
@@ -25,9 +33,13 @@ def load(schema_path: Path, format_path: Path):
         doc = json.loads(raw)
     except json.JSONDecodeError as e:
         raise DescriptionError(f"{schema_path.name}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
-    fmt = json.loads(format_path.read_text())
+    except UnicodeDecodeError as e:
+        raise DescriptionError(f"{schema_path.name}: byte {e.start}: not UTF-8 text") from None
+    fmt = json.loads(format_path.read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(fmt)
-    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+    # The first error in document order (list indexes before member names at one level).
+    errors = sorted(validator.iter_errors(doc),
+                    key=lambda e: [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in e.absolute_path])
     if errors:
         e = errors[0]
         where = "/" + "/".join(str(p) for p in e.absolute_path)
@@ -36,14 +48,27 @@ def load(schema_path: Path, format_path: Path):
     return doc, hashlib.sha256(raw).hexdigest()
 
 
+# What an item of each list of the description is called in messages.
+PLACE_KINDS = {"enums": "enum", "members": "member", "types": "type", "properties": "property",
+               "operations": "operation", "parameters": "parameter", "well_known_folders": "folder",
+               "path": "path choice"}
+
+
 def describe_place(doc, path):
-    """'type Message, property Subject' rather than a bare JSON pointer."""
+    """'type Message > property Subject' rather than a bare JSON pointer."""
     parts = []
-    node = doc
+    node, key = doc, None
     for p in path:
-        node = node[p]
-        if isinstance(node, dict) and "name" in node:
-            parts.append(str(node["name"]))
+        try:
+            node = node[p]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(p, int) and key in PLACE_KINDS:
+            label = node.get("name", node.get("template", f"#{p}"))
+            parts.append(f"{PLACE_KINDS[key]} {label}")
+        elif key is None and p == "service":
+            parts.append("service")
+        key = p
     return " > ".join(parts) if parts else "document"
 
 
@@ -85,11 +110,16 @@ def check_semantics(doc):
         where = f"operation {o['name']}"
         if o["name"] in ops:
             raise DescriptionError(f"{where}: the name is used twice")
+        if o["name"] in CPP_KEYWORDS or o["name"] in RESERVED_OPERATION_NAMES:
+            raise DescriptionError(f"{where}: the name is a C++ keyword or used by the generated mailbox")
         ops.add(o["name"])
         params = {}
         for p in o["parameters"]:
             if p["name"] in params:
                 raise DescriptionError(f"{where}: parameter {p['name']} is repeated")
+            if p["name"] in CPP_KEYWORDS or p["name"] in RESERVED_PARAMETER_NAMES:
+                raise DescriptionError(f"{where}, parameter {p['name']}: the name is a C++ keyword or "
+                                       "used by the generated code")
             params[p["name"]] = p
             check_type_ref(p["type"], names, f"{where}, parameter {p['name']}")
             if p.get("patch") and not types.get(p["type"], {}).get("patch"):
@@ -100,7 +130,7 @@ def check_semantics(doc):
             raise DescriptionError(f"{where}: a body is either one whole-body parameter or members with 'wire'")
         templates = o["path"] if isinstance(o["path"], list) else [{"template": o["path"]}]
         path_params = {n for n, p in params.items() if p["in"] == "path"}
-        used = set()
+        used, given_sets = set(), set()
         for choice in templates:
             found = set(re.findall(r"\{([a-z_][a-z0-9_]*)\}", choice["template"]))
             for f in found:
@@ -109,6 +139,15 @@ def check_semantics(doc):
             for r in choice.get("requires", []):
                 if r not in found:
                     raise DescriptionError(f"{where}: path choice requires {r} but its template does not use it")
+            for f in sorted(found):
+                if params[f].get("optional") and f not in choice.get("requires", []):
+                    raise DescriptionError(f"{where}: path template {choice['template']} uses the optional "
+                                           f"parameter {f} without listing it in 'requires'")
+            given = frozenset(r for r in choice.get("requires", []) if params[r].get("optional"))
+            if given in given_sets:
+                raise DescriptionError(f"{where}: two path choices require the same optional parameters "
+                                       "(the second could never be chosen)")
+            given_sets.add(given)
             used |= found
         for n in path_params - used:
             raise DescriptionError(f"{where}: path parameter {n} is not used by any path template")

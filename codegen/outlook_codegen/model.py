@@ -100,6 +100,11 @@ class Model:
         self._group_files()
         self.folders = [dict(name=f["name"], cpp=cpp_identifier(f["name"]), description=f["description"])
                         for f in doc.get("well_known_folders", [])]
+        folder_names = {}
+        for f in self.folders:
+            if f["cpp"] in folder_names:
+                raise DescriptionError(f"folder {f['name']}: {folder_names[f['cpp']]} has the same C++ name {f['cpp']}")
+            folder_names[f["cpp"]] = f["name"]
         from .operations import build_operations
         self.operations = build_operations(self)
 
@@ -178,7 +183,7 @@ class Model:
         t = self.types[type_name]
         return f"outlook::poly<{q}{t.cpp}>" if t.is_poly_root else q + t.cpp
 
-    def _member(self, p):
+    def _member(self, p, owner):
         vt = self.value_type(p["type"])
         if p.get("collection"):
             mt = f"std::vector<{vt}>"
@@ -188,25 +193,25 @@ class Model:
             mt = f"std::optional<{vt}>"
         cpp = cpp_identifier(p["name"])
         if cpp in RESERVED_MEMBERS:
-            raise DescriptionError(f"property {p['name']}: its C++ name {cpp} is reserved by the generator")
+            raise DescriptionError(f"type {owner}, property {p['name']}: its C++ name {cpp} is reserved by the generator")
         return Member(p["name"], cpp, p["type"], vt, mt, p["description"], bool(p.get("read_only")),
                       bool(p.get("collection")), bool(p.get("navigation")), bool(p.get("preview")))
 
     def _resolve_members(self, name):
         tv = self.types[name]
         raw = self.raw_types[name]
-        own = [self._member(p) for p in raw["properties"]]
+        own = [self._member(p, name) for p in raw["properties"]]
         chain = [name] + self.ancestors(name)
         if tv.cpp_base is None:
             inherited = []
             for a in reversed(chain[1:]):
-                inherited += [self._member(p) for p in self.raw_types[a]["properties"]]
+                inherited += [self._member(p, a) for p in self.raw_types[a]["properties"]]
             tv.own = inherited + own
         else:
             tv.own = own
         tv.all_members = []
         for a in reversed(chain):
-            tv.all_members += [self._member(p) for p in self.raw_types[a]["properties"]]
+            tv.all_members += [self._member(p, a) for p in self.raw_types[a]["properties"]]
         cpps = [m.cpp for m in tv.all_members]
         if len(set(cpps)) != len(cpps):
             raise DescriptionError(f"type {name}: two properties (own or inherited) have the same C++ name")

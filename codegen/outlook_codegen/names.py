@@ -14,8 +14,8 @@ CPP_KEYWORDS = {
     "wchar_t", "while", "xor", "xor_eq",
 }
 
-# Member names the generated structs use for themselves; a property may not take them.
-RESERVED_MEMBERS = {"extra", "field", "unrecognized"}
+# Member names the generated structs and patches use for themselves; a property may not take them.
+RESERVED_MEMBERS = {"extra", "field", "unrecognized", "odata_type", "empty"}
 
 
 def snake(name: str) -> str:
