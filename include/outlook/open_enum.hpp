@@ -96,7 +96,18 @@ class flags {
   friend constexpr flags operator|(flags a, flags b) noexcept {
     flags r = a;
     r.bits_ |= b.bits_;
-    if (r.unknown_.empty()) r.unknown_ = b.unknown_;
+    // Unknown members of both sides are kept, each once.
+    std::string_view rest = b.unknown_;
+    while (!rest.empty()) {
+      auto comma = rest.find(", ");
+      auto item = rest.substr(0, comma);
+      if (!r.has_unknown(item)) {
+        if (!r.unknown_.empty()) r.unknown_ += ", ";
+        r.unknown_ += item;
+      }
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 2);
+    }
     return r;
   }
   friend constexpr flags operator|(flags a, E b) noexcept { return a | flags(b); }
@@ -108,6 +119,16 @@ class flags {
   }
   [[nodiscard]] constexpr std::uint64_t bits() const noexcept { return bits_; }
   [[nodiscard]] const std::string& unknown_members() const noexcept { return unknown_; }
+  [[nodiscard]] constexpr bool has_unknown(std::string_view name) const noexcept {
+    std::string_view rest = unknown_;
+    while (!rest.empty()) {
+      auto comma = rest.find(", ");
+      if (rest.substr(0, comma) == name) return true;
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 2);
+    }
+    return false;
+  }
 
   [[nodiscard]] static flags from_wire(std::string_view s) {
     flags r;

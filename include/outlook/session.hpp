@@ -133,8 +133,17 @@ inline std::string new_request_id(std::mt19937_64& rng) {
   return std::chrono::seconds(n);
 }
 
+/// Replaces every occurrence of `secret` in `text` (a gateway may echo request headers in
+/// an error body; the token must still never reach an exception message).
+inline void redact(std::string& text, std::string_view secret) {
+  if (secret.size() < 4) return;
+  for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos))
+    text.replace(pos, secret.size(), "<redacted>");
+}
+
 /// The api_error for a non-2xx response; the body may be anything (or nothing).
-[[nodiscard]] inline api_error make_api_error(const http_response& r, std::string client_request_id) {
+/// `secret` (the token sent) is removed from everything the error keeps.
+[[nodiscard]] inline api_error make_api_error(const http_response& r, std::string client_request_id, std::string_view secret = {}) {
   api_error::details d;
   d.status = r.status;
   d.request_id = std::string(r.headers.get("request-id").value_or(""));
@@ -163,6 +172,10 @@ inline std::string new_request_id(std::mt19937_64& rng) {
   } else if (auto www = r.headers.get("WWW-Authenticate")) {
     d.message = "WWW-Authenticate: " + std::string(www->substr(0, 200));
   }
+  redact(d.message, secret);
+  redact(d.body, secret);
+  redact(d.code, secret);
+  redact(d.request_id, secret);
   return api_error(std::move(d));
 }
 
@@ -238,7 +251,8 @@ class session : public std::enable_shared_from_this<session> {
     for (int attempt = 1;; ++attempt) {
       std::string client_request_id = detail::new_request_id(rng_);
       req.headers.set("client-request-id", client_request_id);
-      req.headers.set("Authorization", "Bearer " + co_await tokens_());
+      std::string token = co_await tokens_();
+      req.headers.set("Authorization", "Bearer " + token);
       std::optional<std::chrono::milliseconds> wait;
       http_response resp;
       try {
@@ -259,7 +273,7 @@ class session : public std::enable_shared_from_this<session> {
         bool retryable = resp.status == 429 || resp.status == 503 || (resp.status >= 500 && idempotent);
         auto retry_after = detail::parse_retry_after(resp.headers.get("Retry-After"));
         if (!retryable || attempt >= attempts || (retry_after && *retry_after > options_.retry.max_retry_after))
-          throw detail::make_api_error(resp, client_request_id);
+          throw detail::make_api_error(resp, client_request_id, token);
         wait = retry_after ? std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after) : backoff;
       }
       backoff *= 2;
