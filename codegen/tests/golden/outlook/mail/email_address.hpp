@@ -52,10 +52,26 @@ inline constexpr outlook::detail::member_decoder<email_address> email_address_me
     {"Address", [](const boost::json::value& v, email_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.address, p); }},
 };
 
+/// The entry of email_address_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<email_address>* find_email_address_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 4:
+      if (key == "Name") return &email_address_members[0];
+      break;
+    case 7:
+      if (key == "Address") return &email_address_members[1];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, email_address& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::email_address_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::email_address_members, detail::find_email_address_member, path);
 }
 
 /// Writes the members of email_address (own and inherited, then the unknown ones) into `obj`.

@@ -50,10 +50,23 @@ inline constexpr outlook::detail::member_decoder<entity> entity_members[] = {
     {"Id", [](const boost::json::value& v, entity& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
 };
 
+/// The entry of entity_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<entity>* find_entity_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &entity_members[0];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, entity& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::entity_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::entity_members, detail::find_entity_member, path);
 }
 
 /// Writes the members of entity (own and inherited, then the unknown ones) into `obj`.

@@ -60,10 +60,29 @@ inline constexpr outlook::detail::member_decoder<item> item_members[] = {
     {"CreatedDateTime", [](const boost::json::value& v, item& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
 };
 
+/// The entry of item_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<item>* find_item_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &item_members[0];
+      break;
+    case 9:
+      if (key == "ChangeKey") return &item_members[1];
+      break;
+    case 15:
+      if (key == "CreatedDateTime") return &item_members[2];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, item& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::item_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::item_members, detail::find_item_member, path);
 }
 
 /// Writes the members of item (own and inherited, then the unknown ones) into `obj`.

@@ -204,11 +204,75 @@ inline constexpr outlook::detail::member_decoder<note> note_members[] = {
     {"Parts", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.parts, p); }},
 };
 
+/// The entry of note_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<note>* find_note_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &note_members[0];
+      break;
+    case 4:
+      if (key == "Size") return &note_members[7];
+      if (key == "Mood") return &note_members[16];
+      if (key == "Tags") return &note_members[17];
+      break;
+    case 5:
+      if (key == "Score") return &note_members[9];
+      if (key == "Color") return &note_members[14];
+      if (key == "Parts") return &note_members[19];
+      break;
+    case 7:
+      if (key == "Subject") return &note_members[3];
+      if (key == "Private") return &note_members[5];
+      if (key == "IsDraft") return &note_members[6];
+      if (key == "Payload") return &note_members[13];
+      break;
+    case 8:
+      if (key == "Priority") return &note_members[8];
+      if (key == "RemindAt") return &note_members[10];
+      if (key == "Watchers") return &note_members[18];
+      break;
+    case 9:
+      if (key == "ChangeKey") return &note_members[1];
+      if (key == "Thumbnail") return &note_members[12];
+      break;
+    case 11:
+      if (key == "DueDateTime") return &note_members[11];
+      if (key == "Permissions") return &note_members[15];
+      break;
+    case 12:
+      if (key == "EmailAddress") return &note_members[4];
+      break;
+    case 15:
+      if (key == "CreatedDateTime") return &note_members[2];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 /// How each member of part (own and inherited) is decoded.
 inline constexpr outlook::detail::member_decoder<part> part_members[] = {
     {"Id", [](const boost::json::value& v, part& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
     {"Name", [](const boost::json::value& v, part& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
 };
+
+/// The entry of part_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<part>* find_part_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &part_members[0];
+      break;
+    case 4:
+      if (key == "Name") return &part_members[1];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
 
 /// How each member of note_part (own and inherited) is decoded.
 inline constexpr outlook::detail::member_decoder<note_part> note_part_members[] = {
@@ -217,6 +281,23 @@ inline constexpr outlook::detail::member_decoder<note_part> note_part_members[] 
     {"Note", [](const boost::json::value& v, note_part& o, const outlook::json_path& p) { outlook::decode_into(v, o.note, p); }},
 };
 
+/// The entry of note_part_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<note_part>* find_note_part_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &note_part_members[0];
+      break;
+    case 4:
+      if (key == "Name") return &note_part_members[1];
+      if (key == "Note") return &note_part_members[2];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 /// How each member of text_part (own and inherited) is decoded.
 inline constexpr outlook::detail::member_decoder<text_part> text_part_members[] = {
     {"Id", [](const boost::json::value& v, text_part& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
@@ -224,10 +305,27 @@ inline constexpr outlook::detail::member_decoder<text_part> text_part_members[] 
     {"Text", [](const boost::json::value& v, text_part& o, const outlook::json_path& p) { outlook::decode_into(v, o.text, p); }},
 };
 
+/// The entry of text_part_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<text_part>* find_text_part_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &text_part_members[0];
+      break;
+    case 4:
+      if (key == "Name") return &text_part_members[1];
+      if (key == "Text") return &text_part_members[2];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, note& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::note_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::note_members, detail::find_note_member, path);
 }
 
 /// Writes the members of note (own and inherited, then the unknown ones) into `obj`.
@@ -262,7 +360,7 @@ inline boost::json::value encode_json(const note& x, const boost::json::storage_
 }
 
 inline void decode_json(const boost::json::value& v, part& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::part_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::part_members, detail::find_part_member, path);
 }
 
 /// Writes the members of part (own and inherited, then the unknown ones) into `obj`.
@@ -281,21 +379,11 @@ inline boost::json::value encode_json(const part& x, const boost::json::storage_
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives part.
 inline void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path) {
   const auto odata_type = outlook::detail::odata_type_of(v);
-  if (outlook::detail::odata_type_is(odata_type, "Kitchen.Sink", "TextPart")) {
-    text_part value;
-    decode_json(v, value, path);
-    out = std::move(value);
-    return;
-  }
-  if (outlook::detail::odata_type_is(odata_type, "Kitchen.Sink", "NotePart")) {
-    note_part value;
-    decode_json(v, value, path);
-    out = std::move(value);
-    return;
-  }
-  part value;
-  decode_json(v, value, path);
-  out = std::move(value);
+  if (outlook::detail::odata_type_is(odata_type, "Kitchen.Sink", "TextPart"))
+    return outlook::detail::decode_poly_as<text_part>(v, out, path);
+  if (outlook::detail::odata_type_is(odata_type, "Kitchen.Sink", "NotePart"))
+    return outlook::detail::decode_poly_as<note_part>(v, out, path);
+  outlook::detail::decode_poly_as<part>(v, out, path);
 }
 
 inline boost::json::value encode_json(const outlook::poly<part>& x, const boost::json::storage_ptr& sp) {
@@ -316,7 +404,7 @@ inline boost::json::value encode_json(const outlook::poly<part>& x, const boost:
 }
 
 inline void decode_json(const boost::json::value& v, note_part& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::note_part_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::note_part_members, detail::find_note_part_member, path);
 }
 
 /// Writes the members of note_part (own and inherited, then the unknown ones) into `obj`.
@@ -334,7 +422,7 @@ inline boost::json::value encode_json(const note_part& x, const boost::json::sto
 }
 
 inline void decode_json(const boost::json::value& v, text_part& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::text_part_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::text_part_members, detail::find_text_part_member, path);
 }
 
 /// Writes the members of text_part (own and inherited, then the unknown ones) into `obj`.

@@ -84,16 +84,49 @@ inline constexpr outlook::detail::member_decoder<notebook> notebook_members[] = 
     {"Rules", [](const boost::json::value& v, notebook& o, const outlook::json_path& p) { outlook::decode_into(v, o.rules, p); }},
 };
 
+/// The entry of notebook_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<notebook>* find_notebook_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "Id") return &notebook_members[0];
+      break;
+    case 5:
+      if (key == "Rules") return &notebook_members[2];
+      break;
+    case 11:
+      if (key == "DisplayName") return &notebook_members[1];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 /// How each member of rule (own and inherited) is decoded.
 inline constexpr outlook::detail::member_decoder<rule> rule_members[] = {
     {"Delete", [](const boost::json::value& v, rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.delete_, p); }},
     {"Target", [](const boost::json::value& v, rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.target, p); }},
 };
 
+/// The entry of rule_members spelled exactly `key`, or nullptr: a switch on the length,
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+inline const outlook::detail::member_decoder<rule>* find_rule_member(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 6:
+      if (key == "Delete") return &rule_members[0];
+      if (key == "Target") return &rule_members[1];
+      break;
+    default:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace detail
 
 inline void decode_json(const boost::json::value& v, notebook& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::notebook_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::notebook_members, detail::find_notebook_member, path);
 }
 
 /// Writes the members of notebook (own and inherited, then the unknown ones) into `obj`.
@@ -111,7 +144,7 @@ inline boost::json::value encode_json(const notebook& x, const boost::json::stor
 }
 
 inline void decode_json(const boost::json::value& v, rule& out, const outlook::json_path& path) {
-  outlook::detail::decode_object(v, out, out.extra, detail::rule_members, path);
+  outlook::detail::decode_object(v, out, out.extra, detail::rule_members, detail::find_rule_member, path);
 }
 
 /// Writes the members of rule (own and inherited, then the unknown ones) into `obj`.
