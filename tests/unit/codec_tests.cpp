@@ -320,14 +320,15 @@ TEST_CASE("flags: decode and encode in value order, unknown names kept, operator
   CHECK_FALSE(F::from_wire("AutomaticReplies") == F::from_wire("AutomaticReplies, X"));
 }
 
-// BUG: flags::operator| keeps only the left operand's unknown members when both have
-// some (include/outlook/open_enum.hpp, `if (r.unknown_.empty()) r.unknown_ = b.unknown_;`),
-// so "A | B" of two sets received from the service silently drops B's unknown names.
-// Enable when fixed (suggested fix: append b.unknown_ items not already present, joined by ", ").
-// TEST_CASE("flags: operator| keeps the unknown members of both sides") {
-//   using F = outlook::flags<mail::mail_tips_type>;
-//   CHECK((F::from_wire("FutureA") | F::from_wire("FutureB")).to_wire() == "FutureA, FutureB");
-// }
+// Found as a bug (operator| kept only the left side's unknown members when both had some);
+// fixed in include/outlook/open_enum.hpp.
+TEST_CASE("flags: operator| keeps the unknown members of both sides, each once") {
+  using F = outlook::flags<mail::mail_tips_type>;
+  CHECK((F::from_wire("FutureA") | F::from_wire("FutureB")).to_wire() == "FutureA, FutureB");
+  CHECK((F::from_wire("AutomaticReplies, FutureA") | F::from_wire("FutureA, FutureB, MailboxFullStatus")).to_wire() ==
+        "AutomaticReplies, MailboxFullStatus, FutureA, FutureB");
+  CHECK((F::from_wire("FutureA") | mail::mail_tips_type::custom_mail_tip).to_wire() == "CustomMailTip, FutureA");
+}
 
 // ---------------------------------------------------------------- poly
 
