@@ -742,6 +742,18 @@ TEST_CASE("sync: a whole round with sync_messages, then the next round from the 
   }
 }
 
+TEST_CASE("sync: the followed first delta link may end the round at once") {
+  const std::string folder = base + "me/MailFolders/inbox/messages";
+  fixture f({respond(200, R"({"value": [], "@odata.deltaLink": ")" + folder + R"(?%24deltatoken=D0"})"),
+             respond(200, R"({"value": [{"Id": "m1"}], "@odata.deltaLink": ")" + folder + R"(?%24deltatoken=D1"})")});
+  auto me = f.me();
+  auto round = run([&] { return me.sync_messages("inbox"); });
+  REQUIRE(round.changes.size() == 1);
+  CHECK(round.state.to_string() == "delta:D1");
+  CHECK(f.sent().size() == 2);
+  CHECK(f.transport->finished());
+}
+
 TEST_CASE("sync: state text, links without tokens, foreign hosts, pages without links") {
   CHECK(outlook::sync_state::parse("").empty());
   CHECK(outlook::sync_state::parse("delta:abc").delta_token == "abc");
