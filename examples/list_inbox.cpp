@@ -1,0 +1,112 @@
+// list_inbox: the Inbox, newest first, one page at a time.
+//
+//     OUTLOOK_TOKEN=<access token> list_inbox [page size] [max pages]
+//
+// Environment: OUTLOOK_TOKEN (required), OUTLOOK_BASE_URL (default
+// https://outlook.office.com/api/v2.0), OUTLOOK_CA_FILE (an extra trusted CA, PEM).
+//
+// The program needs one translation unit that includes <outlook/beast_transport_impl.hpp>
+// (this project's examples link it from support/beast_transport.cpp).
+#include <outlook/beast_transport.hpp>
+#include <outlook/mail.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <exception>
+#include <iostream>
+#include <string>
+
+namespace asio = boost::asio;
+namespace mail = outlook::mail;
+
+namespace {
+
+std::string utc(const std::optional<outlook::date_time>& t) {
+  if (!t) return "                ";
+  const std::time_t secs = std::chrono::system_clock::to_time_t(std::chrono::time_point_cast<std::chrono::seconds>(*t));
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+
+std::string sender(const mail::message& m) {
+  if (!m.from || !m.from->email_address) return "(unknown sender)";
+  const auto& e = *m.from->email_address;
+  return e.name && !e.name->empty() ? *e.name : e.address.value_or("(unknown sender)");
+}
+
+asio::awaitable<void> list_inbox(mail::client client, int page_size, int max_pages) {
+  // Only the properties shown below, newest first, bodies (and previews) as plain text.
+  mail::list_messages_options options;
+  options.select = {mail::message::field::received_date_time, mail::message::field::from,
+                    mail::message::field::subject, mail::message::field::is_read,
+                    mail::message::field::has_attachments, mail::message::field::body_preview};
+  options.orderby = "ReceivedDateTime desc";
+  options.top = page_size;
+  options.prefer.body_content_type = outlook::body_content_type::text;
+
+  // The pager sends the first request, then follows @odata.nextLink (same Prefer header).
+  auto pages = client.me().list_messages_pages(mail::folder::inbox, options);
+  int n = 0;
+  while (auto page = co_await pages.next()) {
+    std::cout << "-- page " << ++n << " (" << page->value.size() << " messages)\n";
+    for (const auto& m : page->value) {
+      std::cout << (m->is_read.value_or(true) ? "  " : "* ") << utc(m->received_date_time) << "  " << sender(*m)
+                << (m->has_attachments.value_or(false) ? "  [attachments]" : "") << "\n    "
+                << m->subject.value_or("(no subject)") << '\n';
+      if (m->body_preview && !m->body_preview->empty())
+        std::cout << "    " << m->body_preview->substr(0, 100) << (m->body_preview->size() > 100 ? "..." : "") << '\n';
+    }
+    if (n >= max_pages && page->next_link) {
+      std::cout << "-- more pages follow; stopping after " << max_pages << '\n';
+      break;
+    }
+  }
+  if (n == 0) std::cout << "the Inbox is empty\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* token = std::getenv("OUTLOOK_TOKEN");
+  if (!token || !*token) {
+    std::cerr << "usage: OUTLOOK_TOKEN=<access token> list_inbox [page size] [max pages]\n";
+    return 2;
+  }
+  const int page_size = argc > 1 ? std::atoi(argv[1]) : 10;
+  const int max_pages = argc > 2 ? std::atoi(argv[2]) : 3;
+  if (page_size <= 0 || max_pages <= 0) {
+    std::cerr << "page size and max pages must be positive numbers\n";
+    return 2;
+  }
+
+  outlook::client_options client_options;  // an empty base_url means the service's
+  if (const char* base = std::getenv("OUTLOOK_BASE_URL")) client_options.base_url = base;
+  outlook::beast_transport_options transport_options;
+  if (const char* ca = std::getenv("OUTLOOK_CA_FILE"); ca && *ca) transport_options.ca_file = ca;
+
+  int rc = 0;
+  asio::io_context ioc;
+  {
+    // The transport (and the client holding it) must go before the io_context.
+    mail::client client(outlook::make_beast_transport(ioc.get_executor(), transport_options),
+                        outlook::fixed_token(token), client_options);
+    asio::co_spawn(ioc, list_inbox(client, page_size, max_pages), [&](std::exception_ptr e) {
+      if (!e) return;
+      rc = 1;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& x) {  // api_error, transport_error, ...: never with the token
+        std::cerr << "list_inbox: " << x.what() << '\n';
+      }
+    });
+    ioc.run();
+  }
+  return rc;
+}
