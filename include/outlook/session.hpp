@@ -149,7 +149,10 @@ inline void redact(std::string& text, std::string_view secret) {
   d.request_id = std::string(r.headers.get("request-id").value_or(""));
   d.client_request_id = std::move(client_request_id);
   d.retry_after = parse_retry_after(r.headers.get("Retry-After"));
-  d.body = r.body.substr(0, 4096);
+  // Redact the whole body before cutting it, so a token across the cut leaves no trace.
+  std::string body = r.body;
+  redact(body, secret);
+  d.body = body.substr(0, 4096);
   boost::system::error_code ec;
   boost::json::parse_options po;
   po.max_depth = max_json_depth;
@@ -164,10 +167,10 @@ inline void redact(std::string& text, std::string_view secret) {
       if (iequals(k, "code") && kv.value().is_string()) d.code = std::string(kv.value().get_string());
       if (iequals(k, "message") && kv.value().is_string()) d.message = std::string(kv.value().get_string());
     }
-  } else if (!r.body.empty()) {
+  } else if (!body.empty()) {
     // Not an OData error body (an HTML page from a proxy, plain text): keep a readable start.
     std::string text;
-    for (char c : r.body.substr(0, 200)) text += (c == '\r' || c == '\n' || c == '\t') ? ' ' : c;
+    for (char c : body.substr(0, 200)) text += (c == '\r' || c == '\n' || c == '\t') ? ' ' : c;
     d.message = "non-JSON error body: " + text;
   } else if (auto www = r.headers.get("WWW-Authenticate")) {
     d.message = "WWW-Authenticate: " + std::string(www->substr(0, 200));
@@ -312,11 +315,12 @@ struct mailbox_context {
   std::string prefix;  // "me" or "users/alex%40contoso.com"
 };
 
-/// One path segment from an argument: percent-encoded, never empty, never "." or ".."
-/// (which would change the path instead of naming an item).
+/// One path segment from an argument: percent-encoded, never empty, never "." or "..":
+/// those would change the path instead of naming an item, and URL parsers normalise even
+/// their encoded forms (%2E%2E), so they are refused.
 [[nodiscard]] inline std::string path_segment(std::string_view value, std::string_view name) {
   if (value.empty()) throw request_refused(std::string(name) + " must not be empty");
-  if (value == "." || value == "..") return value.size() == 1 ? "%2E" : "%2E%2E";
+  if (value == "." || value == "..") throw request_refused(std::string(name) + " must not be \".\" or \"..\"");
   return detail::percent_encode_segment(value);
 }
 
@@ -358,7 +362,7 @@ class pager {
     if (done_) co_return std::nullopt;
     auto r = co_await session_->execute(spec_);
     auto p = decode_response<page<T>>(r);
-    if (p.next_link) {
+    if (p.next_link && !p.next_link->empty()) {  // an empty link is no link: never re-send the first URL
       spec_.url = *p.next_link;
       spec_.query.clear();
     } else {
@@ -409,16 +413,16 @@ class sync_pager {
     auto p = decode_response<sync_page<T>>(r);
     const bool had_token = !tokenless_;
     tokenless_ = false;
-    if (p.next_link) {
+    if (p.next_link && !p.next_link->empty()) {
       follow(*p.next_link);
       state_ = {{}, detail::query_parameter(*p.next_link, skip_param_).value_or("")};
       if (state_.skip_token.empty()) state_.skip_token = "link:" + *p.next_link;
-    } else if (p.delta_link) {
+    } else if (p.delta_link && !p.delta_link->empty()) {
       state_ = {detail::query_parameter(*p.delta_link, delta_param_).value_or(""), {}};
       if (had_token) done_ = true;
       else follow(*p.delta_link);
     } else {
-      throw decode_error("", "a sync page has neither @odata.nextLink nor @odata.deltaLink");
+      throw decode_error("", "a sync page has neither a non-empty @odata.nextLink nor @odata.deltaLink");
     }
     co_return p;
   }
