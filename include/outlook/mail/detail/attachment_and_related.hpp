@@ -411,11 +411,15 @@ void decode_json(const boost::json::value& v, attachment& out, const outlook::js
 boost::json::value encode_json(const attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path);
+void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<attachment>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path);
 boost::json::value encode_json(const message& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path);
+void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<message>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, event_message& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message& x, const boost::json::storage_ptr& sp);
@@ -1283,16 +1287,31 @@ inline boost::json::value encode_json(const attachment& x, const boost::json::st
   return obj;
 }
 
+namespace detail {
+
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives attachment.
-inline void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path) {
+/// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
+inline void decode_poly(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "FileAttachment"))
-    return outlook::detail::decode_poly_as<file_attachment>(v, out, path);
+    return outlook::detail::decode_poly_as<file_attachment>(v, out, path, fresh);
   if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "ItemAttachment"))
-    return outlook::detail::decode_poly_as<item_attachment>(v, out, path);
+    return outlook::detail::decode_poly_as<item_attachment>(v, out, path, fresh);
   if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "ReferenceAttachment"))
-    return outlook::detail::decode_poly_as<reference_attachment>(v, out, path);
-  outlook::detail::decode_poly_as<attachment>(v, out, path);
+    return outlook::detail::decode_poly_as<reference_attachment>(v, out, path, fresh);
+  outlook::detail::decode_poly_as<attachment>(v, out, path, fresh);
+}
+
+}  // namespace detail
+
+inline void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+/// For a poly the caller has just default-constructed (an element of a new vector).
+inline void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path,
+                        outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
 }
 
 inline boost::json::value encode_json(const outlook::poly<attachment>& x, const boost::json::storage_ptr& sp) {
@@ -1375,16 +1394,31 @@ inline boost::json::value encode_json(const message& x, const boost::json::stora
   return obj;
 }
 
+namespace detail {
+
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives message.
-inline void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path) {
+/// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
+inline void decode_poly(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "EventMessageRequest"))
-    return outlook::detail::decode_poly_as<event_message_request>(v, out, path);
+    return outlook::detail::decode_poly_as<event_message_request>(v, out, path, fresh);
   if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "EventMessageResponse"))
-    return outlook::detail::decode_poly_as<event_message_response>(v, out, path);
+    return outlook::detail::decode_poly_as<event_message_response>(v, out, path, fresh);
   if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "EventMessage"))
-    return outlook::detail::decode_poly_as<event_message>(v, out, path);
-  outlook::detail::decode_poly_as<message>(v, out, path);
+    return outlook::detail::decode_poly_as<event_message>(v, out, path, fresh);
+  outlook::detail::decode_poly_as<message>(v, out, path, fresh);
+}
+
+}  // namespace detail
+
+inline void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+/// For a poly the caller has just default-constructed (an element of a new vector).
+inline void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path,
+                        outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
 }
 
 inline boost::json::value encode_json(const outlook::poly<message>& x, const boost::json::storage_ptr& sp) {

@@ -60,6 +60,8 @@ void decode_json(const boost::json::value& v, extension& out, const outlook::jso
 boost::json::value encode_json(const extension& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const extension& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path);
+void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<extension>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, open_type_extension& out, const outlook::json_path& path);
 boost::json::value encode_json(const open_type_extension& x, const boost::json::storage_ptr& sp);
@@ -125,12 +127,27 @@ inline boost::json::value encode_json(const extension& x, const boost::json::sto
   return obj;
 }
 
+namespace detail {
+
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives extension.
-inline void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path) {
+/// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
+inline void decode_poly(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "OpenTypeExtension"))
-    return outlook::detail::decode_poly_as<open_type_extension>(v, out, path);
-  outlook::detail::decode_poly_as<extension>(v, out, path);
+    return outlook::detail::decode_poly_as<open_type_extension>(v, out, path, fresh);
+  outlook::detail::decode_poly_as<extension>(v, out, path, fresh);
+}
+
+}  // namespace detail
+
+inline void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+/// For a poly the caller has just default-constructed (an element of a new vector).
+inline void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path,
+                        outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
 }
 
 inline boost::json::value encode_json(const outlook::poly<extension>& x, const boost::json::storage_ptr& sp) {

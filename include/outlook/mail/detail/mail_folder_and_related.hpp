@@ -118,6 +118,8 @@ void decode_json(const boost::json::value& v, mail_folder& out, const outlook::j
 boost::json::value encode_json(const mail_folder& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path);
+void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<mail_folder>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, mail_search_folder& out, const outlook::json_path& path);
 boost::json::value encode_json(const mail_search_folder& x, const boost::json::storage_ptr& sp);
@@ -285,12 +287,27 @@ inline boost::json::value encode_json(const mail_folder& x, const boost::json::s
   return obj;
 }
 
+namespace detail {
+
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives mail_folder.
-inline void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path) {
+/// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
+inline void decode_poly(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "MailSearchFolder"))
-    return outlook::detail::decode_poly_as<mail_search_folder>(v, out, path);
-  outlook::detail::decode_poly_as<mail_folder>(v, out, path);
+    return outlook::detail::decode_poly_as<mail_search_folder>(v, out, path, fresh);
+  outlook::detail::decode_poly_as<mail_folder>(v, out, path, fresh);
+}
+
+}  // namespace detail
+
+inline void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+/// For a poly the caller has just default-constructed (an element of a new vector).
+inline void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path,
+                        outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
 }
 
 inline boost::json::value encode_json(const outlook::poly<mail_folder>& x, const boost::json::storage_ptr& sp) {

@@ -71,6 +71,8 @@ void decode_json(const boost::json::value& v, standard_time_zone_offset& out, co
 boost::json::value encode_json(const standard_time_zone_offset& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const standard_time_zone_offset& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path);
+void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<standard_time_zone_offset>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, daylight_time_zone_offset& out, const outlook::json_path& path);
 boost::json::value encode_json(const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp);
@@ -168,12 +170,27 @@ inline boost::json::value encode_json(const standard_time_zone_offset& x, const 
   return obj;
 }
 
+namespace detail {
+
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives standard_time_zone_offset.
-inline void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path) {
+/// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
+inline void decode_poly(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "DaylightTimeZoneOffset"))
-    return outlook::detail::decode_poly_as<daylight_time_zone_offset>(v, out, path);
-  outlook::detail::decode_poly_as<standard_time_zone_offset>(v, out, path);
+    return outlook::detail::decode_poly_as<daylight_time_zone_offset>(v, out, path, fresh);
+  outlook::detail::decode_poly_as<standard_time_zone_offset>(v, out, path, fresh);
+}
+
+}  // namespace detail
+
+inline void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+/// For a poly the caller has just default-constructed (an element of a new vector).
+inline void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path,
+                        outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
 }
 
 inline boost::json::value encode_json(const outlook::poly<standard_time_zone_offset>& x, const boost::json::storage_ptr& sp) {

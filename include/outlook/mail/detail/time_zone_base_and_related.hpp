@@ -65,6 +65,8 @@ void decode_json(const boost::json::value& v, time_zone_base& out, const outlook
 boost::json::value encode_json(const time_zone_base& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const time_zone_base& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path);
+void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<time_zone_base>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, custom_time_zone& out, const outlook::json_path& path);
 boost::json::value encode_json(const custom_time_zone& x, const boost::json::storage_ptr& sp);
@@ -134,12 +136,27 @@ inline boost::json::value encode_json(const time_zone_base& x, const boost::json
   return obj;
 }
 
+namespace detail {
+
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives time_zone_base.
-inline void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path) {
+/// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
+inline void decode_poly(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "CustomTimeZone"))
-    return outlook::detail::decode_poly_as<custom_time_zone>(v, out, path);
-  outlook::detail::decode_poly_as<time_zone_base>(v, out, path);
+    return outlook::detail::decode_poly_as<custom_time_zone>(v, out, path, fresh);
+  outlook::detail::decode_poly_as<time_zone_base>(v, out, path, fresh);
+}
+
+}  // namespace detail
+
+inline void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+/// For a poly the caller has just default-constructed (an element of a new vector).
+inline void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path,
+                        outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
 }
 
 inline boost::json::value encode_json(const outlook::poly<time_zone_base>& x, const boost::json::storage_ptr& sp) {

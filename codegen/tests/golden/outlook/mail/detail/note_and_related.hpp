@@ -170,6 +170,8 @@ void decode_json(const boost::json::value& v, part& out, const outlook::json_pat
 boost::json::value encode_json(const part& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const part& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path);
+void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<part>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, note_part& out, const outlook::json_path& path);
 boost::json::value encode_json(const note_part& x, const boost::json::storage_ptr& sp);
@@ -376,14 +378,29 @@ inline boost::json::value encode_json(const part& x, const boost::json::storage_
   return obj;
 }
 
+namespace detail {
+
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives part.
-inline void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path) {
+/// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
+inline void decode_poly(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "Kitchen.Sink", "TextPart"))
-    return outlook::detail::decode_poly_as<text_part>(v, out, path);
+    return outlook::detail::decode_poly_as<text_part>(v, out, path, fresh);
   if (outlook::detail::odata_type_is(odata_type, "Kitchen.Sink", "NotePart"))
-    return outlook::detail::decode_poly_as<note_part>(v, out, path);
-  outlook::detail::decode_poly_as<part>(v, out, path);
+    return outlook::detail::decode_poly_as<note_part>(v, out, path, fresh);
+  outlook::detail::decode_poly_as<part>(v, out, path, fresh);
+}
+
+}  // namespace detail
+
+inline void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+/// For a poly the caller has just default-constructed (an element of a new vector).
+inline void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path,
+                        outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
 }
 
 inline boost::json::value encode_json(const outlook::poly<part>& x, const boost::json::storage_ptr& sp) {
