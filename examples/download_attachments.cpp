@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
 
   int rc = 0;
   asio::io_context ioc;
-  {
+  try {
     mail::client client(outlook::make_beast_transport(ioc.get_executor(), transport_options),
                         outlook::fixed_token(token), client_options);
     asio::co_spawn(ioc, download(client, message_id, dir), [&](std::exception_ptr e) {
@@ -164,6 +164,9 @@ int main(int argc, char** argv) {
       }
     });
     ioc.run();
+  } catch (const std::exception& e) {  // before any request: an unreadable CA file, an invalid base URL
+    std::cerr << "download_attachments: " << e.what() << '\n';
+    return 1;
   }
   return rc;
 }

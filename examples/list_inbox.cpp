@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
 
   int rc = 0;
   asio::io_context ioc;
-  {
+  try {
     // The transport (and the client holding it) must go before the io_context.
     mail::client client(outlook::make_beast_transport(ioc.get_executor(), transport_options),
                         outlook::fixed_token(token), client_options);
@@ -107,6 +107,9 @@ int main(int argc, char** argv) {
       }
     });
     ioc.run();
+  } catch (const std::exception& e) {  // before any request: an unreadable CA file, an invalid base URL
+    std::cerr << "list_inbox: " << e.what() << '\n';
+    return 1;
   }
   return rc;
 }

@@ -36,6 +36,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -208,8 +209,8 @@ struct demo_config {
 
 const std::string reply_comment = "Thanks Katie, I'll review the timeline today and send comments before Friday.";
 
-// Options are built as named variables, not as braced temporaries in the call: GCC 12
-// miscompiles some aggregate temporaries (with lists inside) in coroutines.
+// Options are built as named variables rather than braced lists inside a co_await
+// expression, which GCC 12 rejects ("array used as initializer").
 
 asio::awaitable<void> print_folder_tree(const mail::mailbox& me, const poly<mail::mail_folder>& f, int depth) {
   const std::string name = std::string(static_cast<std::size_t>(depth) * 2, ' ') + f->display_name.value_or("(no name)");
@@ -396,6 +397,32 @@ void report_error(std::exception_ptr e) {
   }
 }
 
+/// --serve: the replay server alone, until every recorded interaction has been answered.
+int serve(const std::string& file) {
+  try {
+    outlook_demo::replay_server server(file);
+    std::cout << "export OUTLOOK_BASE_URL=" << server.origin() << "/api/v2.0\n"
+              << "export OUTLOOK_CA_FILE=" << server.ca_file().string() << '\n'
+              << "export OUTLOOK_TOKEN=any-token\n"
+              << "# serving " << server.interactions() << " recorded interaction(s) of " << file << std::endl;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    while (server.answered() < server.interactions() && server.first_mismatch().empty() &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the last answer go out
+    server.stop();
+    if (const auto m = server.first_mismatch(); !m.empty()) {
+      std::cerr << "# a request did not match the recording: " << m << '\n';
+      return 1;
+    }
+    std::cout << "# answered " << server.answered() << " of " << server.interactions() << " interaction(s)" << std::endl;
+    return server.answered() == server.interactions() ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "cannot serve " << file << ": " << e.what() << '\n';
+    return 1;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -403,18 +430,26 @@ int main(int argc, char** argv) {
 #ifdef OUTLOOK_DEMO_MAILBOX
   if (mailbox_file.empty()) mailbox_file = OUTLOOK_DEMO_MAILBOX;
 #endif
+  std::string serve_file;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--mailbox" && i + 1 < argc) {
       mailbox_file = argv[++i];
+    } else if (arg == "--serve" && i + 1 < argc) {
+      serve_file = argv[++i];
     } else {
       std::cerr << "usage: outlook_mail_demo [--mailbox FILE]\n"
+                   "       outlook_mail_demo --serve FILE\n"
                    "  without OUTLOOK_BASE_URL: replays FILE (a recorded mailbox) on a loopback HTTPS server\n"
                    "  with OUTLOOK_BASE_URL and OUTLOOK_TOKEN: read-only session against that server\n"
-                   "  OUTLOOK_CA_FILE: an extra trusted CA certificate (PEM)\n";
+                   "  OUTLOOK_CA_FILE: an extra trusted CA certificate (PEM)\n"
+                   "  --serve FILE: only serve the recorded interactions of FILE (for trying the other\n"
+                   "    examples without an account); prints the OUTLOOK_BASE_URL and OUTLOOK_CA_FILE to use\n"
+                   "    and exits once every interaction was answered (or after 5 minutes)\n";
       return 2;
     }
   }
+  if (!serve_file.empty()) return serve(serve_file);
 
   demo_config cfg;
   outlook::client_options client_options;
@@ -451,7 +486,7 @@ int main(int argc, char** argv) {
   }
 
   int rc = 0;
-  {
+  try {
     asio::io_context ioc;
     auto https = outlook::make_beast_transport(ioc.get_executor(), transport_options);
     mail::client client(std::make_shared<request_log>(https), outlook::fixed_token(token), client_options);
@@ -470,6 +505,9 @@ int main(int argc, char** argv) {
     if (stats.requests_sent > 0)
       std::cout << " (" << (100 * stats.connections_reused / stats.requests_sent) << "%)";
     std::cout << ".\n";
+  } catch (const std::exception& e) {  // before any request: an unreadable CA file, an invalid base URL
+    std::cerr << "cannot start the session: " << e.what() << '\n';
+    rc = 1;
   }
   if (server) {
     server->stop();
