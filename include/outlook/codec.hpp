@@ -8,12 +8,10 @@
 // template finds them by argument-dependent lookup.
 #pragma once
 
-#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <boost/json/value_stack.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -113,267 +111,13 @@ template <class T>
   return out;
 }
 
-// Defined in outlook/page.hpp; named here so that decode_text can stream their items.
-template <class T>
-struct page;
-template <class T>
-struct sync_page;
-
 namespace detail {
 
-/// Collections whose items decode_text decodes one by one while parsing.
+/// Collections whose items decode_text decodes one by one while parsing; specialised with
+/// a static `bool decode(std::string_view, T&)` in outlook/detail/streamed_collection.hpp
+/// (included by outlook/page.hpp), so that model-only headers do not pay for the parser.
 template <class T>
 struct streamed_collection : std::false_type {};
-template <class T>
-struct streamed_collection<page<T>> : std::true_type {
-  static auto& items(page<T>& p) noexcept { return p.value; }
-};
-template <class T>
-struct streamed_collection<sync_page<T>> : std::true_type {
-  static auto& items(sync_page<T>& p) noexcept { return p.changes; }
-};
-
-/// A boost::json::basic_parser handler for a collection page {"value": [item, ...], ...}.
-///
-/// Why: decoding a page of 1,000 messages from a whole DOM reads back megabytes the parser
-/// wrote long before, which are no longer in the CPU caches. This handler builds a small DOM
-/// for one item at a time (in a reused arena) and hands it to `on_item` as soon as the item
-/// ends, while it is still cached; the rest of the page is built as an ordinary DOM whose
-/// "value" array is left empty. Both are built by boost::json::value_stack, as
-/// boost::json::parse does, so the values are exactly those parse would give.
-///
-/// Anything else (not an object, "value" not an array, two "value" members) sets an error
-/// and the caller falls back to the whole-DOM decode, which handles every shape.
-///
-/// Not a template: the parser is instantiated once, however many page types a program
-/// decodes. One instantiation per page type tripled the fixture runner's compile time and
-/// tipped GCC 12 into a false -Wmismatched-new-delete on the operations' coroutine frames.
-class collection_handler {
- public:
-  /// Called with each item and its index; may throw decode_error.
-  using item_callback = void (*)(void* context, const boost::json::value& item, std::size_t index);
-
-  static constexpr std::size_t max_object_size = std::size_t(-1);
-  static constexpr std::size_t max_array_size = std::size_t(-1);
-  static constexpr std::size_t max_key_size = std::size_t(-1);
-  static constexpr std::size_t max_string_size = std::size_t(-1);
-
-  collection_handler(item_callback on_item, void* context, boost::json::storage_ptr rest_sp)
-      : on_item_(on_item),
-        context_(context),
-        item_buffer_(item_buffer_size),
-        rest_sp_(std::move(rest_sp)) {}
-
-  /// The page without its items, after a successful parse.
-  boost::json::value release_rest() { return rest_.release(); }
-
-  bool on_document_begin(boost::system::error_code&) {
-    rest_.reset(rest_sp_);
-    return true;
-  }
-  bool on_document_end(boost::system::error_code&) { return true; }
-
-  bool on_object_begin(boost::system::error_code& ec) {
-    if (depth_ == 0) {  // the page itself
-      depth_ = 1;
-      return true;
-    }
-    if (expecting_items_) return fail(ec);  // "value" is not an array
-    return begin_container();
-  }
-  bool on_object_end(std::size_t n, boost::system::error_code&) {
-    --depth_;
-    if (depth_ >= items_depth && in_items_) {
-      item_.push_object(n);
-      return depth_ == items_depth ? end_item() : true;
-    }
-    rest_.push_object(n);
-    return true;
-  }
-  bool on_array_begin(boost::system::error_code& ec) {
-    if (depth_ == 0) return fail(ec);  // a bare array is not a page
-    if (depth_ == 1 && expecting_items_) {
-      expecting_items_ = false;
-      in_items_ = true;
-      ++depth_;
-      return true;
-    }
-    return begin_container();
-  }
-  bool on_array_end(std::size_t n, boost::system::error_code&) {
-    --depth_;
-    if (in_items_ && depth_ == 1) {  // the end of "value": the rest keeps an empty array
-      in_items_ = false;
-      rest_.push_array(0);
-      return true;
-    }
-    if (depth_ >= items_depth && in_items_) {
-      item_.push_array(n);
-      return depth_ == items_depth ? end_item() : true;
-    }
-    rest_.push_array(n);
-    return true;
-  }
-
-  bool on_key_part(boost::json::string_view s, std::size_t, boost::system::error_code&) {
-    if (in_item()) item_.push_chars(s);
-    else {
-      rest_.push_chars(s);
-      if (depth_ == 1) key_.append(s.data(), s.size());
-    }
-    return true;
-  }
-  bool on_key(boost::json::string_view s, std::size_t, boost::system::error_code& ec) {
-    if (in_item()) {
-      item_.push_key(s);
-      return true;
-    }
-    rest_.push_key(s);
-    if (depth_ == 1) {
-      key_.append(s.data(), s.size());
-      const bool is_items = iequals(key_, "value");
-      key_.clear();
-      if (is_items) {
-        if (seen_items_) return fail(ec);  // "value" twice: leave it to the DOM decode
-        seen_items_ = expecting_items_ = true;
-      }
-    }
-    return true;
-  }
-
-  bool on_string_part(boost::json::string_view s, std::size_t, boost::system::error_code& ec) {
-    if (!scalar_allowed()) return fail(ec);
-    if (in_items_ && depth_ == items_depth && !item_open_) start_item();  // a string item
-    (in_items_ ? item_ : rest_).push_chars(s);
-    return true;
-  }
-  bool on_string(boost::json::string_view s, std::size_t, boost::system::error_code& ec) {
-    return scalar(ec, [&](boost::json::value_stack& st) { st.push_string(s); });
-  }
-  bool on_number_part(boost::json::string_view, boost::system::error_code&) { return true; }
-  bool on_int64(std::int64_t i, boost::json::string_view, boost::system::error_code& ec) {
-    return scalar(ec, [&](boost::json::value_stack& st) { st.push_int64(i); });
-  }
-  bool on_uint64(std::uint64_t u, boost::json::string_view, boost::system::error_code& ec) {
-    return scalar(ec, [&](boost::json::value_stack& st) { st.push_uint64(u); });
-  }
-  bool on_double(double d, boost::json::string_view, boost::system::error_code& ec) {
-    return scalar(ec, [&](boost::json::value_stack& st) { st.push_double(d); });
-  }
-  bool on_bool(bool b, boost::system::error_code& ec) {
-    return scalar(ec, [&](boost::json::value_stack& st) { st.push_bool(b); });
-  }
-  bool on_null(boost::system::error_code& ec) {
-    return scalar(ec, [&](boost::json::value_stack& st) { st.push_null(); });
-  }
-  bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
-  bool on_comment(boost::json::string_view, boost::system::error_code&) { return true; }
-
- private:
-  /// Depth of the items array's elements: document object = 1, "value" array = 2.
-  static constexpr std::size_t items_depth = 2;
-  /// One item of a message page is about 10 KB of DOM; larger ones spill to the heap.
-  static constexpr std::size_t item_buffer_size = 64 * 1024;
-
-  static bool fail(boost::system::error_code& ec) {
-    ec = boost::json::error::syntax;  // any error: the caller decodes the whole DOM instead
-    return false;
-  }
-  [[nodiscard]] bool in_item() const noexcept { return in_items_ && depth_ > items_depth; }
-  /// Scalars are fine anywhere but in place of the document or of the items array.
-  [[nodiscard]] bool scalar_allowed() const noexcept { return depth_ > 0 && !expecting_items_; }
-
-  bool begin_container() {
-    if (in_items_ && depth_ == items_depth) start_item();
-    ++depth_;
-    return true;
-  }
-  void start_item() {
-    arena_.emplace(item_buffer_.data(), item_buffer_.size());
-    item_.reset(boost::json::storage_ptr(&*arena_));
-    item_open_ = true;
-  }
-  bool end_item() {
-    {
-      boost::json::value item = item_.release();
-      on_item_(context_, item, index_++);
-    }
-    item_open_ = false;
-    arena_.reset();  // frees what the item took beyond the buffer; the buffer is reused
-    return true;
-  }
-  template <class Push>
-  bool scalar(boost::system::error_code& ec, Push&& push) {
-    if (!scalar_allowed()) return fail(ec);
-    if (in_items_ && depth_ == items_depth) {  // a scalar item
-      if (!item_open_) start_item();
-      push(item_);
-      return end_item();
-    }
-    push(in_item() ? item_ : rest_);
-    return true;
-  }
-
-  item_callback on_item_;
-  void* context_;
-  std::vector<unsigned char> item_buffer_;
-  std::optional<boost::json::monotonic_resource> arena_;
-  boost::json::storage_ptr rest_sp_;
-  boost::json::value_stack rest_;
-  boost::json::value_stack item_;
-  std::string key_;
-  std::size_t depth_ = 0;
-  std::size_t index_ = 0;
-  bool expecting_items_ = false;  // the last key of the page was "value"
-  bool in_items_ = false;         // inside the "value" array
-  bool seen_items_ = false;
-  bool item_open_ = false;        // item_ is building an item
-};
-
-/// Parses a collection page with collection_handler: calls `on_item` for each item and
-/// returns the rest of the page (allocated with `rest_sp`). Nothing when the document is
-/// not a plain page or not valid JSON; decode_error thrown by `on_item` propagates.
-[[nodiscard]] inline std::optional<boost::json::value> parse_collection(std::string_view text,
-                                                                       collection_handler::item_callback on_item,
-                                                                       void* context, boost::json::storage_ptr rest_sp) {
-  boost::json::parse_options opts;
-  opts.max_depth = max_json_depth;
-  boost::json::basic_parser<collection_handler> parser(opts, on_item, context, std::move(rest_sp));
-  boost::system::error_code ec;
-  const auto n = parser.write_some(false, text.data(), text.size(), ec);
-  if (ec || n != text.size()) return std::nullopt;
-  return parser.handler().release_rest();
-}
-
-/// decode_text for a collection page: items are decoded as they are parsed (see
-/// collection_handler). Returns false, with `out` unspecified, when the document must be
-/// decoded the ordinary way: not a plain page, invalid JSON, or an item or annotation that
-/// does not decode (the ordinary way then reports the first error in document order).
-template <class T>
-[[nodiscard]] inline bool decode_collection_text(std::string_view text, T& out) {
-  using traits = streamed_collection<T>;
-  using items_type = std::remove_reference_t<decltype(traits::items(out))>;
-  items_type items;
-  auto on_item = [](void* context, const boost::json::value& v, std::size_t index) {
-    static constexpr json_path root{};
-    static constexpr json_path items_path{root, "value"};
-    json_path item_path(items_path, index);
-    auto& items = *static_cast<items_type*>(context);
-    decode_into_fresh(v, items.emplace_back(), item_path);
-  };
-  unsigned char buffer[4096];
-  boost::json::monotonic_resource rest_arena(buffer, sizeof buffer);
-  try {
-    const auto rest = parse_collection(text, on_item, &items, &rest_arena);
-    if (!rest) return false;
-    json_path root;
-    decode_into(*rest, out, root);  // the annotations; its "value" is empty
-  } catch (const decode_error&) {
-    return false;
-  }
-  traits::items(out) = std::move(items);
-  return true;
-}
 
 }  // namespace detail
 
@@ -381,7 +125,7 @@ template <class T>
 [[nodiscard]] inline T decode_text(std::string_view text) {
   if constexpr (detail::streamed_collection<T>::value) {
     T out{};
-    if (detail::decode_collection_text(text, out)) return out;
+    if (detail::streamed_collection<T>::decode(text, out)) return out;
   }
   // A monotonic arena makes the throwaway DOM cheap: everything is freed at once.
   unsigned char buffer[16384];

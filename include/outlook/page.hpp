@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/detail/streamed_collection.hpp"
 #include "outlook/detail/percent.hpp"
 
 namespace outlook {
