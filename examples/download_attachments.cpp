@@ -12,6 +12,8 @@
 #include <outlook/beast_transport.hpp>
 #include <outlook/mail.hpp>
 
+#include "support/run_example.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -144,29 +146,6 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  outlook::client_options client_options;
-  if (const char* base = std::getenv("OUTLOOK_BASE_URL")) client_options.base_url = base;
-  outlook::beast_transport_options transport_options;
-  if (const char* ca = std::getenv("OUTLOOK_CA_FILE"); ca && *ca) transport_options.ca_file = ca;
-
-  int rc = 0;
-  asio::io_context ioc;
-  try {
-    mail::client client(outlook::make_beast_transport(ioc.get_executor(), transport_options),
-                        outlook::fixed_token(token), client_options);
-    asio::co_spawn(ioc, download(client, message_id, dir), [&](std::exception_ptr e) {
-      if (!e) return;
-      rc = 1;
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& x) {
-        std::cerr << "download_attachments: " << x.what() << '\n';
-      }
-    });
-    ioc.run();
-  } catch (const std::exception& e) {  // before any request: an unreadable CA file, an invalid base URL
-    std::cerr << "download_attachments: " << e.what() << '\n';
-    return 1;
-  }
-  return rc;
+  return examples::run_example("download_attachments", token,
+                               [&](mail::client client) { return download(client, message_id, dir); });
 }

@@ -10,6 +10,8 @@
 #include <outlook/beast_transport.hpp>
 #include <outlook/mail.hpp>
 
+#include "support/run_example.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -86,30 +88,5 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  outlook::client_options client_options;  // an empty base_url means the service's
-  if (const char* base = std::getenv("OUTLOOK_BASE_URL")) client_options.base_url = base;
-  outlook::beast_transport_options transport_options;
-  if (const char* ca = std::getenv("OUTLOOK_CA_FILE"); ca && *ca) transport_options.ca_file = ca;
-
-  int rc = 0;
-  asio::io_context ioc;
-  try {
-    // The transport (and the client holding it) must go before the io_context.
-    mail::client client(outlook::make_beast_transport(ioc.get_executor(), transport_options),
-                        outlook::fixed_token(token), client_options);
-    asio::co_spawn(ioc, list_inbox(client, page_size, max_pages), [&](std::exception_ptr e) {
-      if (!e) return;
-      rc = 1;
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& x) {  // api_error, transport_error, ...: never with the token
-        std::cerr << "list_inbox: " << x.what() << '\n';
-      }
-    });
-    ioc.run();
-  } catch (const std::exception& e) {  // before any request: an unreadable CA file, an invalid base URL
-    std::cerr << "list_inbox: " << e.what() << '\n';
-    return 1;
-  }
-  return rc;
+  return examples::run_example("list_inbox", token, [&](mail::client client) { return list_inbox(client, page_size, max_pages); });
 }

@@ -11,6 +11,8 @@
 #include <outlook/beast_transport.hpp>
 #include <outlook/mail.hpp>
 
+#include "support/run_example.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -67,6 +69,7 @@ outlook::bytes read_file(const std::filesystem::path& file) {
 asio::awaitable<void> send(mail::client client, mail::message message) {
   // save_to_sent_items left out: the service keeps a copy in Sent Items.
   co_await client.me().send_mail(message);
+  std::cout << "sent (the service accepted it with 202; a copy is in Sent Items)\n";
 }
 
 }  // namespace
@@ -105,32 +108,6 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  outlook::client_options client_options;
-  if (const char* base = std::getenv("OUTLOOK_BASE_URL")) client_options.base_url = base;
-  outlook::beast_transport_options transport_options;
-  if (const char* ca = std::getenv("OUTLOOK_CA_FILE"); ca && *ca) transport_options.ca_file = ca;
-
-  int rc = 0;
-  asio::io_context ioc;
-  try {
-    mail::client client(outlook::make_beast_transport(ioc.get_executor(), transport_options),
-                        outlook::fixed_token(token), client_options);
-    asio::co_spawn(ioc, send(client, std::move(message)), [&](std::exception_ptr e) {
-      if (!e) {
-        std::cout << "sent (the service accepted it with 202; a copy is in Sent Items)\n";
-        return;
-      }
-      rc = 1;
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& x) {
-        std::cerr << "send_with_attachment: " << x.what() << '\n';
-      }
-    });
-    ioc.run();
-  } catch (const std::exception& e) {  // before any request: an unreadable CA file, an invalid base URL
-    std::cerr << "send_with_attachment: " << e.what() << '\n';
-    return 1;
-  }
-  return rc;
+  return examples::run_example("send_with_attachment", token,
+                               [&](mail::client client) { return send(client, std::move(message)); });
 }

@@ -15,6 +15,8 @@
 #include <outlook/beast_transport.hpp>
 #include <outlook/mail.hpp>
 
+#include "support/run_example.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -106,29 +108,6 @@ int main(int argc, char** argv) {
     setting.external_reply_message = html_paragraph(text);
   }
 
-  outlook::client_options client_options;
-  if (const char* base = std::getenv("OUTLOOK_BASE_URL")) client_options.base_url = base;
-  outlook::beast_transport_options transport_options;
-  if (const char* ca = std::getenv("OUTLOOK_CA_FILE"); ca && *ca) transport_options.ca_file = ca;
-
-  int rc = 0;
-  asio::io_context ioc;
-  try {
-    mail::client client(outlook::make_beast_transport(ioc.get_executor(), transport_options),
-                        outlook::fixed_token(token), client_options);
-    asio::co_spawn(ioc, apply(client, std::move(setting)), [&](std::exception_ptr e) {
-      if (!e) return;
-      rc = 1;
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& x) {
-        std::cerr << "set_automatic_replies: " << x.what() << '\n';
-      }
-    });
-    ioc.run();
-  } catch (const std::exception& e) {  // before any request: an unreadable CA file, an invalid base URL
-    std::cerr << "set_automatic_replies: " << e.what() << '\n';
-    return 1;
-  }
-  return rc;
+  return examples::run_example("set_automatic_replies", token,
+                               [&](mail::client client) { return apply(client, std::move(setting)); });
 }

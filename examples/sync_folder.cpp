@@ -16,6 +16,8 @@
 #include <outlook/beast_transport.hpp>
 #include <outlook/mail.hpp>
 
+#include "support/run_example.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -58,7 +60,19 @@ void store_state(const std::filesystem::path& file, const outlook::sync_state& s
   std::filesystem::rename(tmp, file);
 }
 
+asio::awaitable<void> sync_round(mail::client client, std::string folder, std::filesystem::path state_file);
+
 asio::awaitable<void> sync(mail::client client, std::string folder, std::filesystem::path state_file) {
+  try {
+    co_await sync_round(client, folder, state_file);
+  } catch (const outlook::api_error& e) {
+    if (e.status() == 410)  // the service no longer knows the stored token
+      std::cerr << "the stored state expired; delete " << state_file.string() << " for a full round\n";
+    throw;
+  }
+}
+
+asio::awaitable<void> sync_round(mail::client client, std::string folder, std::filesystem::path state_file) {
   mail::sync_messages_options options;
   options.select = {mail::message::field::subject, mail::message::field::from, mail::message::field::is_read,
                     mail::message::field::received_date_time};
@@ -104,33 +118,5 @@ int main(int argc, char** argv) {
   for (char c : folder) safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
   const std::filesystem::path state_file = argc > 2 ? argv[2] : "sync-" + safe + ".state";
 
-  outlook::client_options client_options;
-  if (const char* base = std::getenv("OUTLOOK_BASE_URL")) client_options.base_url = base;
-  outlook::beast_transport_options transport_options;
-  if (const char* ca = std::getenv("OUTLOOK_CA_FILE"); ca && *ca) transport_options.ca_file = ca;
-
-  int rc = 0;
-  asio::io_context ioc;
-  try {
-    mail::client client(outlook::make_beast_transport(ioc.get_executor(), transport_options),
-                        outlook::fixed_token(token), client_options);
-    asio::co_spawn(ioc, sync(client, folder, state_file), [&](std::exception_ptr e) {
-      if (!e) return;
-      rc = 1;
-      try {
-        std::rethrow_exception(e);
-      } catch (const outlook::api_error& x) {
-        std::cerr << "sync_folder: " << x.what() << '\n';
-        if (x.status() == 410)  // the service no longer knows the stored token
-          std::cerr << "the stored state expired; delete " << state_file.string() << " for a full round\n";
-      } catch (const std::exception& x) {
-        std::cerr << "sync_folder: " << x.what() << '\n';
-      }
-    });
-    ioc.run();
-  } catch (const std::exception& e) {  // before any request: an unreadable CA file, an invalid base URL
-    std::cerr << "sync_folder: " << e.what() << '\n';
-    return 1;
-  }
-  return rc;
+  return examples::run_example("sync_folder", token, [&](mail::client client) { return sync(client, folder, state_file); });
 }
