@@ -51,6 +51,7 @@ struct automatic_replies_mail_tips {
 
 void decode_json(const boost::json::value& v, automatic_replies_mail_tips& out, const outlook::json_path& path);
 boost::json::value encode_json(const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -91,12 +92,17 @@ inline void decode_json(const boost::json::value& v, automatic_replies_mail_tips
   outlook::detail::decode_object(v, out, out.extra, detail::automatic_replies_mail_tips_members, detail::find_automatic_replies_mail_tips_member, path);
 }
 
-/// Writes the members of automatic_replies_mail_tips (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of automatic_replies_mail_tips that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Message", x.message, sp);
   outlook::detail::encode_member(obj, "MessageLanguage", x.message_language, sp);
   outlook::detail::encode_member(obj, "ScheduledStartTime", x.scheduled_start_time, sp);
   outlook::detail::encode_member(obj, "ScheduledEndTime", x.scheduled_end_time, sp);
+}
+
+/// Writes the properties of automatic_replies_mail_tips, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

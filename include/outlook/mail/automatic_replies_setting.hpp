@@ -57,6 +57,7 @@ struct automatic_replies_setting {
 
 void decode_json(const boost::json::value& v, automatic_replies_setting& out, const outlook::json_path& path);
 boost::json::value encode_json(const automatic_replies_setting& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const automatic_replies_setting& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const automatic_replies_setting& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -101,14 +102,19 @@ inline void decode_json(const boost::json::value& v, automatic_replies_setting& 
   outlook::detail::decode_object(v, out, out.extra, detail::automatic_replies_setting_members, detail::find_automatic_replies_setting_member, path);
 }
 
-/// Writes the members of automatic_replies_setting (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const automatic_replies_setting& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of automatic_replies_setting that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const automatic_replies_setting& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Status", x.status, sp);
   outlook::detail::encode_member(obj, "ExternalAudience", x.external_audience, sp);
   outlook::detail::encode_member(obj, "ScheduledStartDateTime", x.scheduled_start_date_time, sp);
   outlook::detail::encode_member(obj, "ScheduledEndDateTime", x.scheduled_end_date_time, sp);
   outlook::detail::encode_member(obj, "InternalReplyMessage", x.internal_reply_message, sp);
   outlook::detail::encode_member(obj, "ExternalReplyMessage", x.external_reply_message, sp);
+}
+
+/// Writes the properties of automatic_replies_setting, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const automatic_replies_setting& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

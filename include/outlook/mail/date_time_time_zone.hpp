@@ -42,6 +42,7 @@ struct date_time_time_zone {
 
 void decode_json(const boost::json::value& v, date_time_time_zone& out, const outlook::json_path& path);
 boost::json::value encode_json(const date_time_time_zone& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const date_time_time_zone& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const date_time_time_zone& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -72,10 +73,15 @@ inline void decode_json(const boost::json::value& v, date_time_time_zone& out, c
   outlook::detail::decode_object(v, out, out.extra, detail::date_time_time_zone_members, detail::find_date_time_time_zone_member, path);
 }
 
-/// Writes the members of date_time_time_zone (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const date_time_time_zone& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of date_time_time_zone that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const date_time_time_zone& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "DateTime", x.date_time, sp);
   outlook::detail::encode_member(obj, "TimeZone", x.time_zone, sp);
+}
+
+/// Writes the properties of date_time_time_zone, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const date_time_time_zone& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -50,6 +50,7 @@ struct followup_flag {
 
 void decode_json(const boost::json::value& v, followup_flag& out, const outlook::json_path& path);
 boost::json::value encode_json(const followup_flag& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const followup_flag& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const followup_flag& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -90,12 +91,17 @@ inline void decode_json(const boost::json::value& v, followup_flag& out, const o
   outlook::detail::decode_object(v, out, out.extra, detail::followup_flag_members, detail::find_followup_flag_member, path);
 }
 
-/// Writes the members of followup_flag (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const followup_flag& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of followup_flag that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const followup_flag& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "FlagStatus", x.flag_status, sp);
   outlook::detail::encode_member(obj, "StartDateTime", x.start_date_time, sp);
   outlook::detail::encode_member(obj, "DueDateTime", x.due_date_time, sp);
   outlook::detail::encode_member(obj, "CompletedDateTime", x.completed_date_time, sp);
+}
+
+/// Writes the properties of followup_flag, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const followup_flag& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

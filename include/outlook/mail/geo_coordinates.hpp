@@ -51,6 +51,7 @@ struct geo_coordinates {
 
 void decode_json(const boost::json::value& v, geo_coordinates& out, const outlook::json_path& path);
 boost::json::value encode_json(const geo_coordinates& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const geo_coordinates& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const geo_coordinates& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -91,13 +92,18 @@ inline void decode_json(const boost::json::value& v, geo_coordinates& out, const
   outlook::detail::decode_object(v, out, out.extra, detail::geo_coordinates_members, detail::find_geo_coordinates_member, path);
 }
 
-/// Writes the members of geo_coordinates (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const geo_coordinates& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of geo_coordinates that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const geo_coordinates& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Altitude", x.altitude, sp);
   outlook::detail::encode_member(obj, "Latitude", x.latitude, sp);
   outlook::detail::encode_member(obj, "Longitude", x.longitude, sp);
   outlook::detail::encode_member(obj, "Accuracy", x.accuracy, sp);
   outlook::detail::encode_member(obj, "AltitudeAccuracy", x.altitude_accuracy, sp);
+}
+
+/// Writes the properties of geo_coordinates, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const geo_coordinates& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -44,6 +44,7 @@ struct inference_classification {
 
 void decode_json(const boost::json::value& v, inference_classification& out, const outlook::json_path& path);
 boost::json::value encode_json(const inference_classification& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const inference_classification& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const inference_classification& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -76,10 +77,15 @@ inline void decode_json(const boost::json::value& v, inference_classification& o
   outlook::detail::decode_object(v, out, out.extra, detail::inference_classification_members, detail::find_inference_classification_member, path);
 }
 
-/// Writes the members of inference_classification (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const inference_classification& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of inference_classification that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const inference_classification& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "Overrides", x.overrides, sp);
+}
+
+/// Writes the properties of inference_classification, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const inference_classification& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -48,6 +48,7 @@ struct inference_classification_override {
 
 void decode_json(const boost::json::value& v, inference_classification_override& out, const outlook::json_path& path);
 boost::json::value encode_json(const inference_classification_override& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const inference_classification_override& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const inference_classification_override& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -84,11 +85,16 @@ inline void decode_json(const boost::json::value& v, inference_classification_ov
   outlook::detail::decode_object(v, out, out.extra, detail::inference_classification_override_members, detail::find_inference_classification_override_member, path);
 }
 
-/// Writes the members of inference_classification_override (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const inference_classification_override& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of inference_classification_override that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const inference_classification_override& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "ClassifyAs", x.classify_as, sp);
   outlook::detail::encode_member(obj, "SenderEmailAddress", x.sender_email_address, sp);
+}
+
+/// Writes the properties of inference_classification_override, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const inference_classification_override& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -42,6 +42,7 @@ struct internet_message_header {
 
 void decode_json(const boost::json::value& v, internet_message_header& out, const outlook::json_path& path);
 boost::json::value encode_json(const internet_message_header& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const internet_message_header& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const internet_message_header& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -74,10 +75,15 @@ inline void decode_json(const boost::json::value& v, internet_message_header& ou
   outlook::detail::decode_object(v, out, out.extra, detail::internet_message_header_members, detail::find_internet_message_header_member, path);
 }
 
-/// Writes the members of internet_message_header (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const internet_message_header& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of internet_message_header that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const internet_message_header& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Name", x.name, sp);
   outlook::detail::encode_member(obj, "Value", x.value, sp);
+}
+
+/// Writes the properties of internet_message_header, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const internet_message_header& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

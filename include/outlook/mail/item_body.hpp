@@ -43,6 +43,7 @@ struct item_body {
 
 void decode_json(const boost::json::value& v, item_body& out, const outlook::json_path& path);
 boost::json::value encode_json(const item_body& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const item_body& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const item_body& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -75,10 +76,15 @@ inline void decode_json(const boost::json::value& v, item_body& out, const outlo
   outlook::detail::decode_object(v, out, out.extra, detail::item_body_members, detail::find_item_body_member, path);
 }
 
-/// Writes the members of item_body (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const item_body& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of item_body that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const item_body& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "ContentType", x.content_type, sp);
   outlook::detail::encode_member(obj, "Content", x.content, sp);
+}
+
+/// Writes the properties of item_body, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const item_body& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -42,6 +42,7 @@ struct locale_info {
 
 void decode_json(const boost::json::value& v, locale_info& out, const outlook::json_path& path);
 boost::json::value encode_json(const locale_info& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const locale_info& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const locale_info& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -74,10 +75,15 @@ inline void decode_json(const boost::json::value& v, locale_info& out, const out
   outlook::detail::decode_object(v, out, out.extra, detail::locale_info_members, detail::find_locale_info_member, path);
 }
 
-/// Writes the members of locale_info (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const locale_info& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of locale_info that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const locale_info& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Locale", x.locale, sp);
   outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
+}
+
+/// Writes the properties of locale_info, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const locale_info& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

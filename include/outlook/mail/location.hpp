@@ -53,6 +53,7 @@ struct location {
 
 void decode_json(const boost::json::value& v, location& out, const outlook::json_path& path);
 boost::json::value encode_json(const location& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const location& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const location& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -93,13 +94,18 @@ inline void decode_json(const boost::json::value& v, location& out, const outloo
   outlook::detail::decode_object(v, out, out.extra, detail::location_members, detail::find_location_member, path);
 }
 
-/// Writes the members of location (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const location& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of location that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const location& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
   outlook::detail::encode_member(obj, "Address", x.address, sp);
   outlook::detail::encode_member(obj, "Coordinates", x.coordinates, sp);
   outlook::detail::encode_member(obj, "LocationEmailAddress", x.location_email_address, sp);
   outlook::detail::encode_member(obj, "LocationUri", x.location_uri, sp);
+}
+
+/// Writes the properties of location, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const location& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

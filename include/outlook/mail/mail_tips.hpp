@@ -78,6 +78,7 @@ struct mail_tips {
 
 void decode_json(const boost::json::value& v, mail_tips& out, const outlook::json_path& path);
 boost::json::value encode_json(const mail_tips& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -144,8 +145,8 @@ inline void decode_json(const boost::json::value& v, mail_tips& out, const outlo
   outlook::detail::decode_object(v, out, out.extra, detail::mail_tips_members, detail::find_mail_tips_member, path);
 }
 
-/// Writes the members of mail_tips (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of mail_tips that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "EmailAddress", x.email_address, sp);
   outlook::detail::encode_member(obj, "AutomaticReplies", x.automatic_replies, sp);
   outlook::detail::encode_member(obj, "MailboxFull", x.mailbox_full, sp);
@@ -158,6 +159,11 @@ inline void encode_members(boost::json::object& obj, const mail_tips& x, const b
   outlook::detail::encode_member(obj, "RecipientSuggestions", x.recipient_suggestions, sp);
   outlook::detail::encode_member(obj, "MaxMessageSize", x.max_message_size, sp);
   outlook::detail::encode_member(obj, "Error", x.error, sp);
+}
+
+/// Writes the properties of mail_tips, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -43,6 +43,7 @@ struct mail_tips_error {
 
 void decode_json(const boost::json::value& v, mail_tips_error& out, const outlook::json_path& path);
 boost::json::value encode_json(const mail_tips_error& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const mail_tips_error& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mail_tips_error& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -75,10 +76,15 @@ inline void decode_json(const boost::json::value& v, mail_tips_error& out, const
   outlook::detail::decode_object(v, out, out.extra, detail::mail_tips_error_members, detail::find_mail_tips_error_member, path);
 }
 
-/// Writes the members of mail_tips_error (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const mail_tips_error& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of mail_tips_error that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const mail_tips_error& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Message", x.message, sp);
   outlook::detail::encode_member(obj, "Code", x.code, sp);
+}
+
+/// Writes the properties of mail_tips_error, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const mail_tips_error& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

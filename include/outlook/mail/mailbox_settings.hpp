@@ -55,6 +55,7 @@ struct mailbox_settings {
 
 void decode_json(const boost::json::value& v, mailbox_settings& out, const outlook::json_path& path);
 boost::json::value encode_json(const mailbox_settings& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -97,13 +98,18 @@ inline void decode_json(const boost::json::value& v, mailbox_settings& out, cons
   outlook::detail::decode_object(v, out, out.extra, detail::mailbox_settings_members, detail::find_mailbox_settings_member, path);
 }
 
-/// Writes the members of mailbox_settings (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of mailbox_settings that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "AutomaticRepliesSetting", x.automatic_replies_setting, sp);
   outlook::detail::encode_member(obj, "TimeZone", x.time_zone, sp);
   outlook::detail::encode_member(obj, "Language", x.language, sp);
   outlook::detail::encode_member(obj, "ArchiveFolder", x.archive_folder, sp);
   outlook::detail::encode_member(obj, "WorkingHours", x.working_hours, sp);
+}
+
+/// Writes the properties of mailbox_settings, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -68,6 +68,7 @@ struct mention {
 
 void decode_json(const boost::json::value& v, mention& out, const outlook::json_path& path);
 boost::json::value encode_json(const mention& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const mention& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mention& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -122,8 +123,8 @@ inline void decode_json(const boost::json::value& v, mention& out, const outlook
   outlook::detail::decode_object(v, out, out.extra, detail::mention_members, detail::find_mention_member, path);
 }
 
-/// Writes the members of mention (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const mention& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of mention that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const mention& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "Mentioned", x.mentioned, sp);
   outlook::detail::encode_member(obj, "CreatedBy", x.created_by, sp);
@@ -133,6 +134,11 @@ inline void encode_members(boost::json::object& obj, const mention& x, const boo
   outlook::detail::encode_member(obj, "ClientReference", x.client_reference, sp);
   outlook::detail::encode_member(obj, "DeepLink", x.deep_link, sp);
   outlook::detail::encode_member(obj, "Application", x.application, sp);
+}
+
+/// Writes the properties of mention, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const mention& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

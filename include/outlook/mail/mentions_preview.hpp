@@ -41,6 +41,7 @@ struct mentions_preview {
 
 void decode_json(const boost::json::value& v, mentions_preview& out, const outlook::json_path& path);
 boost::json::value encode_json(const mentions_preview& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const mentions_preview& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mentions_preview& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -69,9 +70,14 @@ inline void decode_json(const boost::json::value& v, mentions_preview& out, cons
   outlook::detail::decode_object(v, out, out.extra, detail::mentions_preview_members, detail::find_mentions_preview_member, path);
 }
 
-/// Writes the members of mentions_preview (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const mentions_preview& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of mentions_preview that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const mentions_preview& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "IsMentioned", x.is_mentioned, sp);
+}
+
+/// Writes the properties of mentions_preview, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const mentions_preview& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -68,6 +68,7 @@ struct message_rule {
 
 void decode_json(const boost::json::value& v, message_rule& out, const outlook::json_path& path);
 boost::json::value encode_json(const message_rule& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const message_rule& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message_rule& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -122,8 +123,8 @@ inline void decode_json(const boost::json::value& v, message_rule& out, const ou
   outlook::detail::decode_object(v, out, out.extra, detail::message_rule_members, detail::find_message_rule_member, path);
 }
 
-/// Writes the members of message_rule (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const message_rule& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of message_rule that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const message_rule& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
   outlook::detail::encode_member(obj, "Sequence", x.sequence, sp);
@@ -133,6 +134,11 @@ inline void encode_members(boost::json::object& obj, const message_rule& x, cons
   outlook::detail::encode_member(obj, "IsEnabled", x.is_enabled, sp);
   outlook::detail::encode_member(obj, "HasError", x.has_error, sp);
   outlook::detail::encode_member(obj, "IsReadOnly", x.is_read_only, sp);
+}
+
+/// Writes the properties of message_rule, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const message_rule& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -72,6 +72,7 @@ struct message_rule_actions {
 
 void decode_json(const boost::json::value& v, message_rule_actions& out, const outlook::json_path& path);
 boost::json::value encode_json(const message_rule_actions& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -136,8 +137,8 @@ inline void decode_json(const boost::json::value& v, message_rule_actions& out, 
   outlook::detail::decode_object(v, out, out.extra, detail::message_rule_actions_members, detail::find_message_rule_actions_member, path);
 }
 
-/// Writes the members of message_rule_actions (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of message_rule_actions that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "MoveToFolder", x.move_to_folder, sp);
   outlook::detail::encode_member(obj, "CopyToFolder", x.copy_to_folder, sp);
   outlook::detail::encode_member(obj, "Delete", x.delete_, sp);
@@ -149,6 +150,11 @@ inline void encode_members(boost::json::object& obj, const message_rule_actions&
   outlook::detail::encode_member(obj, "RedirectTo", x.redirect_to, sp);
   outlook::detail::encode_member(obj, "AssignCategories", x.assign_categories, sp);
   outlook::detail::encode_member(obj, "StopProcessingRules", x.stop_processing_rules, sp);
+}
+
+/// Writes the properties of message_rule_actions, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

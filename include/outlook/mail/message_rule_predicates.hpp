@@ -132,6 +132,7 @@ struct message_rule_predicates {
 
 void decode_json(const boost::json::value& v, message_rule_predicates& out, const outlook::json_path& path);
 boost::json::value encode_json(const message_rule_predicates& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -242,8 +243,8 @@ inline void decode_json(const boost::json::value& v, message_rule_predicates& ou
   outlook::detail::decode_object(v, out, out.extra, detail::message_rule_predicates_members, detail::find_message_rule_predicates_member, path);
 }
 
-/// Writes the members of message_rule_predicates (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of message_rule_predicates that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Categories", x.categories, sp);
   outlook::detail::encode_member(obj, "SubjectContains", x.subject_contains, sp);
   outlook::detail::encode_member(obj, "BodyContains", x.body_contains, sp);
@@ -274,6 +275,11 @@ inline void encode_members(boost::json::object& obj, const message_rule_predicat
   outlook::detail::encode_member(obj, "IsSigned", x.is_signed, sp);
   outlook::detail::encode_member(obj, "IsVoicemail", x.is_voicemail, sp);
   outlook::detail::encode_member(obj, "WithinSizeRange", x.within_size_range, sp);
+}
+
+/// Writes the properties of message_rule_predicates, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -56,6 +56,7 @@ struct outlook_item {
 
 void decode_json(const boost::json::value& v, outlook_item& out, const outlook::json_path& path);
 boost::json::value encode_json(const outlook_item& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -100,13 +101,18 @@ inline void decode_json(const boost::json::value& v, outlook_item& out, const ou
   outlook::detail::decode_object(v, out, out.extra, detail::outlook_item_members, detail::find_outlook_item_member, path);
 }
 
-/// Writes the members of outlook_item (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of outlook_item that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "ChangeKey", x.change_key, sp);
   outlook::detail::encode_member(obj, "Categories", x.categories, sp);
   outlook::detail::encode_member(obj, "CreatedDateTime", x.created_date_time, sp);
   outlook::detail::encode_member(obj, "LastModifiedDateTime", x.last_modified_date_time, sp);
+}
+
+/// Writes the properties of outlook_item, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

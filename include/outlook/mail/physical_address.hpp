@@ -51,6 +51,7 @@ struct physical_address {
 
 void decode_json(const boost::json::value& v, physical_address& out, const outlook::json_path& path);
 boost::json::value encode_json(const physical_address& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const physical_address& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const physical_address& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -95,13 +96,18 @@ inline void decode_json(const boost::json::value& v, physical_address& out, cons
   outlook::detail::decode_object(v, out, out.extra, detail::physical_address_members, detail::find_physical_address_member, path);
 }
 
-/// Writes the members of physical_address (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const physical_address& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of physical_address that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const physical_address& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Street", x.street, sp);
   outlook::detail::encode_member(obj, "City", x.city, sp);
   outlook::detail::encode_member(obj, "State", x.state, sp);
   outlook::detail::encode_member(obj, "CountryOrRegion", x.country_or_region, sp);
   outlook::detail::encode_member(obj, "PostalCode", x.postal_code, sp);
+}
+
+/// Writes the properties of physical_address, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const physical_address& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -40,6 +40,7 @@ struct recipient {
 
 void decode_json(const boost::json::value& v, recipient& out, const outlook::json_path& path);
 boost::json::value encode_json(const recipient& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const recipient& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const recipient& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -68,9 +69,14 @@ inline void decode_json(const boost::json::value& v, recipient& out, const outlo
   outlook::detail::decode_object(v, out, out.extra, detail::recipient_members, detail::find_recipient_member, path);
 }
 
-/// Writes the members of recipient (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const recipient& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of recipient that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const recipient& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "EmailAddress", x.email_address, sp);
+}
+
+/// Writes the properties of recipient, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const recipient& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -42,6 +42,7 @@ struct single_value_legacy_extended_property {
 
 void decode_json(const boost::json::value& v, single_value_legacy_extended_property& out, const outlook::json_path& path);
 boost::json::value encode_json(const single_value_legacy_extended_property& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const single_value_legacy_extended_property& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const single_value_legacy_extended_property& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -74,10 +75,15 @@ inline void decode_json(const boost::json::value& v, single_value_legacy_extende
   outlook::detail::decode_object(v, out, out.extra, detail::single_value_legacy_extended_property_members, detail::find_single_value_legacy_extended_property_member, path);
 }
 
-/// Writes the members of single_value_legacy_extended_property (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const single_value_legacy_extended_property& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of single_value_legacy_extended_property that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const single_value_legacy_extended_property& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "PropertyId", x.property_id, sp);
   outlook::detail::encode_member(obj, "Value", x.value, sp);
+}
+
+/// Writes the properties of single_value_legacy_extended_property, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const single_value_legacy_extended_property& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -43,6 +43,7 @@ struct size_range {
 
 void decode_json(const boost::json::value& v, size_range& out, const outlook::json_path& path);
 boost::json::value encode_json(const size_range& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const size_range& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const size_range& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -73,10 +74,15 @@ inline void decode_json(const boost::json::value& v, size_range& out, const outl
   outlook::detail::decode_object(v, out, out.extra, detail::size_range_members, detail::find_size_range_member, path);
 }
 
-/// Writes the members of size_range (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const size_range& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of size_range that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const size_range& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "MinimumSize", x.minimum_size, sp);
   outlook::detail::encode_member(obj, "MaximumSize", x.maximum_size, sp);
+}
+
+/// Writes the properties of size_range, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const size_range& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -43,6 +43,7 @@ struct time_zone_information {
 
 void decode_json(const boost::json::value& v, time_zone_information& out, const outlook::json_path& path);
 boost::json::value encode_json(const time_zone_information& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const time_zone_information& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const time_zone_information& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -75,10 +76,15 @@ inline void decode_json(const boost::json::value& v, time_zone_information& out,
   outlook::detail::decode_object(v, out, out.extra, detail::time_zone_information_members, detail::find_time_zone_information_member, path);
 }
 
-/// Writes the members of time_zone_information (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const time_zone_information& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of time_zone_information that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const time_zone_information& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Alias", x.alias, sp);
   outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
+}
+
+/// Writes the properties of time_zone_information, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const time_zone_information& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -77,6 +77,7 @@ struct user {
 
 void decode_json(const boost::json::value& v, user& out, const outlook::json_path& path);
 boost::json::value encode_json(const user& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const user& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const user& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -137,8 +138,8 @@ inline void decode_json(const boost::json::value& v, user& out, const outlook::j
   outlook::detail::decode_object(v, out, out.extra, detail::user_members, detail::find_user_member, path);
 }
 
-/// Writes the members of user (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const user& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of user that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const user& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "EmailAddress", x.email_address, sp);
   outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
@@ -149,6 +150,11 @@ inline void encode_members(boost::json::object& obj, const user& x, const boost:
   outlook::detail::encode_member(obj, "MailFolders", x.mail_folders, sp);
   outlook::detail::encode_member(obj, "Messages", x.messages, sp);
   outlook::detail::encode_member(obj, "RootFolder", x.root_folder, sp);
+}
+
+/// Writes the properties of user, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const user& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -50,6 +50,7 @@ struct working_hours {
 
 void decode_json(const boost::json::value& v, working_hours& out, const outlook::json_path& path);
 boost::json::value encode_json(const working_hours& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const working_hours& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const working_hours& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -90,12 +91,17 @@ inline void decode_json(const boost::json::value& v, working_hours& out, const o
   outlook::detail::decode_object(v, out, out.extra, detail::working_hours_members, detail::find_working_hours_member, path);
 }
 
-/// Writes the members of working_hours (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const working_hours& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of working_hours that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const working_hours& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "DaysOfWeek", x.days_of_week, sp);
   outlook::detail::encode_member(obj, "StartTime", x.start_time, sp);
   outlook::detail::encode_member(obj, "EndTime", x.end_time, sp);
   outlook::detail::encode_member(obj, "TimeZone", x.time_zone, sp);
+}
+
+/// Writes the properties of working_hours, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const working_hours& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -409,6 +409,7 @@ struct reference_attachment : attachment {
 
 void decode_json(const boost::json::value& v, attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const attachment& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path,
@@ -416,6 +417,7 @@ void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, co
 boost::json::value encode_json(const outlook::poly<attachment>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path);
 boost::json::value encode_json(const message& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path,
@@ -423,21 +425,27 @@ void decode_json(const boost::json::value& v, outlook::poly<message>& out, const
 boost::json::value encode_json(const outlook::poly<message>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, event_message& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, event_message_request& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message_request& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, event_message_response& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message_response& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, file_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const file_attachment& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, item_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const item_attachment& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, reference_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const reference_attachment& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -1270,14 +1278,19 @@ inline void decode_json(const boost::json::value& v, attachment& out, const outl
   outlook::detail::decode_object(v, out, out.extra, detail::attachment_members, detail::find_attachment_member, path);
 }
 
-/// Writes the members of attachment (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of attachment that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "Name", x.name, sp);
   outlook::detail::encode_member(obj, "ContentType", x.content_type, sp);
   outlook::detail::encode_member(obj, "Size", x.size, sp);
   outlook::detail::encode_member(obj, "IsInline", x.is_inline, sp);
   outlook::detail::encode_member(obj, "LastModifiedDateTime", x.last_modified_date_time, sp);
+}
+
+/// Writes the properties of attachment, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
@@ -1340,8 +1353,8 @@ inline void decode_json(const boost::json::value& v, message& out, const outlook
   outlook::detail::decode_object(v, out, out.extra, detail::message_members, detail::find_message_member, path);
 }
 
-/// Writes the members of message (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of message that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "ChangeKey", x.change_key, sp);
   outlook::detail::encode_member(obj, "Categories", x.categories, sp);
@@ -1385,6 +1398,11 @@ inline void encode_members(boost::json::object& obj, const message& x, const boo
   outlook::detail::encode_member(obj, "SingleValueExtendedProperties", x.single_value_extended_properties, sp);
   outlook::detail::encode_member(obj, "MultiValueExtendedProperties", x.multi_value_extended_properties, sp);
   outlook::detail::encode_member(obj, "Mentions", x.mentions, sp);
+}
+
+/// Writes the properties of message, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
@@ -1447,51 +1465,9 @@ inline void decode_json(const boost::json::value& v, event_message& out, const o
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_members, detail::find_event_message_member, path);
 }
 
-/// Writes the members of event_message (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp) {
-  outlook::detail::encode_member(obj, "Id", x.id, sp);
-  outlook::detail::encode_member(obj, "ChangeKey", x.change_key, sp);
-  outlook::detail::encode_member(obj, "Categories", x.categories, sp);
-  outlook::detail::encode_member(obj, "CreatedDateTime", x.created_date_time, sp);
-  outlook::detail::encode_member(obj, "LastModifiedDateTime", x.last_modified_date_time, sp);
-  outlook::detail::encode_member(obj, "ReceivedDateTime", x.received_date_time, sp);
-  outlook::detail::encode_member(obj, "SentDateTime", x.sent_date_time, sp);
-  outlook::detail::encode_member(obj, "Subject", x.subject, sp);
-  outlook::detail::encode_member(obj, "Body", x.body, sp);
-  outlook::detail::encode_member(obj, "BodyPreview", x.body_preview, sp);
-  outlook::detail::encode_member(obj, "UniqueBody", x.unique_body, sp);
-  outlook::detail::encode_member(obj, "Importance", x.importance, sp);
-  outlook::detail::encode_member(obj, "InferenceClassification", x.inference_classification, sp);
-  outlook::detail::encode_member(obj, "HasAttachments", x.has_attachments, sp);
-  outlook::detail::encode_member(obj, "ParentFolderId", x.parent_folder_id, sp);
-  outlook::detail::encode_member(obj, "From", x.from, sp);
-  outlook::detail::encode_member(obj, "Sender", x.sender, sp);
-  outlook::detail::encode_member(obj, "ToRecipients", x.to_recipients, sp);
-  outlook::detail::encode_member(obj, "CcRecipients", x.cc_recipients, sp);
-  outlook::detail::encode_member(obj, "BccRecipients", x.bcc_recipients, sp);
-  outlook::detail::encode_member(obj, "ReplyTo", x.reply_to, sp);
-  outlook::detail::encode_member(obj, "ConversationId", x.conversation_id, sp);
-  outlook::detail::encode_member(obj, "IsDeliveryReceiptRequested", x.is_delivery_receipt_requested, sp);
-  outlook::detail::encode_member(obj, "IsReadReceiptRequested", x.is_read_receipt_requested, sp);
-  outlook::detail::encode_member(obj, "IsRead", x.is_read, sp);
-  outlook::detail::encode_member(obj, "IsDraft", x.is_draft, sp);
-  outlook::detail::encode_member(obj, "WebLink", x.web_link, sp);
-  outlook::detail::encode_member(obj, "Flag", x.flag, sp);
-  outlook::detail::encode_member(obj, "InternetMessageId", x.internet_message_id, sp);
-  outlook::detail::encode_member(obj, "InternetMessageHeaders", x.internet_message_headers, sp);
-  outlook::detail::encode_member(obj, "ConversationIndex", x.conversation_index, sp);
-  outlook::detail::encode_member(obj, "UnsubscribeData", x.unsubscribe_data, sp);
-  outlook::detail::encode_member(obj, "UnsubscribeEnabled", x.unsubscribe_enabled, sp);
-  outlook::detail::encode_member(obj, "MentionsPreview", x.mentions_preview, sp);
-  outlook::detail::encode_member(obj, "MentionedMe", x.mentioned_me, sp);
-  outlook::detail::encode_member(obj, "AppliedHashtagsPreview", x.applied_hashtags_preview, sp);
-  outlook::detail::encode_member(obj, "LikesPreview", x.likes_preview, sp);
-  outlook::detail::encode_member(obj, "Mentioned", x.mentioned, sp);
-  outlook::detail::encode_member(obj, "Attachments", x.attachments, sp);
-  outlook::detail::encode_member(obj, "Extensions", x.extensions, sp);
-  outlook::detail::encode_member(obj, "SingleValueExtendedProperties", x.single_value_extended_properties, sp);
-  outlook::detail::encode_member(obj, "MultiValueExtendedProperties", x.multi_value_extended_properties, sp);
-  outlook::detail::encode_member(obj, "Mentions", x.mentions, sp);
+/// Writes the properties of event_message that are set (the base's first) into `obj`.
+inline void encode_fields(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, static_cast<const message&>(x), sp);
   outlook::detail::encode_member(obj, "MeetingMessageType", x.meeting_message_type, sp);
   outlook::detail::encode_member(obj, "Event", x.event, sp);
   outlook::detail::encode_member(obj, "StartDateTime", x.start_date_time, sp);
@@ -1502,6 +1478,11 @@ inline void encode_members(boost::json::object& obj, const event_message& x, con
   outlook::detail::encode_member(obj, "IsOutOfDate", x.is_out_of_date, sp);
   outlook::detail::encode_member(obj, "IsAllDay", x.is_all_day, sp);
   outlook::detail::encode_member(obj, "IsDelegated", x.is_delegated, sp);
+}
+
+/// Writes the properties of event_message, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
@@ -1515,65 +1496,18 @@ inline void decode_json(const boost::json::value& v, event_message_request& out,
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_request_members, detail::find_event_message_request_member, path);
 }
 
-/// Writes the members of event_message_request (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp) {
-  outlook::detail::encode_member(obj, "Id", x.id, sp);
-  outlook::detail::encode_member(obj, "ChangeKey", x.change_key, sp);
-  outlook::detail::encode_member(obj, "Categories", x.categories, sp);
-  outlook::detail::encode_member(obj, "CreatedDateTime", x.created_date_time, sp);
-  outlook::detail::encode_member(obj, "LastModifiedDateTime", x.last_modified_date_time, sp);
-  outlook::detail::encode_member(obj, "ReceivedDateTime", x.received_date_time, sp);
-  outlook::detail::encode_member(obj, "SentDateTime", x.sent_date_time, sp);
-  outlook::detail::encode_member(obj, "Subject", x.subject, sp);
-  outlook::detail::encode_member(obj, "Body", x.body, sp);
-  outlook::detail::encode_member(obj, "BodyPreview", x.body_preview, sp);
-  outlook::detail::encode_member(obj, "UniqueBody", x.unique_body, sp);
-  outlook::detail::encode_member(obj, "Importance", x.importance, sp);
-  outlook::detail::encode_member(obj, "InferenceClassification", x.inference_classification, sp);
-  outlook::detail::encode_member(obj, "HasAttachments", x.has_attachments, sp);
-  outlook::detail::encode_member(obj, "ParentFolderId", x.parent_folder_id, sp);
-  outlook::detail::encode_member(obj, "From", x.from, sp);
-  outlook::detail::encode_member(obj, "Sender", x.sender, sp);
-  outlook::detail::encode_member(obj, "ToRecipients", x.to_recipients, sp);
-  outlook::detail::encode_member(obj, "CcRecipients", x.cc_recipients, sp);
-  outlook::detail::encode_member(obj, "BccRecipients", x.bcc_recipients, sp);
-  outlook::detail::encode_member(obj, "ReplyTo", x.reply_to, sp);
-  outlook::detail::encode_member(obj, "ConversationId", x.conversation_id, sp);
-  outlook::detail::encode_member(obj, "IsDeliveryReceiptRequested", x.is_delivery_receipt_requested, sp);
-  outlook::detail::encode_member(obj, "IsReadReceiptRequested", x.is_read_receipt_requested, sp);
-  outlook::detail::encode_member(obj, "IsRead", x.is_read, sp);
-  outlook::detail::encode_member(obj, "IsDraft", x.is_draft, sp);
-  outlook::detail::encode_member(obj, "WebLink", x.web_link, sp);
-  outlook::detail::encode_member(obj, "Flag", x.flag, sp);
-  outlook::detail::encode_member(obj, "InternetMessageId", x.internet_message_id, sp);
-  outlook::detail::encode_member(obj, "InternetMessageHeaders", x.internet_message_headers, sp);
-  outlook::detail::encode_member(obj, "ConversationIndex", x.conversation_index, sp);
-  outlook::detail::encode_member(obj, "UnsubscribeData", x.unsubscribe_data, sp);
-  outlook::detail::encode_member(obj, "UnsubscribeEnabled", x.unsubscribe_enabled, sp);
-  outlook::detail::encode_member(obj, "MentionsPreview", x.mentions_preview, sp);
-  outlook::detail::encode_member(obj, "MentionedMe", x.mentioned_me, sp);
-  outlook::detail::encode_member(obj, "AppliedHashtagsPreview", x.applied_hashtags_preview, sp);
-  outlook::detail::encode_member(obj, "LikesPreview", x.likes_preview, sp);
-  outlook::detail::encode_member(obj, "Mentioned", x.mentioned, sp);
-  outlook::detail::encode_member(obj, "Attachments", x.attachments, sp);
-  outlook::detail::encode_member(obj, "Extensions", x.extensions, sp);
-  outlook::detail::encode_member(obj, "SingleValueExtendedProperties", x.single_value_extended_properties, sp);
-  outlook::detail::encode_member(obj, "MultiValueExtendedProperties", x.multi_value_extended_properties, sp);
-  outlook::detail::encode_member(obj, "Mentions", x.mentions, sp);
-  outlook::detail::encode_member(obj, "MeetingMessageType", x.meeting_message_type, sp);
-  outlook::detail::encode_member(obj, "Event", x.event, sp);
-  outlook::detail::encode_member(obj, "StartDateTime", x.start_date_time, sp);
-  outlook::detail::encode_member(obj, "EndDateTime", x.end_date_time, sp);
-  outlook::detail::encode_member(obj, "Location", x.location, sp);
-  outlook::detail::encode_member(obj, "Type", x.type, sp);
-  outlook::detail::encode_member(obj, "Recurrence", x.recurrence, sp);
-  outlook::detail::encode_member(obj, "IsOutOfDate", x.is_out_of_date, sp);
-  outlook::detail::encode_member(obj, "IsAllDay", x.is_all_day, sp);
-  outlook::detail::encode_member(obj, "IsDelegated", x.is_delegated, sp);
+/// Writes the properties of event_message_request that are set (the base's first) into `obj`.
+inline void encode_fields(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, static_cast<const event_message&>(x), sp);
   outlook::detail::encode_member(obj, "PreviousStartDateTime", x.previous_start_date_time, sp);
   outlook::detail::encode_member(obj, "PreviousEndDateTime", x.previous_end_date_time, sp);
   outlook::detail::encode_member(obj, "PreviousLocation", x.previous_location, sp);
   outlook::detail::encode_member(obj, "ResponseRequested", x.response_requested, sp);
+}
+
+/// Writes the properties of event_message_request, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
@@ -1587,61 +1521,15 @@ inline void decode_json(const boost::json::value& v, event_message_response& out
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_response_members, detail::find_event_message_response_member, path);
 }
 
-/// Writes the members of event_message_response (own and inherited, then the unknown ones) into `obj`.
+/// Writes the properties of event_message_response that are set (the base's first) into `obj`.
+inline void encode_fields(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, static_cast<const event_message&>(x), sp);
+  (void)obj, (void)x, (void)sp;
+}
+
+/// Writes the properties of event_message_response, then the unknown members, into `obj`.
 inline void encode_members(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp) {
-  outlook::detail::encode_member(obj, "Id", x.id, sp);
-  outlook::detail::encode_member(obj, "ChangeKey", x.change_key, sp);
-  outlook::detail::encode_member(obj, "Categories", x.categories, sp);
-  outlook::detail::encode_member(obj, "CreatedDateTime", x.created_date_time, sp);
-  outlook::detail::encode_member(obj, "LastModifiedDateTime", x.last_modified_date_time, sp);
-  outlook::detail::encode_member(obj, "ReceivedDateTime", x.received_date_time, sp);
-  outlook::detail::encode_member(obj, "SentDateTime", x.sent_date_time, sp);
-  outlook::detail::encode_member(obj, "Subject", x.subject, sp);
-  outlook::detail::encode_member(obj, "Body", x.body, sp);
-  outlook::detail::encode_member(obj, "BodyPreview", x.body_preview, sp);
-  outlook::detail::encode_member(obj, "UniqueBody", x.unique_body, sp);
-  outlook::detail::encode_member(obj, "Importance", x.importance, sp);
-  outlook::detail::encode_member(obj, "InferenceClassification", x.inference_classification, sp);
-  outlook::detail::encode_member(obj, "HasAttachments", x.has_attachments, sp);
-  outlook::detail::encode_member(obj, "ParentFolderId", x.parent_folder_id, sp);
-  outlook::detail::encode_member(obj, "From", x.from, sp);
-  outlook::detail::encode_member(obj, "Sender", x.sender, sp);
-  outlook::detail::encode_member(obj, "ToRecipients", x.to_recipients, sp);
-  outlook::detail::encode_member(obj, "CcRecipients", x.cc_recipients, sp);
-  outlook::detail::encode_member(obj, "BccRecipients", x.bcc_recipients, sp);
-  outlook::detail::encode_member(obj, "ReplyTo", x.reply_to, sp);
-  outlook::detail::encode_member(obj, "ConversationId", x.conversation_id, sp);
-  outlook::detail::encode_member(obj, "IsDeliveryReceiptRequested", x.is_delivery_receipt_requested, sp);
-  outlook::detail::encode_member(obj, "IsReadReceiptRequested", x.is_read_receipt_requested, sp);
-  outlook::detail::encode_member(obj, "IsRead", x.is_read, sp);
-  outlook::detail::encode_member(obj, "IsDraft", x.is_draft, sp);
-  outlook::detail::encode_member(obj, "WebLink", x.web_link, sp);
-  outlook::detail::encode_member(obj, "Flag", x.flag, sp);
-  outlook::detail::encode_member(obj, "InternetMessageId", x.internet_message_id, sp);
-  outlook::detail::encode_member(obj, "InternetMessageHeaders", x.internet_message_headers, sp);
-  outlook::detail::encode_member(obj, "ConversationIndex", x.conversation_index, sp);
-  outlook::detail::encode_member(obj, "UnsubscribeData", x.unsubscribe_data, sp);
-  outlook::detail::encode_member(obj, "UnsubscribeEnabled", x.unsubscribe_enabled, sp);
-  outlook::detail::encode_member(obj, "MentionsPreview", x.mentions_preview, sp);
-  outlook::detail::encode_member(obj, "MentionedMe", x.mentioned_me, sp);
-  outlook::detail::encode_member(obj, "AppliedHashtagsPreview", x.applied_hashtags_preview, sp);
-  outlook::detail::encode_member(obj, "LikesPreview", x.likes_preview, sp);
-  outlook::detail::encode_member(obj, "Mentioned", x.mentioned, sp);
-  outlook::detail::encode_member(obj, "Attachments", x.attachments, sp);
-  outlook::detail::encode_member(obj, "Extensions", x.extensions, sp);
-  outlook::detail::encode_member(obj, "SingleValueExtendedProperties", x.single_value_extended_properties, sp);
-  outlook::detail::encode_member(obj, "MultiValueExtendedProperties", x.multi_value_extended_properties, sp);
-  outlook::detail::encode_member(obj, "Mentions", x.mentions, sp);
-  outlook::detail::encode_member(obj, "MeetingMessageType", x.meeting_message_type, sp);
-  outlook::detail::encode_member(obj, "Event", x.event, sp);
-  outlook::detail::encode_member(obj, "StartDateTime", x.start_date_time, sp);
-  outlook::detail::encode_member(obj, "EndDateTime", x.end_date_time, sp);
-  outlook::detail::encode_member(obj, "Location", x.location, sp);
-  outlook::detail::encode_member(obj, "Type", x.type, sp);
-  outlook::detail::encode_member(obj, "Recurrence", x.recurrence, sp);
-  outlook::detail::encode_member(obj, "IsOutOfDate", x.is_out_of_date, sp);
-  outlook::detail::encode_member(obj, "IsAllDay", x.is_all_day, sp);
-  outlook::detail::encode_member(obj, "IsDelegated", x.is_delegated, sp);
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
@@ -1655,17 +1543,17 @@ inline void decode_json(const boost::json::value& v, file_attachment& out, const
   outlook::detail::decode_object(v, out, out.extra, detail::file_attachment_members, detail::find_file_attachment_member, path);
 }
 
-/// Writes the members of file_attachment (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp) {
-  outlook::detail::encode_member(obj, "Id", x.id, sp);
-  outlook::detail::encode_member(obj, "Name", x.name, sp);
-  outlook::detail::encode_member(obj, "ContentType", x.content_type, sp);
-  outlook::detail::encode_member(obj, "Size", x.size, sp);
-  outlook::detail::encode_member(obj, "IsInline", x.is_inline, sp);
-  outlook::detail::encode_member(obj, "LastModifiedDateTime", x.last_modified_date_time, sp);
+/// Writes the properties of file_attachment that are set (the base's first) into `obj`.
+inline void encode_fields(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, static_cast<const attachment&>(x), sp);
   outlook::detail::encode_member(obj, "ContentBytes", x.content_bytes, sp);
   outlook::detail::encode_member(obj, "ContentId", x.content_id, sp);
   outlook::detail::encode_member(obj, "ContentLocation", x.content_location, sp);
+}
+
+/// Writes the properties of file_attachment, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
@@ -1679,15 +1567,15 @@ inline void decode_json(const boost::json::value& v, item_attachment& out, const
   outlook::detail::decode_object(v, out, out.extra, detail::item_attachment_members, detail::find_item_attachment_member, path);
 }
 
-/// Writes the members of item_attachment (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp) {
-  outlook::detail::encode_member(obj, "Id", x.id, sp);
-  outlook::detail::encode_member(obj, "Name", x.name, sp);
-  outlook::detail::encode_member(obj, "ContentType", x.content_type, sp);
-  outlook::detail::encode_member(obj, "Size", x.size, sp);
-  outlook::detail::encode_member(obj, "IsInline", x.is_inline, sp);
-  outlook::detail::encode_member(obj, "LastModifiedDateTime", x.last_modified_date_time, sp);
+/// Writes the properties of item_attachment that are set (the base's first) into `obj`.
+inline void encode_fields(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, static_cast<const attachment&>(x), sp);
   outlook::detail::encode_member(obj, "Item", x.item, sp);
+}
+
+/// Writes the properties of item_attachment, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
@@ -1701,20 +1589,20 @@ inline void decode_json(const boost::json::value& v, reference_attachment& out, 
   outlook::detail::decode_object(v, out, out.extra, detail::reference_attachment_members, detail::find_reference_attachment_member, path);
 }
 
-/// Writes the members of reference_attachment (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp) {
-  outlook::detail::encode_member(obj, "Id", x.id, sp);
-  outlook::detail::encode_member(obj, "Name", x.name, sp);
-  outlook::detail::encode_member(obj, "ContentType", x.content_type, sp);
-  outlook::detail::encode_member(obj, "Size", x.size, sp);
-  outlook::detail::encode_member(obj, "IsInline", x.is_inline, sp);
-  outlook::detail::encode_member(obj, "LastModifiedDateTime", x.last_modified_date_time, sp);
+/// Writes the properties of reference_attachment that are set (the base's first) into `obj`.
+inline void encode_fields(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, static_cast<const attachment&>(x), sp);
   outlook::detail::encode_member(obj, "SourceUrl", x.source_url, sp);
   outlook::detail::encode_member(obj, "ProviderType", x.provider_type, sp);
   outlook::detail::encode_member(obj, "Permission", x.permission, sp);
   outlook::detail::encode_member(obj, "IsFolder", x.is_folder, sp);
   outlook::detail::encode_member(obj, "ThumbnailUrl", x.thumbnail_url, sp);
   outlook::detail::encode_member(obj, "PreviewUrl", x.preview_url, sp);
+}
+
+/// Writes the properties of reference_attachment, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

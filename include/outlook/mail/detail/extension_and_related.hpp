@@ -58,6 +58,7 @@ struct open_type_extension : extension {
 
 void decode_json(const boost::json::value& v, extension& out, const outlook::json_path& path);
 boost::json::value encode_json(const extension& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const extension& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const extension& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path,
@@ -65,6 +66,7 @@ void decode_json(const boost::json::value& v, outlook::poly<extension>& out, con
 boost::json::value encode_json(const outlook::poly<extension>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, open_type_extension& out, const outlook::json_path& path);
 boost::json::value encode_json(const open_type_extension& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const open_type_extension& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const open_type_extension& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -115,9 +117,14 @@ inline void decode_json(const boost::json::value& v, extension& out, const outlo
   outlook::detail::decode_object(v, out, out.extra, detail::extension_members, detail::find_extension_member, path);
 }
 
-/// Writes the members of extension (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const extension& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of extension that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const extension& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
+}
+
+/// Writes the properties of extension, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const extension& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
@@ -166,10 +173,15 @@ inline void decode_json(const boost::json::value& v, open_type_extension& out, c
   outlook::detail::decode_object(v, out, out.extra, detail::open_type_extension_members, detail::find_open_type_extension_member, path);
 }
 
-/// Writes the members of open_type_extension (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const open_type_extension& x, const boost::json::storage_ptr& sp) {
-  outlook::detail::encode_member(obj, "Id", x.id, sp);
+/// Writes the properties of open_type_extension that are set (the base's first) into `obj`.
+inline void encode_fields(boost::json::object& obj, const open_type_extension& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, static_cast<const extension&>(x), sp);
   outlook::detail::encode_member(obj, "ExtensionName", x.extension_name, sp);
+}
+
+/// Writes the properties of open_type_extension, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const open_type_extension& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -116,6 +116,7 @@ struct mail_search_folder : mail_folder {
 
 void decode_json(const boost::json::value& v, mail_folder& out, const outlook::json_path& path);
 boost::json::value encode_json(const mail_folder& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path,
@@ -123,6 +124,7 @@ void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, c
 boost::json::value encode_json(const outlook::poly<mail_folder>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, mail_search_folder& out, const outlook::json_path& path);
 boost::json::value encode_json(const mail_search_folder& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -263,8 +265,8 @@ inline void decode_json(const boost::json::value& v, mail_folder& out, const out
   outlook::detail::decode_object(v, out, out.extra, detail::mail_folder_members, detail::find_mail_folder_member, path);
 }
 
-/// Writes the members of mail_folder (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of mail_folder that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
   outlook::detail::encode_member(obj, "ParentFolderId", x.parent_folder_id, sp);
@@ -278,6 +280,11 @@ inline void encode_members(boost::json::object& obj, const mail_folder& x, const
   outlook::detail::encode_member(obj, "MessageRules", x.message_rules, sp);
   outlook::detail::encode_member(obj, "WellKnownName", x.well_known_name, sp);
   outlook::detail::encode_member(obj, "IsHidden", x.is_hidden, sp);
+}
+
+/// Writes the properties of mail_folder, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
@@ -326,25 +333,18 @@ inline void decode_json(const boost::json::value& v, mail_search_folder& out, co
   outlook::detail::decode_object(v, out, out.extra, detail::mail_search_folder_members, detail::find_mail_search_folder_member, path);
 }
 
-/// Writes the members of mail_search_folder (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp) {
-  outlook::detail::encode_member(obj, "Id", x.id, sp);
-  outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
-  outlook::detail::encode_member(obj, "ParentFolderId", x.parent_folder_id, sp);
-  outlook::detail::encode_member(obj, "ChildFolderCount", x.child_folder_count, sp);
-  outlook::detail::encode_member(obj, "TotalItemCount", x.total_item_count, sp);
-  outlook::detail::encode_member(obj, "UnreadItemCount", x.unread_item_count, sp);
-  outlook::detail::encode_member(obj, "ChildFolders", x.child_folders, sp);
-  outlook::detail::encode_member(obj, "Messages", x.messages, sp);
-  outlook::detail::encode_member(obj, "SingleValueExtendedProperties", x.single_value_extended_properties, sp);
-  outlook::detail::encode_member(obj, "MultiValueExtendedProperties", x.multi_value_extended_properties, sp);
-  outlook::detail::encode_member(obj, "MessageRules", x.message_rules, sp);
-  outlook::detail::encode_member(obj, "WellKnownName", x.well_known_name, sp);
-  outlook::detail::encode_member(obj, "IsHidden", x.is_hidden, sp);
+/// Writes the properties of mail_search_folder that are set (the base's first) into `obj`.
+inline void encode_fields(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, static_cast<const mail_folder&>(x), sp);
   outlook::detail::encode_member(obj, "IsSupported", x.is_supported, sp);
   outlook::detail::encode_member(obj, "IncludeNestedFolders", x.include_nested_folders, sp);
   outlook::detail::encode_member(obj, "SourceFolderIDs", x.source_folder_i_ds, sp);
   outlook::detail::encode_member(obj, "FilterQuery", x.filter_query, sp);
+}
+
+/// Writes the properties of mail_search_folder, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -69,6 +69,7 @@ struct daylight_time_zone_offset : standard_time_zone_offset {
 
 void decode_json(const boost::json::value& v, standard_time_zone_offset& out, const outlook::json_path& path);
 boost::json::value encode_json(const standard_time_zone_offset& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const standard_time_zone_offset& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const standard_time_zone_offset& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path,
@@ -76,6 +77,7 @@ void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_o
 boost::json::value encode_json(const outlook::poly<standard_time_zone_offset>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, daylight_time_zone_offset& out, const outlook::json_path& path);
 boost::json::value encode_json(const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -154,13 +156,18 @@ inline void decode_json(const boost::json::value& v, standard_time_zone_offset& 
   outlook::detail::decode_object(v, out, out.extra, detail::standard_time_zone_offset_members, detail::find_standard_time_zone_offset_member, path);
 }
 
-/// Writes the members of standard_time_zone_offset (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const standard_time_zone_offset& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of standard_time_zone_offset that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const standard_time_zone_offset& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Time", x.time, sp);
   outlook::detail::encode_member(obj, "DayOccurrence", x.day_occurrence, sp);
   outlook::detail::encode_member(obj, "DayOfWeek", x.day_of_week, sp);
   outlook::detail::encode_member(obj, "Month", x.month, sp);
   outlook::detail::encode_member(obj, "Year", x.year, sp);
+}
+
+/// Writes the properties of standard_time_zone_offset, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const standard_time_zone_offset& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
@@ -209,14 +216,15 @@ inline void decode_json(const boost::json::value& v, daylight_time_zone_offset& 
   outlook::detail::decode_object(v, out, out.extra, detail::daylight_time_zone_offset_members, detail::find_daylight_time_zone_offset_member, path);
 }
 
-/// Writes the members of daylight_time_zone_offset (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp) {
-  outlook::detail::encode_member(obj, "Time", x.time, sp);
-  outlook::detail::encode_member(obj, "DayOccurrence", x.day_occurrence, sp);
-  outlook::detail::encode_member(obj, "DayOfWeek", x.day_of_week, sp);
-  outlook::detail::encode_member(obj, "Month", x.month, sp);
-  outlook::detail::encode_member(obj, "Year", x.year, sp);
+/// Writes the properties of daylight_time_zone_offset that are set (the base's first) into `obj`.
+inline void encode_fields(boost::json::object& obj, const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, static_cast<const standard_time_zone_offset&>(x), sp);
   outlook::detail::encode_member(obj, "DaylightBias", x.daylight_bias, sp);
+}
+
+/// Writes the properties of daylight_time_zone_offset, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -63,6 +63,7 @@ struct custom_time_zone : time_zone_base {
 
 void decode_json(const boost::json::value& v, time_zone_base& out, const outlook::json_path& path);
 boost::json::value encode_json(const time_zone_base& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const time_zone_base& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const time_zone_base& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path,
@@ -70,6 +71,7 @@ void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out
 boost::json::value encode_json(const outlook::poly<time_zone_base>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, custom_time_zone& out, const outlook::json_path& path);
 boost::json::value encode_json(const custom_time_zone& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const custom_time_zone& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const custom_time_zone& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -124,9 +126,14 @@ inline void decode_json(const boost::json::value& v, time_zone_base& out, const 
   outlook::detail::decode_object(v, out, out.extra, detail::time_zone_base_members, detail::find_time_zone_base_member, path);
 }
 
-/// Writes the members of time_zone_base (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const time_zone_base& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of time_zone_base that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const time_zone_base& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Name", x.name, sp);
+}
+
+/// Writes the properties of time_zone_base, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const time_zone_base& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
@@ -175,12 +182,17 @@ inline void decode_json(const boost::json::value& v, custom_time_zone& out, cons
   outlook::detail::decode_object(v, out, out.extra, detail::custom_time_zone_members, detail::find_custom_time_zone_member, path);
 }
 
-/// Writes the members of custom_time_zone (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const custom_time_zone& x, const boost::json::storage_ptr& sp) {
-  outlook::detail::encode_member(obj, "Name", x.name, sp);
+/// Writes the properties of custom_time_zone that are set (the base's first) into `obj`.
+inline void encode_fields(boost::json::object& obj, const custom_time_zone& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, static_cast<const time_zone_base&>(x), sp);
   outlook::detail::encode_member(obj, "Bias", x.bias, sp);
   outlook::detail::encode_member(obj, "StandardOffset", x.standard_offset, sp);
   outlook::detail::encode_member(obj, "DaylightOffset", x.daylight_offset, sp);
+}
+
+/// Writes the properties of custom_time_zone, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const custom_time_zone& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -42,6 +42,7 @@ struct email_address {
 
 void decode_json(const boost::json::value& v, email_address& out, const outlook::json_path& path);
 boost::json::value encode_json(const email_address& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const email_address& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const email_address& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -74,10 +75,15 @@ inline void decode_json(const boost::json::value& v, email_address& out, const o
   outlook::detail::decode_object(v, out, out.extra, detail::email_address_members, detail::find_email_address_member, path);
 }
 
-/// Writes the members of email_address (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const email_address& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of email_address that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const email_address& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Name", x.name, sp);
   outlook::detail::encode_member(obj, "Address", x.address, sp);
+}
+
+/// Writes the properties of email_address, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const email_address& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -41,6 +41,7 @@ struct entity {
 
 void decode_json(const boost::json::value& v, entity& out, const outlook::json_path& path);
 boost::json::value encode_json(const entity& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const entity& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const entity& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -69,9 +70,14 @@ inline void decode_json(const boost::json::value& v, entity& out, const outlook:
   outlook::detail::decode_object(v, out, out.extra, detail::entity_members, detail::find_entity_member, path);
 }
 
-/// Writes the members of entity (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const entity& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of entity that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const entity& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
+}
+
+/// Writes the properties of entity, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const entity& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -49,6 +49,7 @@ struct item {
 
 void decode_json(const boost::json::value& v, item& out, const outlook::json_path& path);
 boost::json::value encode_json(const item& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const item& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const item& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -85,11 +86,16 @@ inline void decode_json(const boost::json::value& v, item& out, const outlook::j
   outlook::detail::decode_object(v, out, out.extra, detail::item_members, detail::find_item_member, path);
 }
 
-/// Writes the members of item (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const item& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of item that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const item& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "ChangeKey", x.change_key, sp);
   outlook::detail::encode_member(obj, "CreatedDateTime", x.created_date_time, sp);
+}
+
+/// Writes the properties of item, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const item& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

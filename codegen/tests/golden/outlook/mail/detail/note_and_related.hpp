@@ -165,9 +165,11 @@ struct text_part : part {
 
 void decode_json(const boost::json::value& v, note& out, const outlook::json_path& path);
 boost::json::value encode_json(const note& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const note& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const note& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, part& out, const outlook::json_path& path);
 boost::json::value encode_json(const part& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const part& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const part& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path,
@@ -175,9 +177,11 @@ void decode_json(const boost::json::value& v, outlook::poly<part>& out, const ou
 boost::json::value encode_json(const outlook::poly<part>& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, note_part& out, const outlook::json_path& path);
 boost::json::value encode_json(const note_part& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const note_part& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const note_part& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, text_part& out, const outlook::json_path& path);
 boost::json::value encode_json(const text_part& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const text_part& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const text_part& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -330,8 +334,8 @@ inline void decode_json(const boost::json::value& v, note& out, const outlook::j
   outlook::detail::decode_object(v, out, out.extra, detail::note_members, detail::find_note_member, path);
 }
 
-/// Writes the members of note (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const note& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of note that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const note& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "ChangeKey", x.change_key, sp);
   outlook::detail::encode_member(obj, "CreatedDateTime", x.created_date_time, sp);
@@ -352,6 +356,11 @@ inline void encode_members(boost::json::object& obj, const note& x, const boost:
   outlook::detail::encode_member(obj, "Tags", x.tags, sp);
   outlook::detail::encode_member(obj, "Watchers", x.watchers, sp);
   outlook::detail::encode_member(obj, "Parts", x.parts, sp);
+}
+
+/// Writes the properties of note, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const note& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
@@ -365,10 +374,15 @@ inline void decode_json(const boost::json::value& v, part& out, const outlook::j
   outlook::detail::decode_object(v, out, out.extra, detail::part_members, detail::find_part_member, path);
 }
 
-/// Writes the members of part (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const part& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of part that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const part& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "Name", x.name, sp);
+}
+
+/// Writes the properties of part, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const part& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
@@ -424,11 +438,15 @@ inline void decode_json(const boost::json::value& v, note_part& out, const outlo
   outlook::detail::decode_object(v, out, out.extra, detail::note_part_members, detail::find_note_part_member, path);
 }
 
-/// Writes the members of note_part (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const note_part& x, const boost::json::storage_ptr& sp) {
-  outlook::detail::encode_member(obj, "Id", x.id, sp);
-  outlook::detail::encode_member(obj, "Name", x.name, sp);
+/// Writes the properties of note_part that are set (the base's first) into `obj`.
+inline void encode_fields(boost::json::object& obj, const note_part& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, static_cast<const part&>(x), sp);
   outlook::detail::encode_member(obj, "Note", x.note, sp);
+}
+
+/// Writes the properties of note_part, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const note_part& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
@@ -442,11 +460,15 @@ inline void decode_json(const boost::json::value& v, text_part& out, const outlo
   outlook::detail::decode_object(v, out, out.extra, detail::text_part_members, detail::find_text_part_member, path);
 }
 
-/// Writes the members of text_part (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const text_part& x, const boost::json::storage_ptr& sp) {
-  outlook::detail::encode_member(obj, "Id", x.id, sp);
-  outlook::detail::encode_member(obj, "Name", x.name, sp);
+/// Writes the properties of text_part that are set (the base's first) into `obj`.
+inline void encode_fields(boost::json::object& obj, const text_part& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, static_cast<const part&>(x), sp);
   outlook::detail::encode_member(obj, "Text", x.text, sp);
+}
+
+/// Writes the properties of text_part, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const text_part& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 

@@ -70,9 +70,11 @@ struct rule {
 
 void decode_json(const boost::json::value& v, notebook& out, const outlook::json_path& path);
 boost::json::value encode_json(const notebook& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const notebook& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const notebook& x, const boost::json::storage_ptr& sp);
 void decode_json(const boost::json::value& v, rule& out, const outlook::json_path& path);
 boost::json::value encode_json(const rule& x, const boost::json::storage_ptr& sp);
+void encode_fields(boost::json::object& obj, const rule& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const rule& x, const boost::json::storage_ptr& sp);
 
 namespace detail {
@@ -129,11 +131,16 @@ inline void decode_json(const boost::json::value& v, notebook& out, const outloo
   outlook::detail::decode_object(v, out, out.extra, detail::notebook_members, detail::find_notebook_member, path);
 }
 
-/// Writes the members of notebook (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const notebook& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of notebook that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const notebook& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
   outlook::detail::encode_member(obj, "Rules", x.rules, sp);
+}
+
+/// Writes the properties of notebook, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const notebook& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
@@ -147,10 +154,15 @@ inline void decode_json(const boost::json::value& v, rule& out, const outlook::j
   outlook::detail::decode_object(v, out, out.extra, detail::rule_members, detail::find_rule_member, path);
 }
 
-/// Writes the members of rule (own and inherited, then the unknown ones) into `obj`.
-inline void encode_members(boost::json::object& obj, const rule& x, const boost::json::storage_ptr& sp) {
+/// Writes the properties of rule that are set into `obj`.
+inline void encode_fields(boost::json::object& obj, const rule& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Delete", x.delete_, sp);
   outlook::detail::encode_member(obj, "Target", x.target, sp);
+}
+
+/// Writes the properties of rule, then the unknown members, into `obj`.
+inline void encode_members(boost::json::object& obj, const rule& x, const boost::json::storage_ptr& sp) {
+  encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
