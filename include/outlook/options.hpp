@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -83,9 +84,11 @@ inline std::string quoted(std::string_view s) {
 }  // namespace detail
 
 /// The Prefer values for a request, in a stable order.
-[[nodiscard]] inline std::vector<std::string> prefer_values(const prefer_options& p, bool track_changes) {
+/// `change_tracking` is the service's Prefer value that asks for a sync round (from the
+/// schema, e.g. "odata.track-changes"); empty for ordinary requests.
+[[nodiscard]] inline std::vector<std::string> prefer_values(const prefer_options& p, std::string_view change_tracking = {}) {
   std::vector<std::string> out;
-  if (track_changes) out.emplace_back("odata.track-changes");
+  if (!change_tracking.empty()) out.emplace_back(change_tracking);
   if (p.max_page_size) {
     if (*p.max_page_size <= 0) throw request_refused("max_page_size must be positive");
     out.push_back("odata.maxpagesize=" + std::to_string(*p.max_page_size));

@@ -75,7 +75,8 @@ struct request_spec {
   /// Decoded query parameters, in order.
   std::vector<std::pair<std::string, std::string>> query;
   prefer_options prefer;
-  bool track_changes = false;
+  /// The Prefer value that asks for change tracking (sync rounds); empty otherwise.
+  std::string change_tracking;
   std::optional<boost::json::value> body;
   response_info* info = nullptr;
   /// An absolute URL to send instead (a next or delta link); checked against allowed hosts.
@@ -242,7 +243,7 @@ class session : public std::enable_shared_from_this<session> {
     req.headers.add("Accept", "application/json");
     req.headers.add("User-Agent", options_.user_agent);
     req.headers.add("return-client-request-id", "true");
-    auto prefer = prefer_values(spec.prefer, spec.track_changes);
+    auto prefer = prefer_values(spec.prefer, spec.change_tracking);
     if (!prefer.empty()) req.headers.add("Prefer", join_prefer(prefer));
     if (spec.body) {
       req.headers.add("Content-Type", "application/json");
@@ -390,10 +391,13 @@ boost::asio::awaitable<page<T>> fetch_page(std::shared_ptr<session> s, request_s
 template <class T>
 class sync_pager {
  public:
-  sync_pager(std::shared_ptr<session> s, request_spec first, sync_state start, std::string delta_param, std::string skip_param)
+  /// The three strings are the service's spelling of change tracking (from the schema):
+  /// the Prefer value that asks for it and the query parameters of the two tokens.
+  sync_pager(std::shared_ptr<session> s, request_spec first, sync_state start, std::string change_tracking_prefer,
+             std::string delta_param, std::string skip_param)
       : session_(std::move(s)), spec_(std::move(first)), state_(std::move(start)), delta_param_(std::move(delta_param)),
         skip_param_(std::move(skip_param)) {
-    spec_.track_changes = true;
+    spec_.change_tracking = std::move(change_tracking_prefer);
     if (state_.skip_token.starts_with("link:")) {  // a next link without a skip token, kept whole
       spec_.url = state_.skip_token.substr(5);
       spec_.query.clear();

@@ -198,7 +198,8 @@ class folders_operations {
   /// sync_folders() page by page; state() after each page is what to store to resume.
   [[nodiscard]] outlook::sync_pager<outlook::poly<::outlook::mail::mail_folder>> sync_folders_pages(const sync_folders_options& options = {}) const {
     return outlook::sync_pager<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, build_sync_folders(options), options.state,
-        "$deltatoken", "$skiptoken");
+        "odata.track-changes", "$deltatoken",
+        "$skiptoken");
   }
 
  private:

@@ -217,7 +217,8 @@ class messages_operations {
   /// sync_messages() page by page; state() after each page is what to store to resume.
   [[nodiscard]] outlook::sync_pager<outlook::poly<::outlook::mail::message>> sync_messages_pages(std::string_view folder_id, const sync_messages_options& options = {}) const {
     return outlook::sync_pager<outlook::poly<::outlook::mail::message>>(ctx_().session, build_sync_messages(folder_id, options), options.state,
-        "$deltatoken", "$skiptoken");
+        "odata.track-changes", "$deltatoken",
+        "$skiptoken");
   }
 
   /// Sends a new message given in the request in one step, attachments included; by default a copy is kept in Sent Items.

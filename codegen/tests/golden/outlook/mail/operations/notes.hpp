@@ -147,7 +147,8 @@ class notes_operations {
   /// sync_notes() page by page; state() after each page is what to store to resume.
   [[nodiscard]] outlook::sync_pager<::kitchen::sink::note> sync_notes_pages(std::string_view folder_id, const sync_notes_options& options = {}) const {
     return outlook::sync_pager<::kitchen::sink::note>(ctx_().session, build_sync_notes(folder_id, options), options.state,
-        "$deltatoken", "$skiptoken");
+        "odata.track-changes", "$deltatoken",
+        "$skiptoken");
   }
 
   /// Creates a note from a whole-body argument.
