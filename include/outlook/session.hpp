@@ -192,11 +192,13 @@ class session : public std::enable_shared_from_this<session> {
         rng_(std::random_device{}()) {
     if (!transport_) throw std::invalid_argument("outlook::session needs a transport");
     if (!tokens_) throw std::invalid_argument("outlook::session needs a token provider");
-    for (const auto* base : {&options_.base_url, &options_.preview_base_url}) {
+    // The hosts of the two base URLs may always receive the token, besides allowed_hosts.
+    for (std::string* base : {&options_.base_url, &options_.preview_base_url}) {
       auto parts = detail::split_url(*base);
       if (!parts || parts->scheme != "https") throw std::invalid_argument("base URLs must be absolute https URLs");
-      while (!base->empty() && base->back() == '/') const_cast<std::string&>(*base).pop_back();
-      if (options_.allowed_hosts.empty() || std::find_if(options_.allowed_hosts.begin(), options_.allowed_hosts.end(), [&](const std::string& h) { return iequals(h, parts->host); }) == options_.allowed_hosts.end())
+      while (!base->empty() && base->back() == '/') base->pop_back();
+      auto same_host = [&](const std::string& h) { return iequals(h, parts->host); };
+      if (std::none_of(options_.allowed_hosts.begin(), options_.allowed_hosts.end(), same_host))
         extra_hosts_.push_back(parts->host);
     }
     if (options_.user_agent.empty()) options_.user_agent = std::string("outlook-mail/") + version_string;
