@@ -62,7 +62,7 @@ struct response_info {
 
 namespace detail {
 
-inline std::string join(const std::vector<std::string>& items, char sep) {
+inline std::string join(const std::vector<std::string>& items, std::string_view sep) {
   std::string out;
   for (const auto& i : items) {
     if (!out.empty()) out += sep;
@@ -116,7 +116,7 @@ void apply_query_options(std::vector<std::pair<std::string, std::string>>& query
   if (has_search && (has_filter || has_orderby))
     throw request_refused("$search cannot be combined with $filter or $orderby (the service answers 400 ErrorInvalidUrlQuery)");
   if constexpr (requires { o.select; })
-    if (!o.select.empty()) query.emplace_back("$select", detail::join(o.select, ','));
+    if (!o.select.empty()) query.emplace_back("$select", detail::join(o.select, ","));
   if constexpr (requires { o.filter; })
     if (o.filter) query.emplace_back("$filter", *o.filter);
   if constexpr (requires { o.orderby; })
@@ -132,7 +132,7 @@ void apply_query_options(std::vector<std::pair<std::string, std::string>>& query
       query.emplace_back("$skip", std::to_string(*o.skip));
     }
   if constexpr (requires { o.expand; })
-    if (!o.expand.empty()) query.emplace_back("$expand", detail::join(o.expand, ','));
+    if (!o.expand.empty()) query.emplace_back("$expand", detail::join(o.expand, ","));
   if constexpr (requires { o.search; })
     if (o.search) query.emplace_back("$search", *o.search);
   if constexpr (requires { o.count; })

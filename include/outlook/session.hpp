@@ -246,7 +246,7 @@ class session : public std::enable_shared_from_this<session> {
     req.headers.add("User-Agent", options_.user_agent);
     req.headers.add("return-client-request-id", "true");
     auto prefer = prefer_values(spec.prefer, spec.change_tracking);
-    if (!prefer.empty()) req.headers.add("Prefer", join_prefer(prefer));
+    if (!prefer.empty()) req.headers.add("Prefer", detail::join(prefer, ", "));  // one line, RFC 7240
     if (spec.body) {
       req.headers.add("Content-Type", "application/json");
       req.body = boost::json::serialize(*spec.body);
@@ -292,14 +292,6 @@ class session : public std::enable_shared_from_this<session> {
   }
 
  private:
-  static std::string join_prefer(const std::vector<std::string>& values) {
-    std::string out;
-    for (const auto& v : values) {
-      if (!out.empty()) out += ", ";
-      out += v;
-    }
-    return out;
-  }
   static std::string host_of(std::string_view url) {
     auto p = detail::split_url(url);
     return p ? p->host : std::string("(not an absolute URL)");
