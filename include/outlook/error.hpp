@@ -2,6 +2,8 @@
 // the access token: requests are described by method and URL only, never by headers.
 #pragma once
 
+#include <boost/system/error_code.hpp>
+
 #include <chrono>
 #include <optional>
 #include <stdexcept>
@@ -51,15 +53,30 @@ class api_error : public error {
   details details_;
 };
 
-/// No HTTP response could be had: connection, TLS, timeout, reset, size limit, malformed HTTP.
+/// No HTTP response could be had: connection, TLS, timeout, reset, size limit, malformed
+/// HTTP, or the caller cancelled the request.
 class transport_error : public error {
  public:
-  enum class kind { connect, tls, timeout, reset, too_large, protocol, other };
-  transport_error(kind k, const std::string& what) : error(what), kind_(k) {}
+  /// `cancelled`: the awaiting coroutine's cancellation slot was emitted (for example by
+  /// `operator||` or a timer); code() is then boost::asio::error::operation_aborted and
+  /// the request is never retried.
+  enum class kind { connect, tls, timeout, reset, too_large, protocol, cancelled, other };
+
+  transport_error(kind k, const std::string& what, boost::system::error_code code = {},
+                  std::optional<long> certificate_error = std::nullopt)
+      : error(what), kind_(k), code_(code), certificate_error_(certificate_error) {}
+
   [[nodiscard]] kind reason() const noexcept { return kind_; }
+  /// The system, Asio, Beast or SSL error code behind the failure (empty when there is none,
+  /// e.g. a malformed URL refused before any I/O).
+  [[nodiscard]] const boost::system::error_code& code() const noexcept { return code_; }
+  /// The X509 verification result (X509_V_ERR_*) when the server's certificate was rejected.
+  [[nodiscard]] std::optional<long> certificate_error() const noexcept { return certificate_error_; }
 
  private:
   kind kind_;
+  boost::system::error_code code_;
+  std::optional<long> certificate_error_;
 };
 
 /// A response body (or a cassette value) does not match the expected shape.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -75,6 +76,10 @@ struct http_request {
   std::string url;     // "https://outlook.office.com/api/v2.0/me/messages?%24top=10"
   http_headers headers;
   std::string body;    // empty when the request has no body
+  /// When set, the whole exchange (waiting for a connection, connecting, writing, reading)
+  /// must end by then, or fail with transport_error kind::timeout. The session sets it
+  /// from the call's deadline so that one deadline covers every attempt of a call.
+  std::optional<std::chrono::steady_clock::time_point> deadline{};
 };
 
 /// A complete response. Transports read the whole body (bounded by their size limit).

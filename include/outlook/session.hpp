@@ -32,18 +32,11 @@
 #include "outlook/http.hpp"
 #include "outlook/options.hpp"
 #include "outlook/page.hpp"
+#include "outlook/token.hpp"
 #include "outlook/transport.hpp"
 #include "outlook/version.hpp"
 
 namespace outlook {
-
-/// Produces the OAuth access token for each request (refreshing it when needed).
-using token_provider = std::function<boost::asio::awaitable<std::string>()>;
-
-/// A provider that always answers `token`.
-[[nodiscard]] inline token_provider fixed_token(std::string token) {
-  return [t = std::move(token)]() -> boost::asio::awaitable<std::string> { co_return t; };
-}
 
 /// Automatic retries of throttled (429), unavailable (503) and failed idempotent requests.
 struct retry_policy {
@@ -257,7 +250,7 @@ class session : public std::enable_shared_from_this<session> {
     for (int attempt = 1;; ++attempt) {
       std::string client_request_id = detail::new_request_id(rng_);
       req.headers.set("client-request-id", client_request_id);
-      std::string token = co_await tokens_();
+      std::string token = co_await tokens_(token_request{});
       req.headers.set("Authorization", "Bearer " + token);
       std::optional<std::chrono::milliseconds> wait;
       http_response resp;
