@@ -33,7 +33,7 @@
 
 namespace outlook {
 
-/// Nesting deeper than this is a decode_error (a contract of DESIGN.md): the parser
+/// Nesting deeper than this is a decode_error (a safety rule of this library): the parser
 /// refuses it before any recursion can exhaust the stack.
 inline constexpr std::size_t max_json_depth = 64;
 

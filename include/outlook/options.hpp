@@ -27,6 +27,8 @@ struct prefer_options {
   std::optional<int> max_page_size{};
   /// outlook.timezone: time zone for DateTimeTimeZone values ("Pacific Standard Time").
   std::optional<std::string> time_zone{};
+  /// IdType="ImmutableId" (Microsoft Graph): IDs that survive moves within the mailbox.
+  bool immutable_id = false;
 };
 
 /// What the service said about a request besides the body: status and headers
@@ -102,6 +104,7 @@ inline std::string quoted(std::string_view s) {
       if (c == '\r' || c == '\n' || c == '"') throw request_refused("time_zone contains a character a header cannot carry");
     out.push_back("outlook.timezone=" + detail::quoted(*p.time_zone));
   }
+  if (p.immutable_id) out.emplace_back("IdType=\"ImmutableId\"");
   return out;
 }
 

@@ -57,6 +57,9 @@ struct client_options {
   retry_policy retry{};
   /// Sent as User-Agent; empty means "outlook-mail/<version>".
   std::string user_agent;
+  /// Largest request body sent, in bytes (0: no limit); a larger one is refused before
+  /// sending. The Graph client sets the service's 4 MB limit.
+  std::size_t max_request_body = 0;
 };
 
 /// Everything needed to send one request, built by generated code.
@@ -74,6 +77,14 @@ struct request_spec {
   response_info* info = nullptr;
   /// An absolute URL to send instead (a next or delta link); checked against allowed hosts.
   std::string url;
+  /// A body that is not JSON (MIME sent base64 as text/plain), with its Content-Type.
+  std::optional<std::string> raw_body;
+  std::string raw_content_type;
+  /// Accept header; empty means application/json.
+  std::string accept;
+  /// This operation's own body limit in bytes (0: none) and what the refusal says.
+  std::size_t body_limit = 0;
+  std::string body_limit_message;
 };
 
 namespace detail {
@@ -198,6 +209,8 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   [[nodiscard]] const client_options& options() const noexcept { return options_; }
+  /// The transport, for requests that must not carry the token (upload URLs, upload.hpp).
+  [[nodiscard]] const transport_ptr& transport() const noexcept { return transport_; }
 
   /// Whether `url` is an https URL to a host the token may be sent to.
   [[nodiscard]] bool allowed(std::string_view url) const {
@@ -235,15 +248,19 @@ class session : public std::enable_shared_from_this<session> {
     http_request req;
     req.method = spec.method;
     req.url = std::move(url);
-    req.headers.add("Accept", "application/json");
+    req.headers.add("Accept", spec.accept.empty() ? std::string("application/json") : spec.accept);
     req.headers.add("User-Agent", options_.user_agent);
     req.headers.add("return-client-request-id", "true");
     auto prefer = prefer_values(spec.prefer, spec.change_tracking);
     if (!prefer.empty()) req.headers.add("Prefer", detail::join(prefer, ", "));  // one line, RFC 7240
-    if (spec.body) {
+    if (spec.raw_body) {
+      req.headers.add("Content-Type", spec.raw_content_type);
+      req.body = std::move(*spec.raw_body);
+    } else if (spec.body) {
       req.headers.add("Content-Type", "application/json");
       req.body = boost::json::serialize(*spec.body);
     }
+    check_body_limits(spec, req.body.size());
     const bool idempotent = spec.method == "GET" || spec.method == "DELETE";
     const int attempts = options_.retry.enabled ? std::max(1, options_.retry.max_attempts) : 1;
     auto backoff = options_.retry.initial_backoff;
@@ -285,6 +302,13 @@ class session : public std::enable_shared_from_this<session> {
   }
 
  private:
+  void check_body_limits(const request_spec& spec, std::size_t size) const {
+    if (spec.body_limit && size > spec.body_limit) throw request_refused(spec.body_limit_message);
+    if (options_.max_request_body && size > options_.max_request_body)
+      throw request_refused("the request body (" + std::to_string(size) + " bytes) is larger than the service accepts (" +
+                            std::to_string(options_.max_request_body) + " bytes)");
+  }
+
   static std::string host_of(std::string_view url) {
     auto p = detail::split_url(url);
     return p ? p->host : std::string("(not an absolute URL)");

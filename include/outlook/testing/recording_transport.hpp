@@ -105,6 +105,27 @@ inline void pretty(std::string& out, const boost::json::value& v, int depth) {
   }
 }
 
+/// Replaces the value of every authtoken query parameter in `text` (an upload session's
+/// URL, in a request URL, a response body or a Location header) by <redacted>: an upload
+/// URL is a credential in itself.
+inline std::string redact_authtoken(std::string text) {
+  static constexpr std::string_view key = "authtoken=";
+  for (std::size_t pos = 0; pos + key.size() <= text.size();) {
+    if (!iequals(std::string_view(text).substr(pos, key.size()), key)) {
+      ++pos;
+      continue;
+    }
+    const std::size_t start = pos + key.size();
+    std::size_t end = start;
+    while (end < text.size() && text[end] != '&' && text[end] != '"' && text[end] != '#' && text[end] != ' ' &&
+           text[end] != '\\' && text[end] != '\'')
+      ++end;
+    text.replace(start, end - start, "<redacted>");
+    pos = start + 10;
+  }
+  return text;
+}
+
 }  // namespace recording_detail
 
 class recording_transport : public transport {
@@ -116,7 +137,7 @@ class recording_transport : public transport {
   boost::asio::awaitable<http_response> send(http_request request) override {
     boost::json::object rq;
     rq["method"] = request.method;
-    rq["url"] = request.url;
+    rq["url"] = recording_detail::redact_authtoken(request.url);
     rq["headers"] = recording_detail::headers_json(request.headers, true);
     recording_detail::put_body(rq, request.body, true);
 
@@ -124,8 +145,10 @@ class recording_transport : public transport {
     try {
       http_response response = co_await inner_->send(std::move(request));
       rs["status"] = response.status;
-      rs["headers"] = recording_detail::headers_json(response.headers, false);
-      recording_detail::put_body(rs, response.body, false);
+      http_headers shown;
+      for (const auto& [name, value] : response.headers) shown.add(name, recording_detail::redact_authtoken(value));
+      rs["headers"] = recording_detail::headers_json(shown, false);
+      recording_detail::put_body(rs, recording_detail::redact_authtoken(response.body), false);
       record(std::move(rq), std::move(rs));
       co_return response;
     } catch (const transport_error& e) {
