@@ -8,6 +8,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <exception>
 #include <filesystem>
@@ -16,9 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "outlook/graph/client.hpp"
-#include "outlook/mail/client.hpp"
+#include "outlook/graph.hpp"
+#include "outlook/mail.hpp"
 #include "outlook/testing/cassette.hpp"
+#include "outlook/testing/recording_transport.hpp"
 #include "outlook/testing/replay_transport.hpp"
 
 namespace on_mail {
@@ -149,6 +151,26 @@ TEST_CASE("Graph: an upload URL's token appears in no error message; the attachm
     CHECK(seen == std::vector<std::uint64_t>{4096, 8192, 10240});
     CHECK(transport->finished());
   }
+}
+
+TEST_CASE("Graph: a recording of an upload keeps neither the token nor the upload URL's authtoken") {
+  auto recorder = std::make_shared<outlook::testing::recording_transport>(replay("../fixtures/graph/attachments/upload_attachment.json"));
+  graph::client client(recorder, outlook::fixed_token(token), no_retry());
+  std::string content;
+  for (int i = 0; i < 640; ++i) content += "0123456789abcdef";
+  graph::upload_attachment_options o;
+  o.range_size = 4096;
+  run(client.me().upload_attachment("AAMkAGE1M2IyNGNmLTI5MTktNDUyZi1iOTVlLWE4MjRiNjE4ZTNmNgBGAAAAAAC6jQfUzacTSIHqMw2yacnUBwBiOC8xvYmdT6G2E_hLMK5kAAAAAAEMAABiOC8xvYmdT6G2E_hLMK5kAAFpaGYmAAA=",
+                                    graph::attachment_item{.name = "data.bin"}, outlook::to_bytes(content), o));
+  const std::string recorded = boost::json::serialize(recorder->interactions());
+  CHECK(recorded.find("upload-secret") == std::string::npos);
+  CHECK(recorded.find("dialect-tests-secret") == std::string::npos);
+  CHECK(recorded.find("authtoken=<redacted>") != std::string::npos);
+  REQUIRE(recorder->interactions().size() == 4);
+  // The ranges went without Authorization.
+  const auto& put = recorder->interactions().at(1).as_object().at("request").as_object();
+  CHECK(put.at("method") == "PUT");
+  CHECK(!put.at("headers").as_object().contains("Authorization"));
 }
 
 TEST_CASE("Graph: a forgotten delta link is sync_reset_required, an api_error") {
