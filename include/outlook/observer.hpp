@@ -6,6 +6,7 @@
 // URL the session did not build (a next or delta link, an upload URL) has its whole query
 // replaced, because such a query may carry a credential under any name. Headers are not
 // passed, so the token never reaches an observer.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <chrono>

@@ -5,6 +5,7 @@
 // did not act on the request, so any method may be sent again, after Retry-After) and
 // server errors (other 5xx, and connect, reset or timeout failures: retried only for
 // idempotent requests, after an exponential backoff with jitter).
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

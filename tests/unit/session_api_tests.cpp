@@ -1,6 +1,7 @@
 // Per-request control (headers, extra Prefer values, response metadata as a value), the
 // retry policy (throttling apart from server errors, jitter, HTTP-date Retry-After), the
 // per-call deadline and the request observer.
+// SPDX-License-Identifier: BSL-1.0
 #include <doctest/doctest.h>
 
 #include <boost/asio/steady_timer.hpp>

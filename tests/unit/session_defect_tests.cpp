@@ -1,6 +1,7 @@
 // Regression tests for the session defects of the review (threads, cancellation, dead
 // pointers kept by pagers, argument errors thrown too early, header injection, 401
 // handling, HTTP-date Retry-After, poly). Each failed before its fix.
+// SPDX-License-Identifier: BSL-1.0
 #include <doctest/doctest.h>
 
 #include <boost/asio/bind_cancellation_slot.hpp>

@@ -2,6 +2,7 @@
 // exception it ends with, script responses for the replay transport, and a transport
 // that keeps every request as sent (token included) so tests can check the token
 // without the replay transport keeping it.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <doctest/doctest.h>

@@ -2,6 +2,7 @@
 // Beast one checks again, but a user's own transport might not): names are RFC 7230
 // tokens, values carry no CR, LF or NUL (they would split the header line, or cut it),
 // and the user cannot set the headers the runtime owns.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <string_view>
