@@ -47,6 +47,7 @@ class delta_pager {
   /// Starts from `state` (whole links, see above) or else `delta_link`; with neither, from `first`.
   delta_pager(std::shared_ptr<session> s, request_spec first, sync_state state, std::optional<std::string> delta_link)
       : session_(std::move(s)), spec_(std::move(first)), state_(std::move(state)) {
+    detail::refuse_response_pointer(spec_);
     if (!state_.skip_token.empty()) follow(state_.skip_token);
     else if (delta_link && !delta_link->empty()) follow(*delta_link), state_.delta_token = *delta_link;
     else if (!state_.delta_token.empty()) follow(state_.delta_token);
@@ -55,8 +56,10 @@ class delta_pager {
   boost::asio::awaitable<std::optional<sync_page<T>>> next() {
     if (done_) co_return std::nullopt;
     http_response r;
+    request_spec spec = spec_;
+    spec.info = &last_response_;
     try {
-      r = co_await session_->execute(spec_);
+      r = co_await session_->execute(std::move(spec));
     } catch (const api_error& e) {
       if (detail::means_sync_reset(e)) throw sync_reset_required(e);
       throw;
@@ -76,6 +79,8 @@ class delta_pager {
 
   [[nodiscard]] const sync_state& state() const noexcept { return state_; }
   [[nodiscard]] bool done() const noexcept { return done_; }
+  /// Status and headers of the last response next() got; status 0 before the first.
+  [[nodiscard]] const response_info& last_response() const noexcept { return last_response_; }
 
  private:
   void follow(const std::string& link) {
@@ -86,14 +91,22 @@ class delta_pager {
   std::shared_ptr<session> session_;
   request_spec spec_;
   sync_state state_;
+  response_info last_response_;
   bool done_ = false;
 };
 
+/// A whole round; `info` (the call's options.response) gets the last page's response.
 template <class T>
-boost::asio::awaitable<sync_result<T>> fetch_delta_round(delta_pager<T> pager) {
+boost::asio::awaitable<sync_result<T>> fetch_delta_round(delta_pager<T> pager, response_info* info = nullptr) {
   sync_result<T> out;
-  while (auto p = co_await pager.next())
-    for (auto& c : p->changes) out.changes.push_back(std::move(c));
+  try {
+    while (auto p = co_await pager.next())
+      for (auto& c : p->changes) out.changes.push_back(std::move(c));
+  } catch (...) {
+    if (info && pager.last_response().status != 0) *info = pager.last_response();
+    throw;
+  }
+  if (info) *info = pager.last_response();
   out.state = pager.state();
   co_return out;
 }

@@ -128,9 +128,11 @@ inline boost::asio::awaitable<std::string> upload_through_session(std::shared_pt
     throw decode_error("/uploadUrl", "the upload session has no https uploadUrl");
   std::uint64_t offset = detail::next_expected_start(session_json).value_or(0);
 
+  // A range that got no answer, a 5xx or a 429 is sent again (an upload range is
+  // idempotent: the service keeps what it acknowledged), within the client's retry policy.
   const auto& retry = s->options().retry;
-  int failures_left = retry.enabled ? std::max(0, retry.max_attempts - 1) : 0;
-  auto backoff = retry.initial_backoff;
+  int failures_left = retry.enabled && retry.server_errors.enabled ? std::max(0, retry.server_errors.max_attempts - 1) : 0;
+  int step = 0;
   while (true) {
     if (offset >= total) throw decode_error("/nextExpectedRanges", "the upload session expects bytes past the end of the content");
     const std::uint64_t length = std::min<std::uint64_t>(range_size, total - offset);
@@ -150,7 +152,7 @@ inline boost::asio::awaitable<std::string> upload_through_session(std::shared_pt
       if (failures_left-- <= 0)
         throw transport_error(e.reason(), "upload of bytes " + std::to_string(offset) + "-" +
                                               std::to_string(offset + length - 1) + " failed: no answer from the upload URL");
-      wait = backoff;
+      wait = detail::backoff_delay(retry, step++, detail::random_unit());
     }
     if (!wait) {
       if (r.status == 201) {
@@ -167,11 +169,11 @@ inline boost::asio::awaitable<std::string> upload_through_session(std::shared_pt
       if (!transient || failures_left-- <= 0) throw detail::upload_api_error(r, url);
       auto after = detail::parse_retry_after(r.headers.get("Retry-After"));
       if (after && *after > retry.max_retry_after) throw detail::upload_api_error(r, url);
-      wait = after ? std::chrono::duration_cast<std::chrono::milliseconds>(*after) : backoff;
+      wait = after ? std::chrono::duration_cast<std::chrono::milliseconds>(*after)
+                   : detail::backoff_delay(retry, step++, detail::random_unit());
       // The body of a refused range may say where the service wants to continue.
       if (auto next = detail::next_expected_start(detail::parse_or_null(r.body))) offset = *next;
     }
-    backoff *= 2;
     if (wait->count() > 0) {
       boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
       timer.expires_after(*wait);

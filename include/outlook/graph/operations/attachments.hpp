@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,7 +37,14 @@ struct list_attachments_options {
   std::optional<bool> count{};
   /// Prefer header options (max_page_size, immutable_id).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -48,7 +56,14 @@ struct get_attachment_options {
   std::vector<std::string> expand{};
   /// Prefer header options (immutable_id).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -56,19 +71,40 @@ struct get_attachment_options {
 struct create_attachment_options {
   /// Prefer header options (immutable_id).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of delete_attachment(): query options, Prefer options.
 struct delete_attachment_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of create_upload_session(): query options, Prefer options.
 struct create_upload_session_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -78,7 +114,14 @@ struct upload_attachment_options {
   outlook::upload_progress progress{};
   /// Bytes per PUT: under 4 MB (the default is 10 x 320 KiB).
   std::size_t range_size = outlook::default_upload_range;
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -91,12 +134,12 @@ class attachments_operations {
   /// GET {mailbox}/messages/{message_id}/attachments
   /// @param message_id ID of the message.
   [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::attachment>>> list_attachments(std::string_view message_id, const list_attachments_options& options = {}) const {
-    return outlook::fetch_page<outlook::poly<::outlook::graph::attachment>>(ctx_().session, build_list_attachments(message_id, options));
+    return outlook::fetch_page<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
   }
 
   /// list_attachments() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::attachment>> list_attachments_pages(std::string_view message_id, const list_attachments_options& options = {}) const {
-    return outlook::pager<outlook::poly<::outlook::graph::attachment>>(ctx_().session, build_list_attachments(message_id, options));
+    return outlook::pager<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
   }
 
   /// Reads one attachment; expand microsoft.graph.itemAttachment/item for an attached item.
@@ -104,7 +147,7 @@ class attachments_operations {
   /// @param message_id ID of the message.
   /// @param attachment_id ID of the attachment.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::attachment>> get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::attachment>>(ctx_().session, build_get_attachment(message_id, attachment_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }));
   }
 
   /// Adds an attachment to a draft in one request (under 3 MB; larger files go through upload_attachment).
@@ -112,7 +155,7 @@ class attachments_operations {
   /// @param message_id ID of the message.
   /// @param attachment The file, item or reference attachment.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::attachment>> create_attachment(std::string_view message_id, const outlook::poly<::outlook::graph::attachment>& attachment, const create_attachment_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::attachment>>(ctx_().session, build_create_attachment(message_id, attachment, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_create_attachment(message_id, attachment, options); }));
   }
 
   /// Deletes an attachment.
@@ -120,7 +163,7 @@ class attachments_operations {
   /// @param message_id ID of the message.
   /// @param attachment_id ID of the attachment.
   [[nodiscard]] boost::asio::awaitable<void> delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_delete_attachment(message_id, attachment_id, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_attachment(message_id, attachment_id, options); }));
   }
 
   /// Opens an upload session for an attachment of 3 MB to 150 MB; its upload URL receives the bytes.
@@ -128,7 +171,7 @@ class attachments_operations {
   /// @param message_id ID of the message.
   /// @param attachment_item Name, size and kind of the file to upload.
   [[nodiscard]] boost::asio::awaitable<::outlook::graph::upload_session> create_upload_session(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const create_upload_session_options& options = {}) const {
-    return outlook::fetch_one<::outlook::graph::upload_session>(ctx_().session, build_create_upload_session(message_id, attachment_item, options));
+    return outlook::fetch_one<::outlook::graph::upload_session>(ctx_().session, outlook::prepare([&] { return build_create_upload_session(message_id, attachment_item, options); }));
   }
 
   /// Uploads a large attachment: opens an upload session, then PUTs the bytes to its URL in ordered ranges under 4 MB, resuming from the ranges the service still expects after a failure.
@@ -137,8 +180,8 @@ class attachments_operations {
   /// @param attachment_item Name, size and kind of the file to upload (the size is set from the content when absent).
   /// @param content The bytes of the file.
   [[nodiscard]] boost::asio::awaitable<std::string> upload_attachment(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const outlook::bytes& content, const upload_attachment_options& options = {}) const {
-    return outlook::upload_through_session(ctx_().session, build_upload_attachment(message_id, attachment_item, options), content, options.progress,
-                                           options.range_size);
+    return outlook::upload_through_session(ctx_().session, outlook::prepare([&] { return build_upload_attachment(message_id, attachment_item, options); }),
+                                           content, options.progress, options.range_size);
   }
 
  private:
@@ -155,6 +198,8 @@ class attachments_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -170,6 +215,8 @@ class attachments_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -187,6 +234,8 @@ class attachments_operations {
     r.body_limit = 3145728;
     r.body_limit_message = "an attachment this large cannot be added in one request on Microsoft Graph (3 MB limit); use upload_attachment, which uploads it through an upload session";
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -201,6 +250,8 @@ class attachments_operations {
     r.path += "/" + outlook::path_segment(attachment_id, "attachment_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -218,6 +269,8 @@ class attachments_operations {
     body.emplace("AttachmentItem", outlook::encode_value(attachment_item));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -235,6 +288,8 @@ class attachments_operations {
     body.emplace("AttachmentItem", outlook::encode_value(attachment_item));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

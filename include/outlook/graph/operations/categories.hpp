@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -33,7 +34,14 @@ struct list_categories_options {
   std::optional<int> skip{};
   /// $count: ask for @odata.count.
   std::optional<bool> count{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -41,25 +49,53 @@ struct list_categories_options {
 struct get_category_options {
   /// $select: the properties to return (generated field names or wire names).
   std::vector<std::string> select{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of create_category(): query options, Prefer options.
 struct create_category_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of update_category(): query options, Prefer options.
 struct update_category_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of delete_category(): query options, Prefer options.
 struct delete_category_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -71,26 +107,26 @@ class categories_operations {
   /// Lists the categories of the master list.
   /// GET {mailbox}/outlook/masterCategories
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::outlook_category>> list_categories(const list_categories_options& options = {}) const {
-    return outlook::fetch_page<::outlook::graph::outlook_category>(ctx_().session, build_list_categories(options));
+    return outlook::fetch_page<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_list_categories(options); }));
   }
 
   /// list_categories() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::graph::outlook_category> list_categories_pages(const list_categories_options& options = {}) const {
-    return outlook::pager<::outlook::graph::outlook_category>(ctx_().session, build_list_categories(options));
+    return outlook::pager<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_list_categories(options); }));
   }
 
   /// Reads one category of the master list.
   /// GET {mailbox}/outlook/masterCategories/{category_id}
   /// @param category_id ID of the category.
   [[nodiscard]] boost::asio::awaitable<::outlook::graph::outlook_category> get_category(std::string_view category_id, const get_category_options& options = {}) const {
-    return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, build_get_category(category_id, options));
+    return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_get_category(category_id, options); }));
   }
 
   /// Adds a category to the master list.
   /// POST {mailbox}/outlook/masterCategories
   /// @param category Name and colour of the category.
   [[nodiscard]] boost::asio::awaitable<::outlook::graph::outlook_category> create_category(const ::outlook::graph::outlook_category& category, const create_category_options& options = {}) const {
-    return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, build_create_category(category, options));
+    return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_create_category(category, options); }));
   }
 
   /// Changes the colour of a category (its name cannot change).
@@ -98,14 +134,14 @@ class categories_operations {
   /// @param category_id ID of the category.
   /// @param patch The properties to change.
   [[nodiscard]] boost::asio::awaitable<::outlook::graph::outlook_category> update_category(std::string_view category_id, const ::outlook::graph::outlook_category_patch& patch, const update_category_options& options = {}) const {
-    return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, build_update_category(category_id, patch, options));
+    return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_update_category(category_id, patch, options); }));
   }
 
   /// Removes a category from the master list.
   /// DELETE {mailbox}/outlook/masterCategories/{category_id}
   /// @param category_id ID of the category.
   [[nodiscard]] boost::asio::awaitable<void> delete_category(std::string_view category_id, const delete_category_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_delete_category(category_id, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_category(category_id, options); }));
   }
 
  private:
@@ -120,6 +156,8 @@ class categories_operations {
     r.path += "/" + std::string("masterCategories");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -133,6 +171,8 @@ class categories_operations {
     r.path += "/" + outlook::path_segment(category_id, "category_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -146,6 +186,8 @@ class categories_operations {
     outlook::apply_query_options(r.query, options);
     r.body = outlook::encode_value(category);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -160,6 +202,8 @@ class categories_operations {
     outlook::apply_query_options(r.query, options);
     r.body = outlook::encode_value(patch);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -173,6 +217,8 @@ class categories_operations {
     r.path += "/" + outlook::path_segment(category_id, "category_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,7 +39,14 @@ struct list_folders_options {
   std::optional<bool> count{};
   /// Prefer header options (max_page_size).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -60,7 +68,14 @@ struct list_child_folders_options {
   std::optional<bool> count{};
   /// Prefer header options (max_page_size).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -70,37 +85,79 @@ struct get_folder_options {
   std::vector<std::string> select{};
   /// $expand: navigation properties to include ("Attachments").
   std::vector<std::string> expand{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of create_folder(): query options, Prefer options.
 struct create_folder_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of update_folder(): query options, Prefer options.
 struct update_folder_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of delete_folder(): query options, Prefer options.
 struct delete_folder_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of move_folder(): query options, Prefer options.
 struct move_folder_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of copy_folder(): query options, Prefer options.
 struct copy_folder_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -116,7 +173,14 @@ struct sync_folders_options {
   /// Where to start, as whole links (see outlook/delta.hpp): skip_token resumes an
   /// interrupted round, delta_token starts the next one; empty for a full round.
   outlook::sync_state state{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -128,31 +192,31 @@ class folders_operations {
   /// Lists the folders directly below the root of the mailbox.
   /// GET {mailbox}/mailFolders
   [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_folders(const list_folders_options& options = {}) const {
-    return outlook::fetch_page<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, build_list_folders(options));
+    return outlook::fetch_page<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
   }
 
   /// list_folders() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::mail_folder>> list_folders_pages(const list_folders_options& options = {}) const {
-    return outlook::pager<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, build_list_folders(options));
+    return outlook::pager<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
   }
 
   /// Lists the folders directly below a folder.
   /// GET {mailbox}/mailFolders/{folder_id}/childFolders
   /// @param folder_id ID or well-known name of the folder.
   [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_child_folders(std::string_view folder_id, const list_child_folders_options& options = {}) const {
-    return outlook::fetch_page<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, build_list_child_folders(folder_id, options));
+    return outlook::fetch_page<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
   }
 
   /// list_child_folders() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::mail_folder>> list_child_folders_pages(std::string_view folder_id, const list_child_folders_options& options = {}) const {
-    return outlook::pager<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, build_list_child_folders(folder_id, options));
+    return outlook::pager<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
   }
 
   /// Reads one folder.
   /// GET {mailbox}/mailFolders/{folder_id}
   /// @param folder_id ID or well-known name of the folder.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> get_folder(std::string_view folder_id, const get_folder_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, build_get_folder(folder_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_get_folder(folder_id, options); }));
   }
 
   /// Creates a folder below the given folder, or at the top of the mailbox when none is given.
@@ -160,14 +224,14 @@ class folders_operations {
   /// @param folder_id ID or well-known name of the parent folder; none creates a top-level folder.
   /// @param display_name Name of the new folder.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> create_folder(std::string_view folder_id, const std::string& display_name, const create_folder_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, build_create_folder(folder_id, display_name, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(folder_id, display_name, options); }));
   }
 
   /// Creates a folder below the given folder, or at the top of the mailbox when none is given.
   /// POST {mailbox}/mailFolders
   /// @param display_name Name of the new folder.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> create_folder(const std::string& display_name, const create_folder_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, build_create_folder(display_name, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(display_name, options); }));
   }
 
   /// Renames a folder.
@@ -175,14 +239,14 @@ class folders_operations {
   /// @param folder_id ID or well-known name of the folder.
   /// @param display_name New name of the folder.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> update_folder(std::string_view folder_id, const std::string& display_name, const update_folder_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, build_update_folder(folder_id, display_name, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_update_folder(folder_id, display_name, options); }));
   }
 
   /// Deletes a folder and its contents.
   /// DELETE {mailbox}/mailFolders/{folder_id}
   /// @param folder_id ID or well-known name of the folder.
   [[nodiscard]] boost::asio::awaitable<void> delete_folder(std::string_view folder_id, const delete_folder_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_delete_folder(folder_id, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_folder(folder_id, options); }));
   }
 
   /// Moves a folder below another folder.
@@ -190,7 +254,7 @@ class folders_operations {
   /// @param folder_id ID or well-known name of the folder.
   /// @param destination_id ID or well-known name of the destination folder.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> move_folder(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, build_move_folder(folder_id, destination_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_move_folder(folder_id, destination_id, options); }));
   }
 
   /// Copies a folder below another folder.
@@ -198,19 +262,19 @@ class folders_operations {
   /// @param folder_id ID or well-known name of the folder.
   /// @param destination_id ID or well-known name of the destination folder.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> copy_folder(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, build_copy_folder(folder_id, destination_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_copy_folder(folder_id, destination_id, options); }));
   }
 
   /// Runs a round of change tracking on the folder tree with the delta function.
   /// GET {mailbox}/mailFolders/delta
   [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::graph::mail_folder>>> sync_folders(const sync_folders_options& options = {}) const {
-    return outlook::fetch_delta_round<outlook::poly<::outlook::graph::mail_folder>>(sync_folders_pages(options));
+    return outlook::fetch_delta_round<outlook::poly<::outlook::graph::mail_folder>>(sync_folders_pages(outlook::without_response(options)), options.response);
   }
 
   /// sync_folders() page by page; state() after each page is what to store to resume.
   [[nodiscard]] outlook::delta_pager<outlook::poly<::outlook::graph::mail_folder>> sync_folders_pages(const sync_folders_options& options = {}) const {
-    return outlook::delta_pager<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, build_sync_folders(options), options.state,
-                                                   options.delta_link);
+    return outlook::delta_pager<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_sync_folders(options); }),
+                                                   options.state, options.delta_link);
   }
 
  private:
@@ -225,6 +289,8 @@ class folders_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -239,6 +305,8 @@ class folders_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -251,6 +319,8 @@ class folders_operations {
     r.path += "/" + outlook::path_segment(folder_id, "folder_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -267,6 +337,8 @@ class folders_operations {
     body.emplace("displayName", outlook::encode_value(display_name));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -281,6 +353,8 @@ class folders_operations {
     body.emplace("displayName", outlook::encode_value(display_name));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -296,6 +370,8 @@ class folders_operations {
     body.emplace("displayName", outlook::encode_value(display_name));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -308,6 +384,8 @@ class folders_operations {
     r.path += "/" + outlook::path_segment(folder_id, "folder_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -324,6 +402,8 @@ class folders_operations {
     body.emplace("destinationId", outlook::encode_value(destination_id));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -340,6 +420,8 @@ class folders_operations {
     body.emplace("destinationId", outlook::encode_value(destination_id));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -353,6 +435,8 @@ class folders_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

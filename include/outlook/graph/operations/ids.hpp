@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,7 +25,14 @@ namespace outlook::graph {
 struct translate_exchange_ids_options {
   /// The format of the given IDs; none means the REST ID format.
   std::optional<outlook::open_enum<::outlook::graph::exchange_id_format>> source_id_type{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -38,12 +46,12 @@ class ids_operations {
   /// @param input_ids The IDs to translate.
   /// @param target_id_type The format wanted.
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::convert_id_result>> translate_exchange_ids(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options = {}) const {
-    return outlook::fetch_page<::outlook::graph::convert_id_result>(ctx_().session, build_translate_exchange_ids(input_ids, target_id_type, options));
+    return outlook::fetch_page<::outlook::graph::convert_id_result>(ctx_().session, outlook::prepare([&] { return build_translate_exchange_ids(input_ids, target_id_type, options); }));
   }
 
   /// translate_exchange_ids() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::graph::convert_id_result> translate_exchange_ids_pages(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options = {}) const {
-    return outlook::pager<::outlook::graph::convert_id_result>(ctx_().session, build_translate_exchange_ids(input_ids, target_id_type, options));
+    return outlook::pager<::outlook::graph::convert_id_result>(ctx_().session, outlook::prepare([&] { return build_translate_exchange_ids(input_ids, target_id_type, options); }));
   }
 
  private:
@@ -62,6 +70,8 @@ class ids_operations {
     if (options.source_id_type) body.emplace("sourceIdType", outlook::encode_value(*options.source_id_type));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,7 +30,14 @@ struct get_mailbox_settings_options {
   std::vector<std::string> select{};
   /// Prefer header options (time_zone).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -37,7 +45,14 @@ struct get_mailbox_settings_options {
 struct update_mailbox_settings_options {
   /// Prefer header options (time_zone).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -45,31 +60,66 @@ struct update_mailbox_settings_options {
 struct get_automatic_replies_setting_options {
   /// Prefer header options (time_zone).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of get_language(): query options, Prefer options.
 struct get_language_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of get_time_zone(): query options, Prefer options.
 struct get_time_zone_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of get_supported_languages(): query options, Prefer options.
 struct get_supported_languages_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of get_supported_time_zones(): query options, Prefer options.
 struct get_supported_time_zones_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -81,66 +131,66 @@ class mailbox_settings_operations {
   /// Reads the mailbox settings.
   /// GET {mailbox}/mailboxSettings
   [[nodiscard]] boost::asio::awaitable<::outlook::graph::mailbox_settings> get_mailbox_settings(const get_mailbox_settings_options& options = {}) const {
-    return outlook::fetch_one<::outlook::graph::mailbox_settings>(ctx_().session, build_get_mailbox_settings(options));
+    return outlook::fetch_one<::outlook::graph::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_get_mailbox_settings(options); }));
   }
 
   /// Changes mailbox settings; the answer holds the properties that were changed.
   /// PATCH {mailbox}/mailboxSettings
   /// @param patch The settings to change.
   [[nodiscard]] boost::asio::awaitable<::outlook::graph::mailbox_settings> update_mailbox_settings(const ::outlook::graph::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = {}) const {
-    return outlook::fetch_one<::outlook::graph::mailbox_settings>(ctx_().session, build_update_mailbox_settings(patch, options));
+    return outlook::fetch_one<::outlook::graph::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_update_mailbox_settings(patch, options); }));
   }
 
   /// Reads the automatic replies (out of office) setting.
   /// GET {mailbox}/mailboxSettings/automaticRepliesSetting
   [[nodiscard]] boost::asio::awaitable<::outlook::graph::automatic_replies_setting> get_automatic_replies_setting(const get_automatic_replies_setting_options& options = {}) const {
-    return outlook::fetch_one<::outlook::graph::automatic_replies_setting>(ctx_().session, build_get_automatic_replies_setting(options));
+    return outlook::fetch_one<::outlook::graph::automatic_replies_setting>(ctx_().session, outlook::prepare([&] { return build_get_automatic_replies_setting(options); }));
   }
 
   /// Reads the language of the mailbox.
   /// GET {mailbox}/mailboxSettings/language
   [[nodiscard]] boost::asio::awaitable<::outlook::graph::locale_info> get_language(const get_language_options& options = {}) const {
-    return outlook::fetch_one<::outlook::graph::locale_info>(ctx_().session, build_get_language(options));
+    return outlook::fetch_one<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_language(options); }));
   }
 
   /// Reads the time zone of the mailbox.
   /// GET {mailbox}/mailboxSettings/timeZone
   [[nodiscard]] boost::asio::awaitable<outlook::value_envelope<std::string>> get_time_zone(const get_time_zone_options& options = {}) const {
-    return outlook::fetch_value<std::string>(ctx_().session, build_get_time_zone(options));
+    return outlook::fetch_value<std::string>(ctx_().session, outlook::prepare([&] { return build_get_time_zone(options); }));
   }
 
   /// Lists the languages the mailbox can be set to.
   /// GET {mailbox}/outlook/supportedLanguages
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::locale_info>> get_supported_languages(const get_supported_languages_options& options = {}) const {
-    return outlook::fetch_page<::outlook::graph::locale_info>(ctx_().session, build_get_supported_languages(options));
+    return outlook::fetch_page<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
   }
 
   /// get_supported_languages() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::graph::locale_info> get_supported_languages_pages(const get_supported_languages_options& options = {}) const {
-    return outlook::pager<::outlook::graph::locale_info>(ctx_().session, build_get_supported_languages(options));
+    return outlook::pager<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
   }
 
   /// Lists the time zones the mailbox can be set to, in Windows or IANA form.
   /// GET {mailbox}/outlook/supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'{time_zone_standard}')
   /// @param time_zone_standard Windows or IANA names; none gives Windows names.
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = {}) const {
-    return outlook::fetch_page<::outlook::graph::time_zone_information>(ctx_().session, build_get_supported_time_zones(time_zone_standard, options));
+    return outlook::fetch_page<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
   }
 
   /// get_supported_time_zones() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::graph::time_zone_information> get_supported_time_zones_pages(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = {}) const {
-    return outlook::pager<::outlook::graph::time_zone_information>(ctx_().session, build_get_supported_time_zones(time_zone_standard, options));
+    return outlook::pager<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
   }
 
   /// Lists the time zones the mailbox can be set to, in Windows or IANA form.
   /// GET {mailbox}/outlook/supportedTimeZones
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones(const get_supported_time_zones_options& options = {}) const {
-    return outlook::fetch_page<::outlook::graph::time_zone_information>(ctx_().session, build_get_supported_time_zones(options));
+    return outlook::fetch_page<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
   }
 
   /// get_supported_time_zones() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::graph::time_zone_information> get_supported_time_zones_pages(const get_supported_time_zones_options& options = {}) const {
-    return outlook::pager<::outlook::graph::time_zone_information>(ctx_().session, build_get_supported_time_zones(options));
+    return outlook::pager<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
   }
 
  private:
@@ -155,6 +205,8 @@ class mailbox_settings_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -168,6 +220,8 @@ class mailbox_settings_operations {
     r.prefer = options.prefer;
     r.body = outlook::encode_value(patch);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -181,6 +235,8 @@ class mailbox_settings_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -193,6 +249,8 @@ class mailbox_settings_operations {
     r.path += "/" + std::string("language");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -205,6 +263,8 @@ class mailbox_settings_operations {
     r.path += "/" + std::string("timeZone");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -217,6 +277,8 @@ class mailbox_settings_operations {
     r.path += "/" + std::string("supportedLanguages");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -229,6 +291,8 @@ class mailbox_settings_operations {
     r.path += "/" + std::string("supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'") + outlook::path_segment(outlook::enum_to_wire(time_zone_standard), "time_zone_standard") + std::string("')");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -241,6 +305,8 @@ class mailbox_settings_operations {
     r.path += "/" + std::string("supportedTimeZones");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

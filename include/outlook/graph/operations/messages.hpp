@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,7 +44,14 @@ struct list_messages_options {
   std::optional<bool> count{};
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone, immutable_id, max_page_size).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -55,7 +63,14 @@ struct get_message_options {
   std::vector<std::string> expand{};
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone, immutable_id).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -79,7 +94,14 @@ struct sync_messages_options {
   /// Where to start, as whole links (see outlook/delta.hpp): skip_token resumes an
   /// interrupted round, delta_token starts the next one; empty for a full round.
   outlook::sync_state state{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -87,7 +109,14 @@ struct sync_messages_options {
 struct send_mail_options {
   /// Whether to keep a copy in Sent Items (the service keeps one when this is not given).
   std::optional<bool> save_to_sent_items{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -95,25 +124,53 @@ struct send_mail_options {
 struct create_message_options {
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone, immutable_id).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of send_message(): query options, Prefer options.
 struct send_message_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of reply(): query options, Prefer options.
 struct reply_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of reply_all(): query options, Prefer options.
 struct reply_all_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -121,7 +178,14 @@ struct reply_all_options {
 struct create_reply_options {
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone, immutable_id).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -129,13 +193,27 @@ struct create_reply_options {
 struct create_reply_all_options {
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone, immutable_id).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of forward(): query options, Prefer options.
 struct forward_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -143,7 +221,14 @@ struct forward_options {
 struct create_forward_options {
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone, immutable_id).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -151,13 +236,27 @@ struct create_forward_options {
 struct update_message_options {
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone, immutable_id).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of delete_message(): query options, Prefer options.
 struct delete_message_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -165,7 +264,14 @@ struct delete_message_options {
 struct move_message_options {
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone, immutable_id).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -173,7 +279,14 @@ struct move_message_options {
 struct copy_message_options {
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone, immutable_id).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -181,13 +294,27 @@ struct copy_message_options {
 struct get_message_mime_options {
   /// Prefer header options (immutable_id).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of send_mail_mime(): query options, Prefer options.
 struct send_mail_mime_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -195,13 +322,27 @@ struct send_mail_mime_options {
 struct create_message_mime_options {
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone, immutable_id).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of permanent_delete_message(): query options, Prefer options.
 struct permanent_delete_message_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -214,50 +355,50 @@ class messages_operations {
   /// GET {mailbox}/mailFolders/{folder_id}/messages
   /// @param folder_id ID or well-known name of the folder; none lists the whole mailbox.
   [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages(std::string_view folder_id, const list_messages_options& options = {}) const {
-    return outlook::fetch_page<outlook::poly<::outlook::graph::message>>(ctx_().session, build_list_messages(folder_id, options));
+    return outlook::fetch_page<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
   }
 
   /// list_messages() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::message>> list_messages_pages(std::string_view folder_id, const list_messages_options& options = {}) const {
-    return outlook::pager<outlook::poly<::outlook::graph::message>>(ctx_().session, build_list_messages(folder_id, options));
+    return outlook::pager<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
   }
 
   /// Lists the messages of a folder, or of the whole mailbox when no folder is given.
   /// GET {mailbox}/messages
   [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages(const list_messages_options& options = {}) const {
-    return outlook::fetch_page<outlook::poly<::outlook::graph::message>>(ctx_().session, build_list_messages(options));
+    return outlook::fetch_page<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
   }
 
   /// list_messages() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::message>> list_messages_pages(const list_messages_options& options = {}) const {
-    return outlook::pager<outlook::poly<::outlook::graph::message>>(ctx_().session, build_list_messages(options));
+    return outlook::pager<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
   }
 
   /// Reads one message.
   /// GET {mailbox}/messages/{message_id}
   /// @param message_id ID of the message.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> get_message(std::string_view message_id, const get_message_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, build_get_message(message_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_get_message(message_id, options); }));
   }
 
   /// Runs a round of change tracking on a folder with the delta function: every message added, changed or removed since the round the delta link came from (all of them without one).
   /// GET {mailbox}/mailFolders/{folder_id}/messages/delta
   /// @param folder_id ID or well-known name of the folder.
   [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::graph::message>>> sync_messages(std::string_view folder_id, const sync_messages_options& options = {}) const {
-    return outlook::fetch_delta_round<outlook::poly<::outlook::graph::message>>(sync_messages_pages(folder_id, options));
+    return outlook::fetch_delta_round<outlook::poly<::outlook::graph::message>>(sync_messages_pages(folder_id, outlook::without_response(options)), options.response);
   }
 
   /// sync_messages() page by page; state() after each page is what to store to resume.
   [[nodiscard]] outlook::delta_pager<outlook::poly<::outlook::graph::message>> sync_messages_pages(std::string_view folder_id, const sync_messages_options& options = {}) const {
-    return outlook::delta_pager<outlook::poly<::outlook::graph::message>>(ctx_().session, build_sync_messages(folder_id, options), options.state,
-                                                   options.delta_link);
+    return outlook::delta_pager<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_sync_messages(folder_id, options); }),
+                                                   options.state, options.delta_link);
   }
 
   /// Sends a new message in one step; it is saved in Sent Items unless asked otherwise.
   /// POST {mailbox}/sendMail
   /// @param message The message to send.
   [[nodiscard]] boost::asio::awaitable<void> send_mail(const ::outlook::graph::message& message, const send_mail_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_send_mail(message, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_mail(message, options); }));
   }
 
   /// Creates a draft, in Drafts or in the given folder.
@@ -265,21 +406,21 @@ class messages_operations {
   /// @param message The draft to create.
   /// @param folder_id Folder to create the draft in; none means Drafts.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message(const ::outlook::graph::message& message, std::string_view folder_id, const create_message_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, build_create_message(message, folder_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, folder_id, options); }));
   }
 
   /// Creates a draft, in Drafts or in the given folder.
   /// POST {mailbox}/messages
   /// @param message The draft to create.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message(const ::outlook::graph::message& message, const create_message_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, build_create_message(message, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, options); }));
   }
 
   /// Sends an existing draft.
   /// POST {mailbox}/messages/{message_id}/send
   /// @param message_id ID of the message.
   [[nodiscard]] boost::asio::awaitable<void> send_message(std::string_view message_id, const send_message_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_send_message(message_id, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_message(message_id, options); }));
   }
 
   /// Replies to the sender of a message.
@@ -287,7 +428,7 @@ class messages_operations {
   /// @param message_id ID of the message.
   /// @param comment Text put above the quoted message.
   [[nodiscard]] boost::asio::awaitable<void> reply(std::string_view message_id, const std::string& comment, const reply_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_reply(message_id, comment, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply(message_id, comment, options); }));
   }
 
   /// Replies to the sender and every recipient of a message.
@@ -295,21 +436,21 @@ class messages_operations {
   /// @param message_id ID of the message.
   /// @param comment Text put above the quoted message.
   [[nodiscard]] boost::asio::awaitable<void> reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_reply_all(message_id, comment, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply_all(message_id, comment, options); }));
   }
 
   /// Creates a draft reply to the sender.
   /// POST {mailbox}/messages/{message_id}/createReply
   /// @param message_id ID of the message.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_reply(std::string_view message_id, const create_reply_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, build_create_reply(message_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply(message_id, options); }));
   }
 
   /// Creates a draft reply to everyone.
   /// POST {mailbox}/messages/{message_id}/createReplyAll
   /// @param message_id ID of the message.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_reply_all(std::string_view message_id, const create_reply_all_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, build_create_reply_all(message_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply_all(message_id, options); }));
   }
 
   /// Forwards a message.
@@ -318,14 +459,14 @@ class messages_operations {
   /// @param comment Text put above the forwarded message.
   /// @param to_recipients Who to forward the message to.
   [[nodiscard]] boost::asio::awaitable<void> forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::graph::recipient>& to_recipients, const forward_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_forward(message_id, comment, to_recipients, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_forward(message_id, comment, to_recipients, options); }));
   }
 
   /// Creates a draft forward of a message.
   /// POST {mailbox}/messages/{message_id}/createForward
   /// @param message_id ID of the message.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_forward(std::string_view message_id, const create_forward_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, build_create_forward(message_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_forward(message_id, options); }));
   }
 
   /// Changes writable properties of a message.
@@ -333,14 +474,14 @@ class messages_operations {
   /// @param message_id ID of the message.
   /// @param patch The properties to change.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> update_message(std::string_view message_id, const ::outlook::graph::message_patch& patch, const update_message_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, build_update_message(message_id, patch, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_update_message(message_id, patch, options); }));
   }
 
   /// Deletes a message (it goes to Recoverable Items).
   /// DELETE {mailbox}/messages/{message_id}
   /// @param message_id ID of the message.
   [[nodiscard]] boost::asio::awaitable<void> delete_message(std::string_view message_id, const delete_message_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_delete_message(message_id, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_message(message_id, options); }));
   }
 
   /// Moves a message to another folder; the moved copy has a new ID unless immutable IDs are asked for.
@@ -348,7 +489,7 @@ class messages_operations {
   /// @param message_id ID of the message.
   /// @param destination_id ID or well-known name of the destination folder.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, build_move_message(message_id, destination_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_move_message(message_id, destination_id, options); }));
   }
 
   /// Copies a message to another folder.
@@ -356,26 +497,26 @@ class messages_operations {
   /// @param message_id ID of the message.
   /// @param destination_id ID or well-known name of the destination folder.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, build_copy_message(message_id, destination_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_copy_message(message_id, destination_id, options); }));
   }
 
   /// Reads the whole message in MIME form (RFC 822 bytes) from its $value.
   /// GET {mailbox}/messages/{message_id}/$value
   /// @param message_id ID of the message.
   [[nodiscard]] boost::asio::awaitable<outlook::bytes> get_message_mime(std::string_view message_id, const get_message_mime_options& options = {}) const {
-    return outlook::fetch_bytes(ctx_().session, build_get_message_mime(message_id, options));
+    return outlook::fetch_bytes(ctx_().session, outlook::prepare([&] { return build_get_message_mime(message_id, options); }));
   }
 
   /// get_message_mime() into a sink: the bytes are handed over in pieces instead of returned.
   [[nodiscard]] boost::asio::awaitable<void> get_message_mime(std::string_view message_id, outlook::byte_sink sink, const get_message_mime_options& options = {}) const {
-    return outlook::fetch_to_sink(ctx_().session, build_get_message_mime(message_id, options), std::move(sink));
+    return outlook::fetch_to_sink(ctx_().session, outlook::prepare([&] { return build_get_message_mime(message_id, options); }), std::move(sink));
   }
 
   /// Sends a message given as MIME bytes (sent base64-encoded as text/plain).
   /// POST {mailbox}/sendMail
   /// @param mime The whole RFC 822 message, headers and attachments included.
   [[nodiscard]] boost::asio::awaitable<void> send_mail_mime(const outlook::bytes& mime, const send_mail_mime_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_send_mail_mime(mime, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_mail_mime(mime, options); }));
   }
 
   /// Creates a draft from MIME bytes, in Drafts or in the given folder.
@@ -383,21 +524,21 @@ class messages_operations {
   /// @param mime The whole RFC 822 message.
   /// @param folder_id Folder to create the draft in; none means Drafts.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message_mime(const outlook::bytes& mime, std::string_view folder_id, const create_message_mime_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, build_create_message_mime(mime, folder_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message_mime(mime, folder_id, options); }));
   }
 
   /// Creates a draft from MIME bytes, in Drafts or in the given folder.
   /// POST {mailbox}/messages
   /// @param mime The whole RFC 822 message.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message_mime(const outlook::bytes& mime, const create_message_mime_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, build_create_message_mime(mime, options));
+    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message_mime(mime, options); }));
   }
 
   /// Deletes a message for good: it goes to the Purges folder, which the user cannot recover from.
   /// POST {mailbox}/messages/{message_id}/permanentDelete
   /// @param message_id ID of the message.
   [[nodiscard]] boost::asio::awaitable<void> permanent_delete_message(std::string_view message_id, const permanent_delete_message_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_permanent_delete_message(message_id, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_permanent_delete_message(message_id, options); }));
   }
 
  private:
@@ -414,6 +555,8 @@ class messages_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -426,6 +569,8 @@ class messages_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -439,6 +584,8 @@ class messages_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -454,6 +601,8 @@ class messages_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -469,6 +618,8 @@ class messages_operations {
     if (options.save_to_sent_items) body.emplace("saveToSentItems", outlook::encode_value(*options.save_to_sent_items));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -484,6 +635,8 @@ class messages_operations {
     r.prefer = options.prefer;
     r.body = outlook::encode_value(message);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -497,6 +650,8 @@ class messages_operations {
     r.prefer = options.prefer;
     r.body = outlook::encode_value(message);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -510,6 +665,8 @@ class messages_operations {
     r.path += "/" + std::string("send");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -526,6 +683,8 @@ class messages_operations {
     body.emplace("comment", outlook::encode_value(comment));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -542,6 +701,8 @@ class messages_operations {
     body.emplace("comment", outlook::encode_value(comment));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -556,6 +717,8 @@ class messages_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -570,6 +733,8 @@ class messages_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -587,6 +752,8 @@ class messages_operations {
     body.emplace("toRecipients", outlook::encode_value(to_recipients));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -601,6 +768,8 @@ class messages_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -615,6 +784,8 @@ class messages_operations {
     r.prefer = options.prefer;
     r.body = outlook::encode_value(patch);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -627,6 +798,8 @@ class messages_operations {
     r.path += "/" + outlook::path_segment(message_id, "message_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -644,6 +817,8 @@ class messages_operations {
     body.emplace("destinationId", outlook::encode_value(destination_id));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -661,6 +836,8 @@ class messages_operations {
     body.emplace("destinationId", outlook::encode_value(destination_id));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -675,6 +852,8 @@ class messages_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -688,6 +867,8 @@ class messages_operations {
     r.raw_body = outlook::base64_encode(mime);
     r.raw_content_type = "text/plain";
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -704,6 +885,8 @@ class messages_operations {
     r.raw_body = outlook::base64_encode(mime);
     r.raw_content_type = "text/plain";
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -718,6 +901,8 @@ class messages_operations {
     r.raw_body = outlook::base64_encode(mime);
     r.raw_content_type = "text/plain";
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -731,6 +916,8 @@ class messages_operations {
     r.path += "/" + std::string("permanentDelete");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

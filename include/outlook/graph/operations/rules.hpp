@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,31 +22,66 @@ namespace outlook::graph {
 
 /// Options of list_rules(): query options, Prefer options.
 struct list_rules_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of get_rule(): query options, Prefer options.
 struct get_rule_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of create_rule(): query options, Prefer options.
 struct create_rule_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of update_rule(): query options, Prefer options.
 struct update_rule_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of delete_rule(): query options, Prefer options.
 struct delete_rule_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -57,26 +93,26 @@ class rules_operations {
   /// Lists the Inbox rules.
   /// GET {mailbox}/mailFolders/inbox/messageRules
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::message_rule>> list_rules(const list_rules_options& options = {}) const {
-    return outlook::fetch_page<::outlook::graph::message_rule>(ctx_().session, build_list_rules(options));
+    return outlook::fetch_page<::outlook::graph::message_rule>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
   }
 
   /// list_rules() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::graph::message_rule> list_rules_pages(const list_rules_options& options = {}) const {
-    return outlook::pager<::outlook::graph::message_rule>(ctx_().session, build_list_rules(options));
+    return outlook::pager<::outlook::graph::message_rule>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
   }
 
   /// Reads one Inbox rule.
   /// GET {mailbox}/mailFolders/inbox/messageRules/{rule_id}
   /// @param rule_id ID of the rule.
   [[nodiscard]] boost::asio::awaitable<::outlook::graph::message_rule> get_rule(std::string_view rule_id, const get_rule_options& options = {}) const {
-    return outlook::fetch_one<::outlook::graph::message_rule>(ctx_().session, build_get_rule(rule_id, options));
+    return outlook::fetch_one<::outlook::graph::message_rule>(ctx_().session, outlook::prepare([&] { return build_get_rule(rule_id, options); }));
   }
 
   /// Creates an Inbox rule.
   /// POST {mailbox}/mailFolders/inbox/messageRules
   /// @param rule The rule to create.
   [[nodiscard]] boost::asio::awaitable<::outlook::graph::message_rule> create_rule(const ::outlook::graph::message_rule& rule, const create_rule_options& options = {}) const {
-    return outlook::fetch_one<::outlook::graph::message_rule>(ctx_().session, build_create_rule(rule, options));
+    return outlook::fetch_one<::outlook::graph::message_rule>(ctx_().session, outlook::prepare([&] { return build_create_rule(rule, options); }));
   }
 
   /// Changes an Inbox rule.
@@ -84,14 +120,14 @@ class rules_operations {
   /// @param rule_id ID of the rule.
   /// @param patch The properties to change.
   [[nodiscard]] boost::asio::awaitable<::outlook::graph::message_rule> update_rule(std::string_view rule_id, const ::outlook::graph::message_rule_patch& patch, const update_rule_options& options = {}) const {
-    return outlook::fetch_one<::outlook::graph::message_rule>(ctx_().session, build_update_rule(rule_id, patch, options));
+    return outlook::fetch_one<::outlook::graph::message_rule>(ctx_().session, outlook::prepare([&] { return build_update_rule(rule_id, patch, options); }));
   }
 
   /// Deletes an Inbox rule.
   /// DELETE {mailbox}/mailFolders/inbox/messageRules/{rule_id}
   /// @param rule_id ID of the rule.
   [[nodiscard]] boost::asio::awaitable<void> delete_rule(std::string_view rule_id, const delete_rule_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_delete_rule(rule_id, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_rule(rule_id, options); }));
   }
 
  private:
@@ -107,6 +143,8 @@ class rules_operations {
     r.path += "/" + std::string("messageRules");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -121,6 +159,8 @@ class rules_operations {
     r.path += "/" + outlook::path_segment(rule_id, "rule_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -135,6 +175,8 @@ class rules_operations {
     outlook::apply_query_options(r.query, options);
     r.body = outlook::encode_value(rule);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -150,6 +192,8 @@ class rules_operations {
     outlook::apply_query_options(r.query, options);
     r.body = outlook::encode_value(patch);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -164,6 +208,8 @@ class rules_operations {
     r.path += "/" + outlook::path_segment(rule_id, "rule_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };
