@@ -30,6 +30,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace asio = boost::asio;
 namespace auth = outlook::auth;
