@@ -40,7 +40,7 @@
 #include <utility>
 #include <vector>
 
-#include "support/demo_server.hpp"
+#include "replay_server.hpp"  // tools/replay_server
 
 namespace asio = boost::asio;
 namespace mail = outlook::mail;
