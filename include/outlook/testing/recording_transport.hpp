@@ -3,7 +3,8 @@
 // It wraps the real transport, so a scenario run once against the service becomes a
 // fixture. The Authorization value is replaced by "Bearer <redacted>" the moment the
 // exchange is recorded: the token is never held by the recorder, so no later bug in
-// saving can leak it.
+// saving can leak it. Request headers that change on every run (client-request-id) or
+// release (User-Agent) are not recorded, so that a recording replays.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -117,7 +118,12 @@ class recording_transport : public transport {
     boost::json::object rq;
     rq["method"] = request.method;
     rq["url"] = request.url;
-    rq["headers"] = recording_detail::headers_json(request.headers, true);
+    // client-request-id differs on every request and User-Agent with every release: a
+    // cassette that recorded them could never be replayed, so they are left out.
+    http_headers recorded_headers = request.headers;
+    recorded_headers.erase("client-request-id");
+    recorded_headers.erase("User-Agent");
+    rq["headers"] = recording_detail::headers_json(recorded_headers, true);
     recording_detail::put_body(rq, request.body, true);
 
     boost::json::object rs;
