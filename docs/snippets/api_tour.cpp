@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
 #include <iostream>
 #include <string>
 
@@ -90,4 +91,16 @@ asio::awaitable<void> helpers(mail::mailbox me, std::string name_from_a_user) {
   if (!receipts) receipts = co_await outlook::create_top_level_folder(me, "Receipts");  // next to Inbox
   // snippet-end: folders
   (void)news;
+}
+
+asio::awaitable<void> per_request(mail::mailbox me, std::string id, std::string etag) {
+  // snippet-begin: per-request
+  mail::update_message_options options;
+  options.headers.add("If-Match", etag);
+  options.prefer.extra = {"IdType=\"ImmutableId\""};
+  options.timeout = std::chrono::seconds(30);
+  outlook::response_info info;
+  options.response = &info;                 // filled when the awaited call completes
+  co_await me.update_message(id, mail::message_patch{}.is_read(true), options);
+  // snippet-end: per-request
 }

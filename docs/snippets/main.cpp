@@ -48,6 +48,7 @@ int main() {
     transport.request_timeout = std::chrono::seconds(30);  // writing a request and reading its answer
     if (const char* ca = std::getenv("OUTLOOK_CA_FILE")) transport.ca_file = ca;  // an extra trusted CA
     outlook::client_options options;
+    options.timeout = std::chrono::seconds(60);  // one deadline per call: its attempts, retries and waits
     if (const char* base = std::getenv("OUTLOOK_BASE_URL")) options.base_url = base;
     mail::client client(outlook::make_beast_transport(ioc.get_executor(), transport), outlook::fixed_token(token),
                         options);

@@ -1,10 +1,11 @@
 // outlook-mail: a transport that records what goes through it as a cassette.
 //
 // It wraps the real transport, so a scenario run once against the service becomes a
-// fixture. The Authorization value is replaced by "Bearer <redacted>" the moment the
-// exchange is recorded: the token is never held by the recorder, so no later bug in
-// saving can leak it. Request headers that change on every run (client-request-id) or
-// release (User-Agent) are not recorded, so that a recording replays.
+// fixture. Secret header values are replaced the moment the exchange is recorded:
+// Authorization by "Bearer <redacted>", and Cookie, Set-Cookie, Proxy-Authorization and
+// Proxy-Authenticate-style credentials by "<redacted>". The recorder never holds them, so
+// no later bug in saving can leak them. Request headers that change on every run
+// (client-request-id) or release (User-Agent) are not recorded, so that a recording replays.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -16,6 +17,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -28,13 +30,20 @@ namespace outlook::testing {
 
 namespace recording_detail {
 
+/// The recorded form of a header value: secrets replaced, everything else as sent.
+[[nodiscard]] inline std::string recorded_value(std::string_view name, const std::string& value) {
+  if (iequals(name, "Authorization")) return "Bearer <redacted>";  // the matcher wants a Bearer value
+  if (iequals(name, "Proxy-Authorization") || iequals(name, "Cookie") || iequals(name, "Set-Cookie"))
+    return "<redacted>";
+  return value;
+}
+
 /// Header lines as a cassette object: one string per name, or an array when a name
-/// repeats (names grouped case-insensitively, first spelling kept).
-[[nodiscard]] inline boost::json::object headers_json(const http_headers& headers, bool redact_authorization) {
+/// repeats (names grouped case-insensitively, first spelling kept). Secrets are redacted.
+[[nodiscard]] inline boost::json::object headers_json(const http_headers& headers) {
   boost::json::object out;
   for (const auto& [name, raw_value] : headers) {
-    const std::string value =
-        redact_authorization && iequals(name, "Authorization") ? std::string("Bearer <redacted>") : raw_value;
+    const std::string value = recorded_value(name, raw_value);
     boost::json::value* existing = nullptr;
     for (auto& member : out)
       if (iequals(member.key(), name)) existing = &member.value();
@@ -123,14 +132,14 @@ class recording_transport : public transport {
     http_headers recorded_headers = request.headers;
     recorded_headers.erase("client-request-id");
     recorded_headers.erase("User-Agent");
-    rq["headers"] = recording_detail::headers_json(recorded_headers, true);
+    rq["headers"] = recording_detail::headers_json(recorded_headers);
     recording_detail::put_body(rq, request.body, true);
 
     boost::json::object rs;
     try {
       http_response response = co_await inner_->send(std::move(request));
       rs["status"] = response.status;
-      rs["headers"] = recording_detail::headers_json(response.headers, false);
+      rs["headers"] = recording_detail::headers_json(response.headers);
       recording_detail::put_body(rs, response.body, false);
       record(std::move(rq), std::move(rs));
       co_return response;
