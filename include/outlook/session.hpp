@@ -1,4 +1,5 @@
 // outlook-mail: the runtime every generated operation calls.
+// SPDX-License-Identifier: BSL-1.0
 //
 // A session owns the transport, the token provider and the configuration. Generated
 // functions build a request_spec (path, query, Prefer, headers, body) eagerly, keeping an

@@ -1,4 +1,5 @@
 // Unit tests of the session and the generated client, driven through the replay
+// SPDX-License-Identifier: BSL-1.0
 // transport: the headers of sent requests, retries, errors (and that none of them carries
 // the token), URL encoding of hostile arguments, refusals before sending, the pager and
 // the sync pager.

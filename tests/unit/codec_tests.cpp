@@ -1,4 +1,5 @@
 // Unit tests of the runtime codecs and the generated model: date-times, base64, open
+// SPDX-License-Identifier: BSL-1.0
 // enums and flags, polymorphic values, unknown members, decode errors, hostile input and
 // patches. No transport here (see client_tests.cpp).
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN

@@ -1,4 +1,5 @@
 // outlook-mail: a loopback HTTPS server that replays a cassette (the demo's recorded mailbox,
+// SPDX-License-Identifier: BSL-1.0
 // outlook_mail_replay_server, a test's recording).
 //
 // The recorded interactions (a cassette in the format of the design notes) name the real
@@ -10,7 +11,6 @@
 //
 // The certificate is self-signed and made at start-up; ca_file() is a PEM file to trust.
 // This header is cheap: Beast, Asio SSL and OpenSSL stay in replay_server.cpp.
-// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <cstddef>

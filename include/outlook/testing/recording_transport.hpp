@@ -1,4 +1,5 @@
 // outlook-mail: a transport that records what goes through it as a cassette.
+// SPDX-License-Identifier: BSL-1.0
 //
 // It wraps the real transport, so a scenario run once against the service becomes a
 // fixture. Secret header values are replaced the moment the exchange is recorded:

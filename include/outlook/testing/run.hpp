@@ -1,4 +1,5 @@
 // outlook-mail: running a coroutine to completion, for tests and small programs.
+// SPDX-License-Identifier: BSL-1.0
 //
 // Every operation is a boost::asio::awaitable, which only runs inside a coroutine on an
 // executor. A test wants the plain result, or the exception:
@@ -11,7 +12,6 @@
 // run(io, f). The callable is invoked inside the
 // coroutine, so an argument refused while a request is being built surfaces as it would
 // in a program's own coroutine.
-// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
