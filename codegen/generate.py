@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """Generates the outlook-mail C++ binding from an API description.
 
   generate.py --schema schema/outlook-mail-v2.0.json --out include          # write headers

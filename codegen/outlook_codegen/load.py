@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 """Loading and checking an API description.
 
 The JSON Schema (schema/api-description.schema.json) checks the shape; the checks here

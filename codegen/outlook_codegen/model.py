@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 """The C++ view of an API description: names, member types, inheritance, file grouping.
 
 Decisions made here (and nowhere else):

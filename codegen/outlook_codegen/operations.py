@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 """The C++ view of operations: signatures, path building, bodies, results."""
 import re
 from dataclasses import dataclass, field as dc_field

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 """Rendering: the model through the Jinja2 templates into header files."""
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 // outlook-mail: JSON codecs for the primitives of the model, and the dispatch that
+// SPDX-License-Identifier: BSL-1.0
 // generated code uses for every property.
 //
 // json_codec<T> is specialised here for strings, booleans, integers, doubles, instants,

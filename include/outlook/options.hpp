@@ -1,4 +1,5 @@
 // outlook-mail: query options ($select, $filter, ...) and Prefer options, and how they
+// SPDX-License-Identifier: BSL-1.0
 // become a request. Generated option structs hold the subset an operation accepts;
 // apply_query_options reads whatever members a struct has.
 #pragma once

@@ -1,4 +1,5 @@
 // outlook-mail: OData collection pages and change-tracking (sync) pages.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -1,4 +1,5 @@
 // The kitchen-sink golden headers (codegen/tests/golden) compiled and exercised a little:
+// SPDX-License-Identifier: BSL-1.0
 // features of the description format that the real schema does not use must produce
 // valid, warning-free C++ too. Include paths: the golden outlook/mail/ comes first, the
 // runtime (outlook/*.hpp) from include/.

@@ -1,4 +1,5 @@
 // The per-cassette logic of the fixture runner, shared by every program that plays
+// SPDX-License-Identifier: BSL-1.0
 // cassettes through the generated operation table: the runner itself (replay transport)
 // and the loopback tests (the Beast transport against a local HTTPS server).
 // Format and rules: docs/cassettes.md. A cassette's "api" picks the binding:

@@ -1,4 +1,5 @@
 // The fixture runner: plays every cassette of tests/fixtures (and of each directory in
+// SPDX-License-Identifier: BSL-1.0
 // OUTLOOK_FIXTURE_DIRS) against the generated binding, prints one line per failure and
 // a closing "N passed, N failed" line. Format and rules: docs/cassettes.md.
 //

@@ -1,4 +1,5 @@
 // Every call cassette of tests/fixtures through the default Beast HTTPS transport, against
+// SPDX-License-Identifier: BSL-1.0
 // a loopback HTTPS server that replays the cassette (the fixture runner does the same with
 // an in-process replay transport; this adds TLS, HTTP/1.1 framing, keep-alive and the URL
 // handling of a real connection).

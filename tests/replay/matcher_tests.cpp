@@ -1,4 +1,5 @@
 // Request matching: one positive and one negative case for every rule of the cassette
+// SPDX-License-Identifier: BSL-1.0
 // contract.
 #include <doctest/doctest.h>
 

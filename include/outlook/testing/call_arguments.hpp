@@ -1,4 +1,5 @@
 // outlook-mail: reading an operation's arguments and options from a cassette's "call"
+// SPDX-License-Identifier: BSL-1.0
 // object (names and shapes in docs/cassettes.md), for the generated operation table.
 #pragma once
 

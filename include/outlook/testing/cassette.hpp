@@ -1,4 +1,5 @@
 // outlook-mail: cassettes, recorded HTTP exchanges (format in the design notes, "Cassettes").
+// SPDX-License-Identifier: BSL-1.0
 //
 // This header only loads and validates the file; matching lives in request_matcher.hpp
 // and playback in replay_transport.hpp. A malformed cassette is a decode_error whose

@@ -1,10 +1,12 @@
 // outlook-mail: a transport that records what goes through it as a cassette.
+// SPDX-License-Identifier: BSL-1.0
 //
 // It wraps the real transport, so a scenario run once against the service becomes a
 // fixture. Secret header values are replaced the moment the exchange is recorded:
 // Authorization by "Bearer <redacted>", and Cookie, Set-Cookie, Proxy-Authorization and
 // Proxy-Authenticate-style credentials by "<redacted>". The recorder never holds them, so
-// no later bug in saving can leak them.
+// no later bug in saving can leak them. Request headers that change on every run
+// (client-request-id) or release (User-Agent) are not recorded, so that a recording replays.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -147,7 +149,12 @@ class recording_transport : public transport {
     boost::json::object rq;
     rq["method"] = request.method;
     rq["url"] = recording_detail::redact_authtoken(request.url);
-    rq["headers"] = recording_detail::headers_json(request.headers);
+    // client-request-id differs on every request and User-Agent with every release: a
+    // cassette that recorded them could never be replayed, so they are left out.
+    http_headers recorded_headers = request.headers;
+    recorded_headers.erase("client-request-id");
+    recorded_headers.erase("User-Agent");
+    rq["headers"] = recording_detail::headers_json(recorded_headers);
     recording_detail::put_body(rq, request.body, true);
 
     boost::json::object rs;

@@ -1,4 +1,5 @@
 // outlook-mail: does a request match the one a cassette recorded?
+// SPDX-License-Identifier: BSL-1.0
 //
 // The rules are the contract in the design notes ("Request matching"): they ignore what
 // a server would also ignore (key order, query order, header order, an id's key form vs
