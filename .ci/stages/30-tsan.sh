@@ -1,4 +1,5 @@
 # Sourced by .ci/test: the transport, unit and loopback tests under ThreadSanitizer.
+# SPDX-License-Identifier: BSL-1.0
 # Only those three programs are built (the rest of the suite is single-threaded and already
 # runs under ASan/UBSan), which keeps the stage to a few minutes on 2 cores: three test
 # programs compile, the transport test runs its 4-thread / 400-request case.

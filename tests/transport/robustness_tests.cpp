@@ -1,4 +1,5 @@
 // The Beast HTTPS transport when things go wrong: cancellation in every phase, interim 1xx
+// SPDX-License-Identifier: BSL-1.0
 // responses, a close without TLS close_notify, one deadline for the whole request, error
 // codes kept. Only the light transport header is included here (the definitions are
 // compiled in transport_tests.cpp); the loopback test server brings Beast and OpenSSL.

@@ -1,4 +1,5 @@
 // Helpers shared by the transport tests: running a coroutine, a CA file for the loopback
+// SPDX-License-Identifier: BSL-1.0
 // test server, request and handler makers. Included by the test translation units that
 // also include outlook/testing/https_test_server.hpp.
 #pragma once
