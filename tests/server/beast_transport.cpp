@@ -1,0 +1,3 @@
+// The test program's one translation unit with the Beast HTTPS transport's definitions
+// (the heavy one: Beast, Asio SSL, OpenSSL), so that editing a test recompiles no Beast.
+#include <outlook/beast_transport_impl.hpp>
