@@ -9,6 +9,8 @@
 // Every step is checked; the program exits 1 when the server did not behave as a mailbox.
 //
 //     outlook_mail_server_demo [--seed FILE]
+//
+// SPDX-License-Identifier: BSL-1.0
 #include <outlook/beast_transport.hpp>
 #include <outlook/mail.hpp>
 #include <outlook/server/mail_server.hpp>

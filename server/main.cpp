@@ -6,6 +6,8 @@
 // Prints exactly one line, "listening https://127.0.0.1:PORT", once it accepts
 // connections; stops cleanly on SIGTERM or SIGINT. Errors go to stderr, exit code 2 for
 // a bad command line, 1 when it cannot start.
+//
+// SPDX-License-Identifier: BSL-1.0
 #include <outlook/server/mail_server.hpp>
 
 #include <csignal>

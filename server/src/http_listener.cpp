@@ -1,6 +1,8 @@
 // The server's one translation unit with Beast, Asio and OpenSSL: accepts connections
 // (TLS or plain), reads HTTP/1.1 requests with keep-alive, hands each to the service on
 // the server's single I/O thread, and writes the answer.
+//
+// SPDX-License-Identifier: BSL-1.0
 #include <outlook/server/mail_server.hpp>
 
 #include "service.hpp"

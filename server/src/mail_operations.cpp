@@ -1,4 +1,6 @@
 // Messages and folders over the store (see mail_operations.hpp).
+//
+// SPDX-License-Identifier: BSL-1.0
 #include "mail_operations.hpp"
 
 #include "message_text.hpp"

@@ -1,6 +1,8 @@
 // The mail operations over the store, for both dialects: messages, folders, sending,
 // replies and forwards, moves and copies, change tracking. service.cpp has done the
 // path's prefix, authentication and the mailbox; dispatch() routes what follows.
+//
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include "odata.hpp"

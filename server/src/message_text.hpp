@@ -1,5 +1,7 @@
 // Text of message bodies: HTML to plain text (Prefer outlook.body-content-type="text",
 // bodyPreview), and the quoted original under a reply or forward.
+//
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <boost/json/object.hpp>

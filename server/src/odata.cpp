@@ -1,4 +1,6 @@
 // OData query options: tokenizer, recursive-descent $filter parser, evaluator (see odata.hpp).
+//
+// SPDX-License-Identifier: BSL-1.0
 #include "odata.hpp"
 
 #include <outlook/date_time.hpp>

@@ -2,6 +2,8 @@
 // evaluator), $orderby, $search, $select, $top, $skip, $count. Property paths are matched
 // case-insensitively, so "From/EmailAddress/Address" (v2.0) and "from/emailAddress/address"
 // (Graph) name the same value.
+//
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include "service_error.hpp"

@@ -1,5 +1,7 @@
 // Request dispatch: path and dialect, authentication, mailbox, then the operation.
 // Messages and folders live in mail_operations.cpp; this file keeps the plumbing.
+//
+// SPDX-License-Identifier: BSL-1.0
 #include "service.hpp"
 
 #include "mail_operations.hpp"

@@ -1,6 +1,8 @@
 // The mailbox service: turns one HTTP request into one response over the store. Both
 // dialects share it: Outlook v2.0 under /api/v2.0 (and /api/beta), Graph v1.0 under /v1.0.
 // Independent of any HTTP library (the listener adapts Beast to it).
+//
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include "service_error.hpp"

@@ -1,4 +1,6 @@
 // The error a request gets, in the service's shape: HTTP status, OData error code, message.
+//
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <stdexcept>

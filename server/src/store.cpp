@@ -1,5 +1,7 @@
 // SQLite behind the mailbox store. Statements are prepared per call (the mailboxes of a
 // local server are small); every value is bound, never spliced into SQL.
+//
+// SPDX-License-Identifier: BSL-1.0
 #include "store.hpp"
 
 #include <boost/json/parse.hpp>

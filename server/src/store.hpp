@@ -5,6 +5,8 @@
 // Durability: a file database runs in WAL mode with synchronous=FULL, and every request
 // that changes the mailbox runs in one transaction (store::transaction), so an answer
 // the client saw is on disk before it was sent.
+//
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <boost/json/object.hpp>

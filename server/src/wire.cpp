@@ -1,4 +1,6 @@
 // Dialect conversion through the generated outlook::mail model (see wire.hpp).
+//
+// SPDX-License-Identifier: BSL-1.0
 #include "wire.hpp"
 
 #include <outlook/codec.hpp>

@@ -4,6 +4,8 @@
 // the canonical JSON is decoded case-insensitively into outlook::mail::message (or
 // mail_folder) and encoded again, so the wire spelling comes from the schema. Graph v1.0
 // is served in the canonical spelling until the generated outlook::graph model exists.
+//
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -1,5 +1,7 @@
 // Mail behaviour through the C++ client: OData query options and their errors, paging,
 // replies and forwards, change tracking.
+//
+// SPDX-License-Identifier: BSL-1.0
 #include <doctest/doctest.h>
 
 #include "fixture.hpp"
@@ -208,4 +210,18 @@ TEST_CASE("mailbox settings: automatic replies changed and read back, each user 
   auto graph = f.clients.raw("GET", "/v1.0/me/mailboxSettings/automaticRepliesSetting", "alex-token");
   REQUIRE(graph.status == 200);
   CHECK(json::parse(graph.body).at("internalReplyMessage") == "Away until Monday");
+}
+
+TEST_CASE("--throttle: that share of requests gets 429 ApplicationThrottled with Retry-After") {
+  outlook::server::mail_server server({.seed_json = server_tests::two_user_seed(), .throttle_percent = 100});
+  const auto ca = server.write_certificate(std::filesystem::temp_directory_path() /
+                                           ("outlook-server-throttle-" + std::to_string(server.port()) + ".pem"));
+  {
+    server_tests::client_set clients(server.origin(), ca);
+    auto r = clients.raw("GET", "/api/v2.0/me/messages", "adele-token");
+    CHECK(r.status == 429);
+    CHECK(r.headers.get("Retry-After") == "1");
+    CHECK(r.body.find("ApplicationThrottled") != std::string::npos);
+  }
+  std::filesystem::remove(ca);
 }

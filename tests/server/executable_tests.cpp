@@ -1,5 +1,7 @@
 // The outlook_mail_server program: its command line, the one line it prints, a clean stop
 // on SIGTERM, and durability: after a 2xx answer, kill -9 loses nothing.
+//
+// SPDX-License-Identifier: BSL-1.0
 #include <doctest/doctest.h>
 
 #include "test_support.hpp"

@@ -1,4 +1,6 @@
 // A server with the two-user seed and a v2.0 client per token, shared by the test files.
+//
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include "test_support.hpp"

@@ -1,5 +1,7 @@
 // The local mailbox server driven by the real C++ client (outlook::mail::client over the
 // Beast HTTPS transport, trusting the server's certificate) against an in-process server.
+//
+// SPDX-License-Identifier: BSL-1.0
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 

@@ -1,4 +1,6 @@
 // Helpers of the server tests: a seed of two users, a client per token over HTTPS.
+//
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <outlook/beast_transport.hpp>

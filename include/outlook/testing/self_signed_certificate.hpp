@@ -1,6 +1,8 @@
 // outlook-mail testing: a self-signed certificate made at run time with OpenSSL, for
 // loopback HTTPS servers (the test server, the demo's replay server, the local mailbox
 // server). Only OpenSSL's headers are needed here, not Beast or Asio.
+//
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <openssl/bio.h>

@@ -8,6 +8,8 @@
 //     server.stop();                                // also done by the destructor
 //
 // The server runs its own thread; this header is cheap (no Beast, Asio or SQLite).
+//
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <filesystem>
