@@ -83,7 +83,9 @@ asio::awaitable<void> exchange(mail::client adele, mail::client alex) {
   std::cout << "\n== Alex reads it and replies\n";
   co_await alex.me().update_message(*received.id, mail::message_patch{}.is_read(true));
   co_await alex.me().reply(*received.id, "Friday works, see you at noon.");
-  auto replies = co_await adele.me().list_messages(mail::folder::inbox, unread);
+  mail::list_messages_options reply_filter;
+  reply_filter.filter = "IsRead eq false and startswith(Subject, 'RE:')";
+  auto replies = co_await adele.me().list_messages(mail::folder::inbox, reply_filter);
   expect(replies.value.size() == 1 && replies.value[0]->subject == "RE: Lunch on Friday?", "the reply in Adele's Inbox");
   std::cout << "  Adele's Inbox: \"" << *replies.value[0]->subject << "\" from " << who(*replies.value[0]) << '\n';
 
