@@ -2,7 +2,7 @@
 # UBSan in build/ci-fuzz (-O1, as fuzzing builds usually are), each run for a bounded time
 # from seeds made from the cassettes. Any crash, sanitizer report, non-library exception,
 # broken round trip or hang fails the stage; tests/fuzz/run-long.sh runs them longer.
-# OUTLOOK_FUZZ_SECONDS (default 12) is the time per target; 7 targets run one at a time.
+# OUTLOOK_FUZZ_SECONDS (default 12) is the time per target; the 6 targets run one at a time.
 fuzz_started=$SECONDS
 echo "==> configure build/ci-fuzz (clang, libFuzzer, ASan, UBSan)"
 CC=clang CXX=clang++ cmake -S . -B build/ci-fuzz -DCMAKE_BUILD_TYPE= -DCMAKE_CXX_FLAGS="-O1 -g" \
