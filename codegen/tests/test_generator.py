@@ -120,6 +120,7 @@ class GoldenTest(unittest.TestCase):
             text = data.decode("utf-8")
             self.assertTrue(text.startswith(first), f"{rel}: banner missing or stale: {text.splitlines()[0]!r}")
             self.assertIn("Do not edit", text.split("\n", 3)[1], rel)
+            self.assertEqual(text.split("\n", 4)[3], "// SPDX-License-Identifier: BSL-1.0", rel)
 
     def test_golden_covers_the_kitchen_sink(self):
         """A few spot checks that each feature of the kitchen sink reached the output."""
