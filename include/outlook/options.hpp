@@ -27,10 +27,16 @@ struct prefer_options {
   std::optional<int> max_page_size{};
   /// outlook.timezone: time zone for DateTimeTimeZone values ("Pacific Standard Time").
   std::optional<std::string> time_zone{};
+  /// Further preferences the fields above do not name, sent as given after them
+  /// (`IdType="ImmutableId"`, `return=minimal`). A value with CR, LF or NUL is refused.
+  std::vector<std::string> extra{};
 };
 
 /// What the service said about a request besides the body: status and headers
-/// (Preference-Applied, request-id, ...). Pass a pointer in an operation's options to get it.
+/// (Preference-Applied, request-id, ...). A value: pagers give the last page's as
+/// `last_response()`; for a single call, point `options.response` at one, and the session
+/// fills it once, when the awaited call completes (or fails with api_error). The pointer
+/// is used only by that call's awaitable; pagers refuse it (they would keep it).
 struct response_info {
   int status = 0;
   http_headers headers;
@@ -99,8 +105,14 @@ inline std::string quoted(std::string_view s) {
   if (p.allow_unsafe_html) out.emplace_back("outlook.allow-unsafe-html");
   if (p.time_zone) {
     for (char c : *p.time_zone)
-      if (c == '\r' || c == '\n' || c == '"') throw request_refused("time_zone contains a character a header cannot carry");
+      if (c == '\r' || c == '\n' || c == '"' || c == '\0') throw request_refused("time_zone contains a character a header cannot carry");
     out.push_back("outlook.timezone=" + detail::quoted(*p.time_zone));
+  }
+  for (const auto& e : p.extra) {
+    if (e.empty()) throw request_refused("an empty value in prefer.extra");
+    for (char c : e)
+      if (c == '\r' || c == '\n' || c == '\0') throw request_refused("a prefer.extra value contains CR, LF or NUL, which a header cannot carry");
+    out.push_back(e);
   }
   return out;
 }

@@ -4,12 +4,23 @@
 // cannot hold FileAttachment and ItemAttachment by base pointer alone. poly<Base> owns
 // the most derived object, copies it deeply, compares it by dynamic type and value, and
 // gives the base's members through -> without a visit; as<Derived>() reaches the rest.
+//
+// as<T>() and is<T>() answer is-a: an event_message_request is an event_message. The
+// types are plain aggregates without virtual functions, so the held type's bases are
+// found the one way C++ offers for that: a pointer to the held object is thrown and
+// caught as a pointer to T, which matches exactly when T is an unambiguous public base
+// (or the type itself). That slow path runs only when T is not the exact held type.
+//
+// A moved-from poly holds nothing: ->, * and base() throw outlook::error on it (instead
+// of dereferencing null); as<T>() gives nullptr; assigning to it makes it usable again.
 #pragma once
 
 #include <memory>
 #include <type_traits>
 #include <typeinfo>
 #include <utility>
+
+#include "outlook/error.hpp"
 
 namespace outlook {
 
@@ -46,26 +57,41 @@ class poly {
   }
   ~poly() { reset(); }
 
-  Base* operator->() noexcept { return ptr_; }
-  const Base* operator->() const noexcept { return ptr_; }
-  Base& operator*() noexcept { return *ptr_; }
-  const Base& operator*() const noexcept { return *ptr_; }
-  Base& base() noexcept { return *ptr_; }
-  const Base& base() const noexcept { return *ptr_; }
+  Base* operator->() { return &checked(); }
+  const Base* operator->() const { return &checked(); }
+  Base& operator*() { return checked(); }
+  const Base& operator*() const { return checked(); }
+  Base& base() { return checked(); }
+  const Base& base() const { return checked(); }
 
-  /// The held object as T when it is exactly a T, else nullptr.
+  /// The held object as T when it is a T (the held type or one derived from T), else
+  /// nullptr (also for a moved-from poly).
   template <class T>
   [[nodiscard]] const T* as() const noexcept {
-    return *ops_->type == typeid(T) ? static_cast<const T*>(ptr_) : nullptr;
+    return const_cast<poly*>(this)->template as<T>();
   }
   template <class T>
   [[nodiscard]] T* as() noexcept {
-    return *ops_->type == typeid(T) ? static_cast<T*>(ptr_) : nullptr;
+    if (!ptr_) return nullptr;
+    if constexpr (std::is_base_of_v<T, Base>) {
+      return static_cast<T*>(ptr_);
+    } else {
+      if (*ops_->type == typeid(T)) return static_cast<T*>(ptr_);
+      try {
+        ops_->throw_pointer(ptr_);
+      } catch (T* found) {
+        return found;
+      } catch (...) {
+      }
+      return nullptr;
+    }
   }
+  /// Whether the held object is a T (the held type or one derived from T).
   template <class T>
   [[nodiscard]] bool is() const noexcept {
-    return *ops_->type == typeid(T);
+    return as<T>() != nullptr;
   }
+  /// The exact type of the held object.
   [[nodiscard]] const std::type_info& type() const noexcept { return *ops_->type; }
 
   friend bool operator==(const poly& a, const poly& b) {
@@ -80,6 +106,7 @@ class poly {
     Base* (*clone)(const Base*);
     void (*destroy)(Base*) noexcept;
     bool (*equal)(const Base*, const Base*);
+    void (*throw_pointer)(Base*);  // throws the pointer as the held type
   };
   template <class T>
   static constexpr ops ops_for{
@@ -87,7 +114,13 @@ class poly {
       [](const Base* p) -> Base* { return p ? new T(*static_cast<const T*>(p)) : nullptr; },
       [](Base* p) noexcept { delete static_cast<T*>(p); },
       [](const Base* a, const Base* b) { return *static_cast<const T*>(a) == *static_cast<const T*>(b); },
+      [](Base* p) { throw static_cast<T*>(p); },
   };
+
+  Base& checked() const {
+    if (!ptr_) throw error("outlook::poly: use of a moved-from value (it holds nothing until assigned)");
+    return *ptr_;
+  }
 
   void reset() noexcept {
     if (ptr_) ops_->destroy(ptr_);

@@ -1,50 +1,53 @@
 // outlook-mail: the runtime every generated operation calls.
 //
 // A session owns the transport, the token provider and the configuration. Generated
-// functions build a request_spec (path, query, Prefer, body) eagerly, then hand it to one
-// of the fetch_* coroutines here, which send it, map failures to exceptions and decode
-// the body. Paging and change tracking (sync rounds) live here too, so that every
-// operation shares one implementation of them.
+// functions build a request_spec (path, query, Prefer, headers, body) eagerly, keeping an
+// argument error in it for later (prepare), then hand it to one of the fetch_* coroutines
+// here, which send it, map failures to exceptions and decode the body. Paging and change
+// tracking (sync rounds) live here too, so that every operation shares one
+// implementation of them.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/detail/header_check.hpp"
 #include "outlook/detail/percent.hpp"
 #include "outlook/error.hpp"
 #include "outlook/http.hpp"
+#include "outlook/observer.hpp"
 #include "outlook/options.hpp"
 #include "outlook/page.hpp"
+#include "outlook/retry.hpp"
 #include "outlook/token.hpp"
 #include "outlook/transport.hpp"
 #include "outlook/version.hpp"
 
 namespace outlook {
-
-/// Automatic retries of throttled (429), unavailable (503) and failed idempotent requests.
-struct retry_policy {
-  bool enabled = true;
-  int max_attempts = 4;                                   // including the first
-  std::chrono::milliseconds initial_backoff{500};         // doubled on each retry without Retry-After
-  std::chrono::seconds max_retry_after{120};              // a longer Retry-After is not waited for
-};
 
 struct client_options {
   /// Base URL of the v2.0 API; empty means the schema's ("https://outlook.office.com/api/v2.0").
@@ -57,6 +60,15 @@ struct client_options {
   retry_policy retry{};
   /// Sent as User-Agent; empty means "outlook-mail/<version>".
   std::string user_agent;
+  /// One deadline per request: every attempt of it, the retries and the waits between
+  /// them must end within this time from when the call starts, or the call fails with
+  /// transport_error kind::timeout (or with the last error, when a retry could not end in
+  /// time and so was not started). Each page of a pager or sync round is one request.
+  /// Empty: no overall deadline (each exchange is still bounded by the transport's own
+  /// timeouts). An operation's `options.timeout` overrides it for one call.
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// Sees every request attempt (outlook/observer.hpp); empty for none.
+  request_observer observer{};
 };
 
 /// Everything needed to send one request, built by generated code.
@@ -71,10 +83,40 @@ struct request_spec {
   /// The Prefer value that asks for change tracking (sync rounds); empty otherwise.
   std::string change_tracking;
   std::optional<boost::json::value> body;
+  /// The caller's response_info for this one call (options.response); pagers refuse it.
   response_info* info = nullptr;
   /// An absolute URL to send instead (a next or delta link); checked against allowed hosts.
   std::string url;
+  /// Headers the caller adds to this request (options.headers).
+  http_headers headers;
+  /// Overrides client_options::timeout for this request (options.timeout).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// Set when building the request failed (an empty ID, a refused option combination):
+  /// the error surfaces when the call is awaited, not when it is made.
+  std::exception_ptr refused;
 };
+
+/// Builds a request now, keeping an argument error for when the call is awaited: every
+/// operation can then be made (and handed to co_spawn) without throwing.
+template <class Build>
+[[nodiscard]] request_spec prepare(Build&& build) noexcept {
+  try {
+    return std::forward<Build>(build)();
+  } catch (...) {
+    request_spec r;
+    r.refused = std::current_exception();
+    return r;
+  }
+}
+
+/// A copy of an operation's options without the response pointer (for a whole sync
+/// round, which fills the pointer itself at the end instead of handing it to its pager).
+template <class Options>
+[[nodiscard]] Options without_response(const Options& o) {
+  Options copy = o;
+  copy.response = nullptr;
+  return copy;
+}
 
 namespace detail {
 
@@ -96,6 +138,20 @@ struct url_parts {
   return p;
 }
 
+/// The random engine of the calling thread: the session is used from several threads,
+/// and a shared engine would be a data race (each thread seeds its own).
+inline std::mt19937_64& thread_random_engine() {
+  thread_local std::mt19937_64 engine = [] {
+    std::random_device device;
+    std::seed_seq seed{device(), device(), device(), device()};
+    return std::mt19937_64(seed);
+  }();
+  return engine;
+}
+
+/// A random number in [0, 1) (backoff jitter).
+inline double random_unit() { return std::uniform_real_distribution<double>(0.0, 1.0)(thread_random_engine()); }
+
 inline std::string new_request_id(std::mt19937_64& rng) {
   std::uniform_int_distribution<std::uint64_t> d;
   std::uint64_t a = d(rng), b = d(rng);
@@ -112,19 +168,29 @@ inline std::string new_request_id(std::mt19937_64& rng) {
   return s;
 }
 
-/// Retry-After in seconds (delta-seconds form; an HTTP date is read as "retry soon").
-[[nodiscard]] inline std::optional<std::chrono::seconds> parse_retry_after(std::optional<std::string_view> v) {
-  if (!v) return std::nullopt;
-  std::string_view s = *v;
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  std::int64_t n = 0;
-  if (s.empty()) return std::nullopt;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::chrono::seconds(1);
-    n = n * 10 + (c - '0');
-    if (n > 86400) return std::chrono::seconds(86400);
-  }
-  return std::chrono::seconds(n);
+/// A version-4 UUID from the calling thread's engine.
+inline std::string new_request_id() { return new_request_id(thread_random_engine()); }
+
+/// The one outcome of a cancelled call.
+[[nodiscard]] inline transport_error cancelled_error() {
+  return transport_error(transport_error::kind::cancelled, "the request was cancelled",
+                         boost::asio::error::operation_aborted);
+}
+
+/// A raw system_error (from a user's transport, a timer, a token provider) as the
+/// library's own error: operation_aborted is a cancellation, the rest keep their code.
+[[nodiscard]] inline transport_error to_transport_error(const boost::system::error_code& ec) {
+  namespace e = boost::asio::error;
+  using k = transport_error::kind;
+  if (ec == e::operation_aborted) return cancelled_error();
+  k kind = k::other;
+  if (ec == e::timed_out) kind = k::timeout;
+  else if (ec == e::connection_refused || ec == e::host_unreachable || ec == e::network_unreachable ||
+           ec == e::host_not_found)
+    kind = k::connect;
+  else if (ec == e::connection_reset || ec == e::connection_aborted || ec == e::broken_pipe || ec == e::eof)
+    kind = k::reset;
+  return transport_error(kind, "request failed: " + ec.message(), ec);
 }
 
 /// Replaces every occurrence of `secret` in `text` (a gateway may echo request headers in
@@ -178,11 +244,20 @@ inline void redact(std::string& text, std::string_view secret) {
 
 }  // namespace detail
 
+/// The shared state behind a client: transport, token provider and configuration.
+///
+/// Threads: a session (and so a client, its mailbox handles and their operations) may be
+/// used from several threads at once, for example by coroutines spawned on one io_context
+/// that several threads run. After construction it holds no mutable state (request IDs
+/// and jitter come from a per-thread engine), so the rule is on what you give it: the
+/// transport, the token provider and the observer are called concurrently from those
+/// threads and must be safe for that (the Beast transport, fixed_token and the providers
+/// of outlook/auth are). A pager or sync pager is one sequence: await one next() at a
+/// time, from one coroutine.
 class session : public std::enable_shared_from_this<session> {
  public:
   session(transport_ptr transport, token_provider tokens, client_options options)
-      : transport_(std::move(transport)), tokens_(std::move(tokens)), options_(std::move(options)),
-        rng_(std::random_device{}()) {
+      : transport_(std::move(transport)), tokens_(std::move(tokens)), options_(std::move(options)) {
     if (!transport_) throw std::invalid_argument("outlook::session needs a transport");
     if (!tokens_) throw std::invalid_argument("outlook::session needs a token provider");
     // The hosts of the two base URLs may always receive the token, besides allowed_hosts.
@@ -225,13 +300,120 @@ class session : public std::enable_shared_from_this<session> {
     return url;
   }
 
-  /// Sends a request and returns its 2xx response; retries as the policy says; throws
-  /// api_error for any other status, transport_error when no response came, and
-  /// request_refused when the URL is not one the token may go to.
+  /// Sends a request and returns its 2xx response; retries as the policy says (and once
+  /// after a 401, with a fresh token); throws api_error for any other status,
+  /// transport_error when no response came (kind::cancelled when the caller cancelled),
+  /// and request_refused when the request cannot be sent as asked. Nothing else: a raw
+  /// boost::system::system_error from a transport, a timer or a token provider becomes a
+  /// transport_error. spec.info, when set, is filled once, at the end.
   boost::asio::awaitable<http_response> execute(request_spec spec) {
+    try {
+      co_return co_await run(std::move(spec));
+    } catch (const boost::system::system_error& e) {
+      throw detail::to_transport_error(e.code());
+    }
+  }
+
+ private:
+  boost::asio::awaitable<http_response> run(request_spec spec) {
+    if (spec.refused) std::rethrow_exception(spec.refused);
+    const bool built_from_base = spec.url.empty();
+    http_request req = make_request(spec);
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    if (auto timeout = spec.timeout ? spec.timeout : options_.timeout) {
+      if (timeout->count() <= 0) throw request_refused("a timeout must be positive");
+      deadline = std::chrono::steady_clock::now() + *timeout;
+      req.deadline = deadline;
+    }
+    const std::string shown_url = options_.observer ? detail::redact_url(req.url, built_from_base) : std::string();
+    const bool idempotent = spec.method == "GET" || spec.method == "DELETE";
+    const retry_policy& policy = options_.retry;
+    auto may_retry = [&](const retry_policy::kind& k, int retries_so_far) {
+      return policy.enabled && k.enabled && retries_so_far + 1 < k.max_attempts;
+    };
+    int throttled_retries = 0, server_retries = 0, backoff_step = 0;
+    bool refreshed = false, force_refresh = false;
+    auto cancellation = co_await boost::asio::this_coro::cancellation_state;
+    auto cancelled = [&] { return cancellation.cancelled() != boost::asio::cancellation_type::none; };
+
+    for (int attempt = 1;; ++attempt) {
+      if (cancelled()) throw detail::cancelled_error();
+      std::string client_request_id = detail::new_request_id();
+      req.headers.set("client-request-id", client_request_id);
+      std::string token = co_await tokens_(token_request{.force_refresh = std::exchange(force_refresh, false)});
+      if (!detail::header_value_ok(token))
+        throw request_refused("the token provider gave a token containing CR, LF or NUL; it was not sent");
+      if (cancelled()) throw detail::cancelled_error();
+      if (deadline && std::chrono::steady_clock::now() >= *deadline)
+        throw transport_error(transport_error::kind::timeout, "the call's deadline passed before attempt " + std::to_string(attempt) + " could be sent",
+                              boost::asio::error::timed_out);
+      req.headers.set("Authorization", "Bearer " + token);
+
+      const auto started = std::chrono::steady_clock::now();
+      std::optional<transport_error> failure;
+      http_response resp;
+      try {
+        resp = co_await transport_->send(req);
+      } catch (const transport_error& e) {
+        failure = e;
+      } catch (const boost::system::system_error& e) {
+        failure = detail::to_transport_error(e.code());
+      }
+      // However the transport reported it, a cancelled call has one outcome.
+      if (failure && cancelled()) failure = detail::cancelled_error();
+      observe(shown_url, req, attempt, started, failure ? nullptr : &resp, failure, client_request_id);
+
+      std::chrono::milliseconds wait{0};
+      std::exception_ptr last_error;
+      if (failure) {
+        using k = transport_error::kind;
+        const bool transient = failure->reason() == k::reset || failure->reason() == k::timeout || failure->reason() == k::connect;
+        if (!(transient && idempotent && may_retry(policy.server_errors, server_retries))) throw *failure;
+        ++server_retries;
+        wait = detail::backoff_delay(policy, backoff_step++, detail::random_unit());
+        last_error = std::make_exception_ptr(*failure);
+      } else {
+        if (resp.status >= 200 && resp.status < 300) {
+          if (spec.info) *spec.info = response_info{resp.status, resp.headers, client_request_id};
+          co_return resp;
+        }
+        if (resp.status == 401 && !refreshed) {  // the token was refused: one fresh token, one more try
+          refreshed = force_refresh = true;
+          continue;
+        }
+        if (spec.info) *spec.info = response_info{resp.status, resp.headers, client_request_id};
+        const auto retry_after = detail::parse_retry_after(resp.headers.get("Retry-After"));
+        const bool throttled = resp.status == 429 || (resp.status == 503 && retry_after);
+        const bool server_error = !throttled && resp.status >= 500 && idempotent;
+        bool retry = throttled ? may_retry(policy.throttling, throttled_retries)
+                               : server_error && may_retry(policy.server_errors, server_retries);
+        if (retry_after && *retry_after > policy.max_retry_after) retry = false;
+        if (!retry) throw detail::make_api_error(resp, client_request_id, token);
+        ++(throttled ? throttled_retries : server_retries);
+        wait = retry_after ? std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after)
+                           : detail::backoff_delay(policy, backoff_step++, detail::random_unit());
+        last_error = std::make_exception_ptr(detail::make_api_error(resp, client_request_id, token));
+      }
+      // A retry that cannot start before the deadline is not made: the call ends with
+      // the error it has.
+      if (deadline && std::chrono::steady_clock::now() + wait >= *deadline) std::rethrow_exception(last_error);
+      if (wait.count() > 0) {
+        boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+        timer.expires_after(wait);
+        boost::system::error_code ec;
+        co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+        if (ec == boost::asio::error::operation_aborted || cancelled()) throw detail::cancelled_error();
+      }
+    }
+  }
+
+  /// The request without the per-attempt headers (client-request-id, Authorization).
+  [[nodiscard]] http_request make_request(const request_spec& spec) const {
     std::string url = url_of(spec);
     if (!allowed(url))
       throw request_refused("refusing to send a request to a host this client is not configured for: " + host_of(url));
+    if (!detail::header_value_ok(options_.user_agent))
+      throw request_refused("client_options::user_agent contains CR, LF or NUL, which a header cannot carry");
     http_request req;
     req.method = spec.method;
     req.url = std::move(url);
@@ -240,51 +422,44 @@ class session : public std::enable_shared_from_this<session> {
     req.headers.add("return-client-request-id", "true");
     auto prefer = prefer_values(spec.prefer, spec.change_tracking);
     if (!prefer.empty()) req.headers.add("Prefer", detail::join(prefer, ", "));  // one line, RFC 7240
+    for (const auto& [name, value] : spec.headers) {
+      if (!detail::header_name_ok(name)) throw request_refused("options.headers: \"" + name + "\" is not a header name");
+      if (detail::runtime_owned_header(name))
+        throw request_refused("options.headers: " + name + " is set by the library and cannot be given per request");
+      if (!detail::header_value_ok(value))
+        throw request_refused("options.headers: the value of " + name + " contains CR, LF or NUL");
+      req.headers.add(name, value);
+    }
     if (spec.body) {
       req.headers.add("Content-Type", "application/json");
       req.body = boost::json::serialize(*spec.body);
     }
-    const bool idempotent = spec.method == "GET" || spec.method == "DELETE";
-    const int attempts = options_.retry.enabled ? std::max(1, options_.retry.max_attempts) : 1;
-    auto backoff = options_.retry.initial_backoff;
-    for (int attempt = 1;; ++attempt) {
-      std::string client_request_id = detail::new_request_id(rng_);
-      req.headers.set("client-request-id", client_request_id);
-      std::string token = co_await tokens_(token_request{});
-      req.headers.set("Authorization", "Bearer " + token);
-      std::optional<std::chrono::milliseconds> wait;
-      http_response resp;
-      try {
-        resp = co_await transport_->send(req);
-      } catch (const transport_error& e) {
-        bool transient = e.reason() == transport_error::kind::reset || e.reason() == transport_error::kind::timeout ||
-                         e.reason() == transport_error::kind::connect;
-        if (!(transient && idempotent && attempt < attempts)) throw;
-        wait = backoff;
-      }
-      if (!wait) {
-        if (spec.info) {
-          spec.info->status = resp.status;
-          spec.info->headers = resp.headers;
-          spec.info->client_request_id = client_request_id;
-        }
-        if (resp.status >= 200 && resp.status < 300) co_return resp;
-        bool retryable = resp.status == 429 || resp.status == 503 || (resp.status >= 500 && idempotent);
-        auto retry_after = detail::parse_retry_after(resp.headers.get("Retry-After"));
-        if (!retryable || attempt >= attempts || (retry_after && *retry_after > options_.retry.max_retry_after))
-          throw detail::make_api_error(resp, client_request_id, token);
-        wait = retry_after ? std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after) : backoff;
-      }
-      backoff *= 2;
-      if (wait->count() > 0) {
-        boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
-        timer.expires_after(*wait);
-        co_await timer.async_wait(boost::asio::use_awaitable);
-      }
+    return req;
+  }
+
+  void observe(const std::string& shown_url, const http_request& req, int attempt, std::chrono::steady_clock::time_point started,
+               const http_response* resp, const std::optional<transport_error>& failure, const std::string& client_request_id) const {
+    if (!options_.observer) return;
+    request_event ev;
+    ev.method = req.method;
+    ev.url = shown_url;
+    ev.attempt = attempt;
+    ev.duration = std::chrono::steady_clock::now() - started;
+    ev.client_request_id = client_request_id;
+    ev.bytes_sent = req.body.size();
+    if (resp) {
+      ev.status = resp->status;
+      ev.request_id = std::string(resp->headers.get("request-id").value_or(""));
+      ev.bytes_received = resp->body.size();
+    }
+    if (failure) ev.error = failure->reason();
+    try {
+      options_.observer(ev);
+    } catch (...) {
+      // An observer cannot change the outcome of a request (documented).
     }
   }
 
- private:
   static std::string host_of(std::string_view url) {
     auto p = detail::split_url(url);
     return p ? p->host : std::string("(not an absolute URL)");
@@ -294,7 +469,6 @@ class session : public std::enable_shared_from_this<session> {
   token_provider tokens_;
   client_options options_;
   std::vector<std::string> extra_hosts_;
-  std::mt19937_64 rng_;
 };
 
 /// What a generated mailbox handle holds: the session and the encoded mailbox prefix.
@@ -351,18 +525,33 @@ boost::asio::awaitable<value_envelope<T>> fetch_value(std::shared_ptr<session> s
   co_return decode_response<value_envelope<T>>(r);
 }
 
-/// Follows @odata.nextLink lazily, one page per next(), with the same Prefer options.
-/// A next link to a host the client is not configured for makes the following next()
-/// throw request_refused before anything is sent.
+namespace detail {
+/// Pagers answer with last_response() instead of options.response: a pager outlives the
+/// call that made it, and a pointer kept that long would dangle.
+inline void refuse_response_pointer(request_spec& spec) {
+  if (spec.info && !spec.refused)
+    spec.refused = std::make_exception_ptr(request_refused(
+        "options.response is not used by pagers (the pointer would be kept beyond the call): read last_response() of the pager"));
+  spec.info = nullptr;
+}
+}  // namespace detail
+
+/// Follows @odata.nextLink lazily, one page per next(), with the same Prefer options and
+/// headers. A next link to a host the client is not configured for makes the following
+/// next() throw request_refused before anything is sent. One next() at a time.
 template <class T>
 class pager {
  public:
-  pager(std::shared_ptr<session> s, request_spec first) : session_(std::move(s)), spec_(std::move(first)) {}
+  pager(std::shared_ptr<session> s, request_spec first) : session_(std::move(s)), spec_(std::move(first)) {
+    detail::refuse_response_pointer(spec_);
+  }
 
   /// The next page, or nullopt after the last one.
   boost::asio::awaitable<std::optional<page<T>>> next() {
     if (done_) co_return std::nullopt;
-    auto r = co_await session_->execute(spec_);
+    request_spec spec = spec_;
+    spec.info = &last_response_;
+    auto r = co_await session_->execute(std::move(spec));
     auto p = decode_response<page<T>>(r);
     if (p.next_link && !p.next_link->empty()) {  // an empty link is no link: never re-send the first URL
       spec_.url = *p.next_link;
@@ -373,9 +562,14 @@ class pager {
     co_return p;
   }
 
+  /// Status and headers of the last response next() got (a 2xx, or the status of an
+  /// api_error); status 0 before the first.
+  [[nodiscard]] const response_info& last_response() const noexcept { return last_response_; }
+
  private:
   std::shared_ptr<session> session_;
   request_spec spec_;
+  response_info last_response_;
   bool done_ = false;
 };
 
@@ -398,6 +592,7 @@ class sync_pager {
              std::string delta_param, std::string skip_param)
       : session_(std::move(s)), spec_(std::move(first)), state_(std::move(start)), delta_param_(std::move(delta_param)),
         skip_param_(std::move(skip_param)) {
+    detail::refuse_response_pointer(spec_);
     spec_.change_tracking = std::move(change_tracking_prefer);
     if (state_.skip_token.starts_with("link:")) {  // a next link without a skip token, kept whole
       spec_.url = state_.skip_token.substr(5);
@@ -414,7 +609,9 @@ class sync_pager {
 
   boost::asio::awaitable<std::optional<sync_page<T>>> next() {
     if (done_) co_return std::nullopt;
-    auto r = co_await session_->execute(spec_);
+    request_spec spec = spec_;
+    spec.info = &last_response_;
+    auto r = co_await session_->execute(std::move(spec));
     auto p = decode_response<sync_page<T>>(r);
     const bool had_token = !tokenless_;
     tokenless_ = false;
@@ -434,6 +631,8 @@ class sync_pager {
 
   [[nodiscard]] const sync_state& state() const noexcept { return state_; }
   [[nodiscard]] bool done() const noexcept { return done_; }
+  /// Status and headers of the last response next() got; status 0 before the first.
+  [[nodiscard]] const response_info& last_response() const noexcept { return last_response_; }
 
  private:
   void follow(const std::string& link) {
@@ -444,16 +643,24 @@ class sync_pager {
   std::shared_ptr<session> session_;
   request_spec spec_;
   sync_state state_;
+  response_info last_response_;
   std::string delta_param_, skip_param_;
   bool tokenless_ = true;
   bool done_ = false;
 };
 
+/// A whole round; `info` (the call's options.response) gets the last page's response.
 template <class T>
-boost::asio::awaitable<sync_result<T>> fetch_sync_round(sync_pager<T> pager) {
+boost::asio::awaitable<sync_result<T>> fetch_sync_round(sync_pager<T> pager, response_info* info = nullptr) {
   sync_result<T> out;
-  while (auto p = co_await pager.next())
-    for (auto& c : p->changes) out.changes.push_back(std::move(c));
+  try {
+    while (auto p = co_await pager.next())
+      for (auto& c : p->changes) out.changes.push_back(std::move(c));
+  } catch (...) {
+    if (info && pager.last_response().status != 0) *info = pager.last_response();
+    throw;
+  }
+  if (info) *info = pager.last_response();
   out.state = pager.state();
   co_return out;
 }

@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <exception>
 #include <fstream>
@@ -197,4 +198,28 @@ TEST_CASE("recording writes the cassette format and never the token") {
   CHECK(send(again, raw).status == 204);
   CHECK_THROWS_AS((void)send(again, get("messages/2")), outlook::transport_error);
   CHECK(again.finished());
+}
+
+// Found in review: only Authorization was redacted; cookies and proxy credentials are
+// secrets too, in requests and responses.
+TEST_CASE("recording redacts Cookie, Set-Cookie and Proxy-Authorization as well as Authorization") {
+  auto inner = std::make_shared<replay_transport>(interactions_of(R"({"interactions": [
+    {"response": {"status": 200, "headers": {"Content-Type": "application/json", "Set-Cookie": ["session=S3CR3T-COOKIE; Secure", "b=2"]},
+                  "json": {"Id": "1"}}}
+  ]})"));
+  recording_transport rec(inner);
+  http_request r = get("messages/1");
+  r.headers.add("Cookie", "session=S3CR3T-COOKIE");
+  r.headers.add("proxy-authorization", "Basic UFJPWFktU0VDUkVU");
+  (void)send(rec, r);
+  const std::string saved = boost::json::serialize(rec.interactions());
+  CHECK(saved.find(token) == std::string::npos);
+  CHECK(saved.find("S3CR3T-COOKIE") == std::string::npos);
+  CHECK(saved.find("UFJPWFktU0VDUkVU") == std::string::npos);
+  const auto& rq = rec.interactions().at(0).at("request").at("headers").as_object();
+  CHECK(rq.at("Cookie") == "<redacted>");
+  CHECK(rq.at("proxy-authorization") == "<redacted>");
+  const auto& set_cookie = rec.interactions().at(0).at("response").at("headers").at("Set-Cookie").as_array();
+  REQUIRE(set_cookie.size() == 2);  // one entry per header line, each redacted
+  CHECK(set_cookie[0] == "<redacted>");
 }

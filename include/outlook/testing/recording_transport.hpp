@@ -1,9 +1,10 @@
 // outlook-mail: a transport that records what goes through it as a cassette.
 //
 // It wraps the real transport, so a scenario run once against the service becomes a
-// fixture. The Authorization value is replaced by "Bearer <redacted>" the moment the
-// exchange is recorded: the token is never held by the recorder, so no later bug in
-// saving can leak it.
+// fixture. Secret header values are replaced the moment the exchange is recorded:
+// Authorization by "Bearer <redacted>", and Cookie, Set-Cookie, Proxy-Authorization and
+// Proxy-Authenticate-style credentials by "<redacted>". The recorder never holds them, so
+// no later bug in saving can leak them.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -15,6 +16,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,13 +29,20 @@ namespace outlook::testing {
 
 namespace recording_detail {
 
+/// The recorded form of a header value: secrets replaced, everything else as sent.
+[[nodiscard]] inline std::string recorded_value(std::string_view name, const std::string& value) {
+  if (iequals(name, "Authorization")) return "Bearer <redacted>";  // the matcher wants a Bearer value
+  if (iequals(name, "Proxy-Authorization") || iequals(name, "Cookie") || iequals(name, "Set-Cookie"))
+    return "<redacted>";
+  return value;
+}
+
 /// Header lines as a cassette object: one string per name, or an array when a name
-/// repeats (names grouped case-insensitively, first spelling kept).
-[[nodiscard]] inline boost::json::object headers_json(const http_headers& headers, bool redact_authorization) {
+/// repeats (names grouped case-insensitively, first spelling kept). Secrets are redacted.
+[[nodiscard]] inline boost::json::object headers_json(const http_headers& headers) {
   boost::json::object out;
   for (const auto& [name, raw_value] : headers) {
-    const std::string value =
-        redact_authorization && iequals(name, "Authorization") ? std::string("Bearer <redacted>") : raw_value;
+    const std::string value = recorded_value(name, raw_value);
     boost::json::value* existing = nullptr;
     for (auto& member : out)
       if (iequals(member.key(), name)) existing = &member.value();
@@ -117,14 +126,14 @@ class recording_transport : public transport {
     boost::json::object rq;
     rq["method"] = request.method;
     rq["url"] = request.url;
-    rq["headers"] = recording_detail::headers_json(request.headers, true);
+    rq["headers"] = recording_detail::headers_json(request.headers);
     recording_detail::put_body(rq, request.body, true);
 
     boost::json::object rs;
     try {
       http_response response = co_await inner_->send(std::move(request));
       rs["status"] = response.status;
-      rs["headers"] = recording_detail::headers_json(response.headers, false);
+      rs["headers"] = recording_detail::headers_json(response.headers);
       recording_detail::put_body(rs, response.body, false);
       record(std::move(rq), std::move(rs));
       co_return response;

@@ -4,11 +4,17 @@
 // is a cassette_mismatch. That exception deliberately does not derive from
 // outlook::error: a test expecting, say, an api_error must not be satisfied by a request
 // the cassette never recorded.
+//
+// sent() keeps every request with its secrets replaced (Authorization, Cookie,
+// Proxy-Authorization), so a test log or a dump of sent() never shows a token. send() may
+// be called from several threads (a mutex guards the state); the order of concurrent
+// requests is then whatever order they reach it.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 
 #include <cstddef>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -33,7 +39,43 @@ class replay_transport : public transport {
   explicit replay_transport(std::vector<interaction> interactions) : interactions_(std::move(interactions)) {}
 
   boost::asio::awaitable<http_response> send(http_request request) override {
-    sent_.push_back(request);
+    co_return respond(request);
+  }
+
+  /// Every recorded interaction has been consumed.
+  [[nodiscard]] bool finished() const {
+    std::lock_guard lock(mutex_);
+    return next_ == interactions_.size();
+  }
+  [[nodiscard]] std::size_t consumed() const {
+    std::lock_guard lock(mutex_);
+    return next_;
+  }
+  /// Every request handed to send(), matched or not, in order, with secret header values
+  /// replaced ("Bearer <redacted>" for a bearer token, "<redacted>" otherwise).
+  [[nodiscard]] std::vector<http_request> sent() const {
+    std::lock_guard lock(mutex_);
+    return sent_;
+  }
+
+ private:
+  static http_request without_secrets(http_request r) {
+    http_headers clean;
+    for (const auto& [name, value] : r.headers) {
+      if (iequals(name, "Authorization") || iequals(name, "Proxy-Authorization"))
+        clean.add(name, value.starts_with("Bearer ") ? "Bearer <redacted>" : "<redacted>");
+      else if (iequals(name, "Cookie"))
+        clean.add(name, "<redacted>");
+      else
+        clean.add(name, value);
+    }
+    r.headers = std::move(clean);
+    return r;
+  }
+
+  http_response respond(const http_request& request) {
+    std::lock_guard lock(mutex_);
+    sent_.push_back(without_secrets(request));
     // Method and URL identify the request in messages; headers (the token) never do.
     const std::string what = request.method + " " + request.url;
     const std::size_t total = interactions_.size();
@@ -59,16 +101,10 @@ class replay_transport : public transport {
     response.status = r.status;
     response.headers = r.headers;
     response.body = response_body_text(r);
-    co_return response;
+    return response;
   }
 
-  /// Every recorded interaction has been consumed.
-  [[nodiscard]] bool finished() const noexcept { return next_ == interactions_.size(); }
-  [[nodiscard]] std::size_t consumed() const noexcept { return next_; }
-  /// Every request handed to send(), matched or not, in order.
-  [[nodiscard]] std::vector<http_request> sent() const { return sent_; }
-
- private:
+  mutable std::mutex mutex_;
   std::vector<interaction> interactions_;
   std::size_t next_ = 0;
   std::vector<http_request> sent_;

@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,7 +38,14 @@ struct list_attachments_options {
   std::optional<bool> count{};
   /// Prefer header options (max_page_size).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -47,19 +55,40 @@ struct get_attachment_options {
   std::vector<std::string> select{};
   /// $expand: navigation properties to include ("Attachments").
   std::vector<std::string> expand{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of create_attachment(): query options, Prefer options.
 struct create_attachment_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of delete_attachment(): query options, Prefer options.
 struct delete_attachment_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -72,12 +101,12 @@ class attachments_operations {
   /// GET {mailbox}/messages/{message_id}/attachments
   /// @param message_id The ID of the message.
   [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::attachment>>> list_attachments(std::string_view message_id, const list_attachments_options& options = {}) const {
-    return outlook::fetch_page<outlook::poly<::outlook::mail::attachment>>(ctx_().session, build_list_attachments(message_id, options));
+    return outlook::fetch_page<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
   }
 
   /// list_attachments() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::attachment>> list_attachments_pages(std::string_view message_id, const list_attachments_options& options = {}) const {
-    return outlook::pager<outlook::poly<::outlook::mail::attachment>>(ctx_().session, build_list_attachments(message_id, options));
+    return outlook::pager<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
   }
 
   /// Reads one attachment of a message.
@@ -85,7 +114,7 @@ class attachments_operations {
   /// @param message_id The ID of the message.
   /// @param attachment_id The ID of the attachment.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::attachment>> get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::attachment>>(ctx_().session, build_get_attachment(message_id, attachment_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }));
   }
 
   /// Adds a file, item or reference attachment to a message.
@@ -93,7 +122,7 @@ class attachments_operations {
   /// @param message_id The ID of the message.
   /// @param attachment The attachment to add; its @odata.type says which kind it is.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::attachment>> create_attachment(std::string_view message_id, const outlook::poly<::outlook::mail::attachment>& attachment, const create_attachment_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::attachment>>(ctx_().session, build_create_attachment(message_id, attachment, options));
+    return outlook::fetch_one<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_create_attachment(message_id, attachment, options); }));
   }
 
   /// Removes an attachment from a message.
@@ -101,7 +130,7 @@ class attachments_operations {
   /// @param message_id The ID of the message.
   /// @param attachment_id The ID of the attachment to remove.
   [[nodiscard]] boost::asio::awaitable<void> delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_delete_attachment(message_id, attachment_id, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_attachment(message_id, attachment_id, options); }));
   }
 
  private:
@@ -118,6 +147,8 @@ class attachments_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -132,6 +163,8 @@ class attachments_operations {
     r.path += "/" + outlook::path_segment(attachment_id, "attachment_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -146,6 +179,8 @@ class attachments_operations {
     outlook::apply_query_options(r.query, options);
     r.body = outlook::encode_value(attachment);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -160,6 +195,8 @@ class attachments_operations {
     r.path += "/" + outlook::path_segment(attachment_id, "attachment_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

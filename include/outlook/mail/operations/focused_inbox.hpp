@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,25 +37,53 @@ struct list_overrides_options {
   std::optional<bool> count{};
   /// Prefer header options (max_page_size).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of create_override(): query options, Prefer options.
 struct create_override_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of update_override(): query options, Prefer options.
 struct update_override_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of delete_override(): query options, Prefer options.
 struct delete_override_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -66,19 +95,19 @@ class focused_inbox_operations {
   /// Lists the Focused Inbox overrides of the mailbox, each classifying mail from one sender address as Focused or Other; empty when none were set up.
   /// GET {mailbox}/InferenceClassification/Overrides
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::inference_classification_override>> list_overrides(const list_overrides_options& options = {}) const {
-    return outlook::fetch_page<::outlook::mail::inference_classification_override>(ctx_().session, build_list_overrides(options));
+    return outlook::fetch_page<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_list_overrides(options); }));
   }
 
   /// list_overrides() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::mail::inference_classification_override> list_overrides_pages(const list_overrides_options& options = {}) const {
-    return outlook::pager<::outlook::mail::inference_classification_override>(ctx_().session, build_list_overrides(options));
+    return outlook::pager<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_list_overrides(options); }));
   }
 
   /// Creates an override that always classifies future Inbox mail from one SMTP address as Focused or Other; if one exists for that address it is updated instead.
   /// POST {mailbox}/InferenceClassification/Overrides
   /// @param override The override: the sender's email address and the classification to apply.
   [[nodiscard]] boost::asio::awaitable<::outlook::mail::inference_classification_override> create_override(const ::outlook::mail::inference_classification_override& override, const create_override_options& options = {}) const {
-    return outlook::fetch_one<::outlook::mail::inference_classification_override>(ctx_().session, build_create_override(override, options));
+    return outlook::fetch_one<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_create_override(override, options); }));
   }
 
   /// Changes the classification of an existing override; no other field of an override can be changed this way.
@@ -86,14 +115,14 @@ class focused_inbox_operations {
   /// @param override_id The ID of the override to change.
   /// @param classify_as The new classification for mail from the override's sender.
   [[nodiscard]] boost::asio::awaitable<::outlook::mail::inference_classification_override> update_override(std::string_view override_id, ::outlook::mail::inference_classification_type classify_as, const update_override_options& options = {}) const {
-    return outlook::fetch_one<::outlook::mail::inference_classification_override>(ctx_().session, build_update_override(override_id, classify_as, options));
+    return outlook::fetch_one<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_update_override(override_id, classify_as, options); }));
   }
 
   /// Deletes an override by its ID.
   /// DELETE {mailbox}/InferenceClassification/Overrides/{override_id}
   /// @param override_id The ID of the override to delete.
   [[nodiscard]] boost::asio::awaitable<void> delete_override(std::string_view override_id, const delete_override_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_delete_override(override_id, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_override(override_id, options); }));
   }
 
  private:
@@ -109,6 +138,8 @@ class focused_inbox_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -122,6 +153,8 @@ class focused_inbox_operations {
     outlook::apply_query_options(r.query, options);
     r.body = outlook::encode_value(override);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -138,6 +171,8 @@ class focused_inbox_operations {
     body.emplace("ClassifyAs", outlook::encode_value(outlook::open_enum<::outlook::mail::inference_classification_type>(classify_as)));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -151,6 +186,8 @@ class focused_inbox_operations {
     r.path += "/" + outlook::path_segment(override_id, "override_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,7 +38,14 @@ struct list_folders_options {
   std::optional<bool> count{};
   /// Prefer header options (max_page_size).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -59,7 +67,14 @@ struct list_child_folders_options {
   std::optional<bool> count{};
   /// Prefer header options (max_page_size).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -69,37 +84,79 @@ struct get_folder_options {
   std::vector<std::string> select{};
   /// $expand: navigation properties to include ("Attachments").
   std::vector<std::string> expand{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of create_folder(): query options, Prefer options.
 struct create_folder_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of update_folder(): query options, Prefer options.
 struct update_folder_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of delete_folder(): query options, Prefer options.
 struct delete_folder_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of move_folder(): query options, Prefer options.
 struct move_folder_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of copy_folder(): query options, Prefer options.
 struct copy_folder_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -112,7 +169,14 @@ struct sync_folders_options {
   /// Where to start: empty for a full round, a delta token for the next round, a skip
   /// token to resume an interrupted round (see outlook::sync_state).
   outlook::sync_state state{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -124,31 +188,31 @@ class folders_operations {
   /// Lists the top-level mail folders of the mailbox.
   /// GET {mailbox}/MailFolders
   [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::mail_folder>>> list_folders(const list_folders_options& options = {}) const {
-    return outlook::fetch_page<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, build_list_folders(options));
+    return outlook::fetch_page<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
   }
 
   /// list_folders() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::mail_folder>> list_folders_pages(const list_folders_options& options = {}) const {
-    return outlook::pager<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, build_list_folders(options));
+    return outlook::pager<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
   }
 
   /// Lists the folders directly under a mail folder.
   /// GET {mailbox}/MailFolders/{folder_id}/childfolders
   /// @param folder_id The parent folder, by ID or well-known name.
   [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::mail_folder>>> list_child_folders(std::string_view folder_id, const list_child_folders_options& options = {}) const {
-    return outlook::fetch_page<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, build_list_child_folders(folder_id, options));
+    return outlook::fetch_page<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
   }
 
   /// list_child_folders() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::mail_folder>> list_child_folders_pages(std::string_view folder_id, const list_child_folders_options& options = {}) const {
-    return outlook::pager<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, build_list_child_folders(folder_id, options));
+    return outlook::pager<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
   }
 
   /// Reads one mail folder by ID or well-known name.
   /// GET {mailbox}/MailFolders/{folder_id}
   /// @param folder_id The folder to read, by ID or well-known name.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> get_folder(std::string_view folder_id, const get_folder_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, build_get_folder(folder_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_get_folder(folder_id, options); }));
   }
 
   /// Creates a folder with the given name under an existing folder; top-level folders cannot be created.
@@ -156,7 +220,7 @@ class folders_operations {
   /// @param folder_id The parent folder, by ID or well-known name.
   /// @param display_name The name of the new folder.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> create_folder(std::string_view folder_id, const std::string& display_name, const create_folder_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, build_create_folder(folder_id, display_name, options));
+    return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(folder_id, display_name, options); }));
   }
 
   /// Renames a folder; the name is the only writable property of a folder.
@@ -164,14 +228,14 @@ class folders_operations {
   /// @param folder_id The folder to rename, by ID or well-known name.
   /// @param display_name The new name of the folder.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> update_folder(std::string_view folder_id, const std::string& display_name, const update_folder_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, build_update_folder(folder_id, display_name, options));
+    return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_update_folder(folder_id, display_name, options); }));
   }
 
   /// Deletes a folder together with everything in it. Deleted content may not be recoverable.
   /// DELETE {mailbox}/MailFolders/{folder_id}
   /// @param folder_id The folder to delete, by ID or well-known name.
   [[nodiscard]] boost::asio::awaitable<void> delete_folder(std::string_view folder_id, const delete_folder_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_delete_folder(folder_id, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_folder(folder_id, options); }));
   }
 
   /// Moves a folder and its contents under another folder.
@@ -179,7 +243,7 @@ class folders_operations {
   /// @param folder_id The folder to move, by ID or well-known name.
   /// @param destination_id The ID of the destination folder, or a well-known folder name such as Inbox, Drafts, SentItems or DeletedItems.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> move_folder(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, build_move_folder(folder_id, destination_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_move_folder(folder_id, destination_id, options); }));
   }
 
   /// Copies a folder and its contents under another folder and returns the copy.
@@ -187,18 +251,18 @@ class folders_operations {
   /// @param folder_id The folder to copy, by ID or well-known name.
   /// @param destination_id The ID of the destination folder, or a well-known folder name such as Inbox, Drafts, SentItems or DeletedItems.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> copy_folder(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, build_copy_folder(folder_id, destination_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_copy_folder(folder_id, destination_id, options); }));
   }
 
   /// Runs one change-tracking round over the mail folder hierarchy, returned as a flat list: a full round without a delta token, or an incremental one from the previous round's delta token.
   /// GET {mailbox}/MailFolders
   [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::mail::mail_folder>>> sync_folders(const sync_folders_options& options = {}) const {
-    return outlook::fetch_sync_round<outlook::poly<::outlook::mail::mail_folder>>(sync_folders_pages(options));
+    return outlook::fetch_sync_round<outlook::poly<::outlook::mail::mail_folder>>(sync_folders_pages(outlook::without_response(options)), options.response);
   }
 
   /// sync_folders() page by page; state() after each page is what to store to resume.
   [[nodiscard]] outlook::sync_pager<outlook::poly<::outlook::mail::mail_folder>> sync_folders_pages(const sync_folders_options& options = {}) const {
-    return outlook::sync_pager<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, build_sync_folders(options), options.state,
+    return outlook::sync_pager<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_sync_folders(options); }), options.state,
         "odata.track-changes", "$deltatoken",
         "$skiptoken");
   }
@@ -215,6 +279,8 @@ class folders_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -229,6 +295,8 @@ class folders_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -241,6 +309,8 @@ class folders_operations {
     r.path += "/" + outlook::path_segment(folder_id, "folder_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -257,6 +327,8 @@ class folders_operations {
     body.emplace("DisplayName", outlook::encode_value(display_name));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -272,6 +344,8 @@ class folders_operations {
     body.emplace("DisplayName", outlook::encode_value(display_name));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -284,6 +358,8 @@ class folders_operations {
     r.path += "/" + outlook::path_segment(folder_id, "folder_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -300,6 +376,8 @@ class folders_operations {
     body.emplace("DestinationId", outlook::encode_value(destination_id));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -316,6 +394,8 @@ class folders_operations {
     body.emplace("DestinationId", outlook::encode_value(destination_id));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -328,6 +408,8 @@ class folders_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

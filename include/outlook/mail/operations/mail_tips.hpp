@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,7 +23,14 @@ namespace outlook::mail {
 
 /// Options of get_mail_tips(): query options, Prefer options.
 struct get_mail_tips_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -37,12 +45,12 @@ class mail_tips_operations {
   /// @param email_addresses The SMTP addresses to get MailTips for.
   /// @param mail_tips_options Which MailTips to return.
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::mail_tips>> get_mail_tips(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::mail::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = {}) const {
-    return outlook::fetch_page<::outlook::mail::mail_tips>(ctx_().session, build_get_mail_tips(email_addresses, mail_tips_options, options));
+    return outlook::fetch_page<::outlook::mail::mail_tips>(ctx_().session, outlook::prepare([&] { return build_get_mail_tips(email_addresses, mail_tips_options, options); }));
   }
 
   /// get_mail_tips() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::mail::mail_tips> get_mail_tips_pages(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::mail::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = {}) const {
-    return outlook::pager<::outlook::mail::mail_tips>(ctx_().session, build_get_mail_tips(email_addresses, mail_tips_options, options));
+    return outlook::pager<::outlook::mail::mail_tips>(ctx_().session, outlook::prepare([&] { return build_get_mail_tips(email_addresses, mail_tips_options, options); }));
   }
 
  private:
@@ -60,6 +68,8 @@ class mail_tips_operations {
     body.emplace("MailTipsOptions", outlook::encode_value(mail_tips_options));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

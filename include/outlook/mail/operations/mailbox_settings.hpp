@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,7 +25,14 @@ namespace outlook::mail {
 struct get_mailbox_settings_options {
   /// Prefer header options (time_zone).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -32,7 +40,14 @@ struct get_mailbox_settings_options {
 struct update_mailbox_settings_options {
   /// Prefer header options (time_zone).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -40,7 +55,14 @@ struct update_mailbox_settings_options {
 struct get_automatic_replies_setting_options {
   /// Prefer header options (time_zone).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -52,20 +74,20 @@ class mailbox_settings_operations {
   /// Reads the settings of the mailbox: automatic replies, time zone and language.
   /// GET {mailbox}/MailboxSettings
   [[nodiscard]] boost::asio::awaitable<::outlook::mail::mailbox_settings> get_mailbox_settings(const get_mailbox_settings_options& options = {}) const {
-    return outlook::fetch_one<::outlook::mail::mailbox_settings>(ctx_().session, build_get_mailbox_settings(options));
+    return outlook::fetch_one<::outlook::mail::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_get_mailbox_settings(options); }));
   }
 
   /// Changes mailbox settings, for example to turn automatic replies on, off or to a schedule; only the properties that are set are sent. Settings cannot be created or deleted.
   /// PATCH {mailbox}/MailboxSettings
   /// @param patch The settings to change.
   [[nodiscard]] boost::asio::awaitable<::outlook::mail::mailbox_settings> update_mailbox_settings(const ::outlook::mail::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = {}) const {
-    return outlook::fetch_one<::outlook::mail::mailbox_settings>(ctx_().session, build_update_mailbox_settings(patch, options));
+    return outlook::fetch_one<::outlook::mail::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_update_mailbox_settings(patch, options); }));
   }
 
   /// Reads only the automatic replies part of the mailbox settings.
   /// GET {mailbox}/MailboxSettings/AutomaticRepliesSetting
   [[nodiscard]] boost::asio::awaitable<::outlook::mail::automatic_replies_setting> get_automatic_replies_setting(const get_automatic_replies_setting_options& options = {}) const {
-    return outlook::fetch_one<::outlook::mail::automatic_replies_setting>(ctx_().session, build_get_automatic_replies_setting(options));
+    return outlook::fetch_one<::outlook::mail::automatic_replies_setting>(ctx_().session, outlook::prepare([&] { return build_get_automatic_replies_setting(options); }));
   }
 
  private:
@@ -80,6 +102,8 @@ class mailbox_settings_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -93,6 +117,8 @@ class mailbox_settings_operations {
     r.prefer = options.prefer;
     r.body = outlook::encode_value(patch);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -106,6 +132,8 @@ class mailbox_settings_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

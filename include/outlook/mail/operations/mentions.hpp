@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,7 +21,14 @@ namespace outlook::mail {
 
 /// Options of delete_mention(): query options, Prefer options.
 struct delete_mention_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -35,7 +43,7 @@ class mentions_operations {
   /// @param message_id The ID of the message that holds the mention.
   /// @param mention_id The ID of the mention to remove.
   [[nodiscard]] boost::asio::awaitable<void> delete_mention(std::string_view message_id, std::string_view mention_id, const delete_mention_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_delete_mention(message_id, mention_id, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_mention(message_id, mention_id, options); }));
   }
 
  private:
@@ -52,6 +60,8 @@ class mentions_operations {
     r.path += "/" + outlook::path_segment(mention_id, "mention_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,7 +41,14 @@ struct list_messages_options {
   std::optional<bool> count{};
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone, max_page_size).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -52,7 +60,14 @@ struct get_message_options {
   std::vector<std::string> expand{};
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -69,7 +84,14 @@ struct sync_messages_options {
   /// Where to start: empty for a full round, a delta token for the next round, a skip
   /// token to resume an interrupted round (see outlook::sync_state).
   outlook::sync_state state{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -77,7 +99,14 @@ struct sync_messages_options {
 struct send_mail_options {
   /// Whether to keep a copy in Sent Items; the service assumes true when omitted.
   std::optional<bool> save_to_sent_items{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -85,25 +114,53 @@ struct send_mail_options {
 struct create_message_options {
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of send_message(): query options, Prefer options.
 struct send_message_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of reply(): query options, Prefer options.
 struct reply_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of reply_all(): query options, Prefer options.
 struct reply_all_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -111,7 +168,14 @@ struct reply_all_options {
 struct create_reply_options {
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -119,13 +183,27 @@ struct create_reply_options {
 struct create_reply_all_options {
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of forward(): query options, Prefer options.
 struct forward_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -133,7 +211,14 @@ struct forward_options {
 struct create_forward_options {
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -141,13 +226,27 @@ struct create_forward_options {
 struct update_message_options {
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of delete_message(): query options, Prefer options.
 struct delete_message_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -155,7 +254,14 @@ struct delete_message_options {
 struct move_message_options {
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -163,13 +269,27 @@ struct move_message_options {
 struct copy_message_options {
   /// Prefer header options (body_content_type, allow_unsafe_html, time_zone).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of unsubscribe(): query options, Prefer options.
 struct unsubscribe_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -182,42 +302,42 @@ class messages_operations {
   /// GET {mailbox}/MailFolders/{folder_id}/messages
   /// @param folder_id The folder to list, by ID or well-known name; leave it out to list every message of the mailbox. AllItems also spans the whole mailbox.
   [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages(std::string_view folder_id, const list_messages_options& options = {}) const {
-    return outlook::fetch_page<outlook::poly<::outlook::mail::message>>(ctx_().session, build_list_messages(folder_id, options));
+    return outlook::fetch_page<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
   }
 
   /// list_messages() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::message>> list_messages_pages(std::string_view folder_id, const list_messages_options& options = {}) const {
-    return outlook::pager<outlook::poly<::outlook::mail::message>>(ctx_().session, build_list_messages(folder_id, options));
+    return outlook::pager<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
   }
 
   /// Lists the messages of one mail folder, or of the whole mailbox (Deleted Items and Clutter included) when no folder is given.
   /// GET {mailbox}/messages
   [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages(const list_messages_options& options = {}) const {
-    return outlook::fetch_page<outlook::poly<::outlook::mail::message>>(ctx_().session, build_list_messages(options));
+    return outlook::fetch_page<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
   }
 
   /// list_messages() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::message>> list_messages_pages(const list_messages_options& options = {}) const {
-    return outlook::pager<outlook::poly<::outlook::mail::message>>(ctx_().session, build_list_messages(options));
+    return outlook::pager<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
   }
 
   /// Reads one message by its ID.
   /// GET {mailbox}/messages/{message_id}
   /// @param message_id The ID of the message to read.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> get_message(std::string_view message_id, const get_message_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, build_get_message(message_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_get_message(message_id, options); }));
   }
 
   /// Runs one change-tracking round over the messages of a folder: a full round without a delta token, or an incremental one from the delta token of the previous round, following every page to the final delta link.
   /// GET {mailbox}/MailFolders/{folder_id}/messages
   /// @param folder_id The folder to synchronize, by ID or well-known name. Each folder of a hierarchy is synchronized on its own.
   [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::mail::message>>> sync_messages(std::string_view folder_id, const sync_messages_options& options = {}) const {
-    return outlook::fetch_sync_round<outlook::poly<::outlook::mail::message>>(sync_messages_pages(folder_id, options));
+    return outlook::fetch_sync_round<outlook::poly<::outlook::mail::message>>(sync_messages_pages(folder_id, outlook::without_response(options)), options.response);
   }
 
   /// sync_messages() page by page; state() after each page is what to store to resume.
   [[nodiscard]] outlook::sync_pager<outlook::poly<::outlook::mail::message>> sync_messages_pages(std::string_view folder_id, const sync_messages_options& options = {}) const {
-    return outlook::sync_pager<outlook::poly<::outlook::mail::message>>(ctx_().session, build_sync_messages(folder_id, options), options.state,
+    return outlook::sync_pager<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_sync_messages(folder_id, options); }), options.state,
         "odata.track-changes", "$deltatoken",
         "$skiptoken");
   }
@@ -226,7 +346,7 @@ class messages_operations {
   /// POST {mailbox}/sendmail
   /// @param message The message to send; ToRecipients is required.
   [[nodiscard]] boost::asio::awaitable<void> send_mail(const ::outlook::mail::message& message, const send_mail_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_send_mail(message, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_mail(message, options); }));
   }
 
   /// Creates a draft message in the given folder, or in Drafts when no folder is given, ready to be updated and sent later.
@@ -234,21 +354,21 @@ class messages_operations {
   /// @param message The draft, with any writable message properties.
   /// @param folder_id The folder to create the draft in, by ID or well-known name (Inbox, Drafts); leave it out to use Drafts.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_message(const ::outlook::mail::message& message, std::string_view folder_id, const create_message_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, build_create_message(message, folder_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, folder_id, options); }));
   }
 
   /// Creates a draft message in the given folder, or in Drafts when no folder is given, ready to be updated and sent later.
   /// POST {mailbox}/messages
   /// @param message The draft, with any writable message properties.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_message(const ::outlook::mail::message& message, const create_message_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, build_create_message(message, options));
+    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, options); }));
   }
 
   /// Sends an existing draft (new message, reply, reply-all or forward); the sent message is saved in Sent Items.
   /// POST {mailbox}/messages/{message_id}/send
   /// @param message_id The ID of the draft to send.
   [[nodiscard]] boost::asio::awaitable<void> send_message(std::string_view message_id, const send_message_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_send_message(message_id, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_message(message_id, options); }));
   }
 
   /// Replies to the sender of a message with a comment in one step; the reply is saved in Sent Items.
@@ -256,7 +376,7 @@ class messages_operations {
   /// @param message_id The ID of the message to reply to.
   /// @param comment Text to include with the response; may be empty.
   [[nodiscard]] boost::asio::awaitable<void> reply(std::string_view message_id, const std::string& comment, const reply_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_reply(message_id, comment, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply(message_id, comment, options); }));
   }
 
   /// Replies to the sender and every recipient of a message with a comment in one step; the reply is saved in Sent Items.
@@ -264,21 +384,21 @@ class messages_operations {
   /// @param message_id The ID of the message to reply to.
   /// @param comment Text to include with the response; may be empty.
   [[nodiscard]] boost::asio::awaitable<void> reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_reply_all(message_id, comment, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply_all(message_id, comment, options); }));
   }
 
   /// Creates a reply draft to the sender of a message, with recipients and other properties filled in, to be edited and sent later.
   /// POST {mailbox}/messages/{message_id}/createreply
   /// @param message_id The ID of the message to reply to.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_reply(std::string_view message_id, const create_reply_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, build_create_reply(message_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply(message_id, options); }));
   }
 
   /// Creates a reply-all draft addressed to the sender and all recipients of a message, to be edited and sent later.
   /// POST {mailbox}/messages/{message_id}/createreplyall
   /// @param message_id The ID of the message to reply to.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_reply_all(std::string_view message_id, const create_reply_all_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, build_create_reply_all(message_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply_all(message_id, options); }));
   }
 
   /// Forwards a message to the given recipients with an optional comment in one step; the forwarded message is saved in Sent Items.
@@ -287,14 +407,14 @@ class messages_operations {
   /// @param comment Text to include above the forwarded message; may be empty.
   /// @param to_recipients The recipients to forward the message to.
   [[nodiscard]] boost::asio::awaitable<void> forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::mail::recipient>& to_recipients, const forward_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_forward(message_id, comment, to_recipients, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_forward(message_id, comment, to_recipients, options); }));
   }
 
   /// Creates a forward draft of a message, to be given recipients, edited and sent later.
   /// POST {mailbox}/messages/{message_id}/createforward
   /// @param message_id The ID of the message to forward.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_forward(std::string_view message_id, const create_forward_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, build_create_forward(message_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_forward(message_id, options); }));
   }
 
   /// Changes writable properties of a draft or an existing message; only the properties that are set are sent and changed. Setting InferenceClassification moves a message between Focused and Other.
@@ -302,14 +422,14 @@ class messages_operations {
   /// @param message_id The ID of the message to change.
   /// @param patch The properties to change.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> update_message(std::string_view message_id, const ::outlook::mail::message_patch& patch, const update_message_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, build_update_message(message_id, patch, options));
+    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_update_message(message_id, patch, options); }));
   }
 
   /// Deletes a message. Deleted content may not be recoverable.
   /// DELETE {mailbox}/messages/{message_id}
   /// @param message_id The ID of the message to delete.
   [[nodiscard]] boost::asio::awaitable<void> delete_message(std::string_view message_id, const delete_message_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_delete_message(message_id, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_message(message_id, options); }));
   }
 
   /// Moves a message to another folder and returns the message in its new place.
@@ -317,7 +437,7 @@ class messages_operations {
   /// @param message_id The ID of the message to move.
   /// @param destination_id The ID of the destination folder, or a well-known folder name such as Inbox, Drafts, SentItems or DeletedItems.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, build_move_message(message_id, destination_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_move_message(message_id, destination_id, options); }));
   }
 
   /// Copies a message to a folder and returns the new copy.
@@ -325,7 +445,7 @@ class messages_operations {
   /// @param message_id The ID of the message to copy.
   /// @param destination_id The ID of the destination folder, or a well-known folder name such as Inbox, Drafts, SentItems or DeletedItems.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, build_copy_message(message_id, destination_id, options));
+    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_copy_message(message_id, destination_id, options); }));
   }
 
   /// Asks the service to send an unsubscribe email to the mailto: target of the message's List-Unsubscribe header; the message is then moved to Deleted Items. Only works when UnsubscribeEnabled is true.
@@ -333,7 +453,7 @@ class messages_operations {
   /// POST {mailbox}/messages/{message_id}/unsubscribe
   /// @param message_id The ID of the mailing-list message.
   [[nodiscard]] boost::asio::awaitable<void> unsubscribe(std::string_view message_id, const unsubscribe_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_unsubscribe(message_id, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_unsubscribe(message_id, options); }));
   }
 
  private:
@@ -350,6 +470,8 @@ class messages_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -362,6 +484,8 @@ class messages_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -375,6 +499,8 @@ class messages_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -389,6 +515,8 @@ class messages_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -404,6 +532,8 @@ class messages_operations {
     if (options.save_to_sent_items) body.emplace("SaveToSentItems", outlook::encode_value(*options.save_to_sent_items));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -419,6 +549,8 @@ class messages_operations {
     r.prefer = options.prefer;
     r.body = outlook::encode_value(message);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -432,6 +564,8 @@ class messages_operations {
     r.prefer = options.prefer;
     r.body = outlook::encode_value(message);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -445,6 +579,8 @@ class messages_operations {
     r.path += "/" + std::string("send");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -461,6 +597,8 @@ class messages_operations {
     body.emplace("Comment", outlook::encode_value(comment));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -477,6 +615,8 @@ class messages_operations {
     body.emplace("Comment", outlook::encode_value(comment));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -491,6 +631,8 @@ class messages_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -505,6 +647,8 @@ class messages_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -522,6 +666,8 @@ class messages_operations {
     body.emplace("ToRecipients", outlook::encode_value(to_recipients));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -536,6 +682,8 @@ class messages_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -550,6 +698,8 @@ class messages_operations {
     r.prefer = options.prefer;
     r.body = outlook::encode_value(patch);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -562,6 +712,8 @@ class messages_operations {
     r.path += "/" + outlook::path_segment(message_id, "message_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -579,6 +731,8 @@ class messages_operations {
     body.emplace("DestinationId", outlook::encode_value(destination_id));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -596,6 +750,8 @@ class messages_operations {
     body.emplace("DestinationId", outlook::encode_value(destination_id));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -609,6 +765,8 @@ class messages_operations {
     r.path += "/" + std::string("unsubscribe");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

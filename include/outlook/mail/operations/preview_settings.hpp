@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,25 +24,53 @@ namespace outlook::mail {
 
 /// Options of get_language(): query options, Prefer options.
 struct get_language_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of get_time_zone(): query options, Prefer options.
 struct get_time_zone_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of get_supported_languages(): query options, Prefer options.
 struct get_supported_languages_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of get_supported_time_zones(): query options, Prefer options.
 struct get_supported_time_zones_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -54,26 +83,26 @@ class preview_settings_operations {
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/MailboxSettings/Language
   [[nodiscard]] boost::asio::awaitable<::outlook::mail::locale_info> get_language(const get_language_options& options = {}) const {
-    return outlook::fetch_one<::outlook::mail::locale_info>(ctx_().session, build_get_language(options));
+    return outlook::fetch_one<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_language(options); }));
   }
 
   /// Reads the preferred time zone of the mailbox, a time zone name such as Pacific Standard Time.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/MailboxSettings/TimeZone
   [[nodiscard]] boost::asio::awaitable<outlook::value_envelope<std::string>> get_time_zone(const get_time_zone_options& options = {}) const {
-    return outlook::fetch_value<std::string>(ctx_().session, build_get_time_zone(options));
+    return outlook::fetch_value<std::string>(ctx_().session, outlook::prepare([&] { return build_get_time_zone(options); }));
   }
 
   /// Lists the locales the mailbox server supports, from which the mailbox language can be chosen.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/SupportedLanguages
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::locale_info>> get_supported_languages(const get_supported_languages_options& options = {}) const {
-    return outlook::fetch_page<::outlook::mail::locale_info>(ctx_().session, build_get_supported_languages(options));
+    return outlook::fetch_page<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
   }
 
   /// get_supported_languages() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::mail::locale_info> get_supported_languages_pages(const get_supported_languages_options& options = {}) const {
-    return outlook::pager<::outlook::mail::locale_info>(ctx_().session, build_get_supported_languages(options));
+    return outlook::pager<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
   }
 
   /// Lists the time zones the mailbox server supports, in Windows format by default or in the requested standard.
@@ -81,24 +110,24 @@ class preview_settings_operations {
   /// GET {mailbox}/SupportedTimeZones(TimeZoneStandard=Microsoft.OutlookServices.TimeZoneStandard'{time_zone_standard}')
   /// @param time_zone_standard The format of the time zone names (Windows or Iana); leave it out for the service default.
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = {}) const {
-    return outlook::fetch_page<::outlook::mail::time_zone_information>(ctx_().session, build_get_supported_time_zones(time_zone_standard, options));
+    return outlook::fetch_page<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
   }
 
   /// get_supported_time_zones() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::mail::time_zone_information> get_supported_time_zones_pages(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = {}) const {
-    return outlook::pager<::outlook::mail::time_zone_information>(ctx_().session, build_get_supported_time_zones(time_zone_standard, options));
+    return outlook::pager<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
   }
 
   /// Lists the time zones the mailbox server supports, in Windows format by default or in the requested standard.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/SupportedTimeZones
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones(const get_supported_time_zones_options& options = {}) const {
-    return outlook::fetch_page<::outlook::mail::time_zone_information>(ctx_().session, build_get_supported_time_zones(options));
+    return outlook::fetch_page<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
   }
 
   /// get_supported_time_zones() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::mail::time_zone_information> get_supported_time_zones_pages(const get_supported_time_zones_options& options = {}) const {
-    return outlook::pager<::outlook::mail::time_zone_information>(ctx_().session, build_get_supported_time_zones(options));
+    return outlook::pager<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
   }
 
  private:
@@ -113,6 +142,8 @@ class preview_settings_operations {
     r.path += "/" + std::string("Language");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -125,6 +156,8 @@ class preview_settings_operations {
     r.path += "/" + std::string("TimeZone");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -136,6 +169,8 @@ class preview_settings_operations {
     r.path += "/" + std::string("SupportedLanguages");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -147,6 +182,8 @@ class preview_settings_operations {
     r.path += "/" + std::string("SupportedTimeZones(TimeZoneStandard=Microsoft.OutlookServices.TimeZoneStandard'") + outlook::path_segment(outlook::enum_to_wire(time_zone_standard), "time_zone_standard") + std::string("')");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -158,6 +195,8 @@ class preview_settings_operations {
     r.path += "/" + std::string("SupportedTimeZones");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,7 +36,14 @@ struct list_rules_options {
   std::optional<bool> count{};
   /// Prefer header options (max_page_size).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -43,25 +51,53 @@ struct list_rules_options {
 struct get_rule_options {
   /// $select: the properties to return (generated field names or wire names).
   std::vector<std::string> select{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of create_rule(): query options, Prefer options.
 struct create_rule_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of update_rule(): query options, Prefer options.
 struct update_rule_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of delete_rule(): query options, Prefer options.
 struct delete_rule_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -74,12 +110,12 @@ class rules_operations {
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/MailFolders/Inbox/MessageRules
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::message_rule>> list_rules(const list_rules_options& options = {}) const {
-    return outlook::fetch_page<::outlook::mail::message_rule>(ctx_().session, build_list_rules(options));
+    return outlook::fetch_page<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
   }
 
   /// list_rules() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::mail::message_rule> list_rules_pages(const list_rules_options& options = {}) const {
-    return outlook::pager<::outlook::mail::message_rule>(ctx_().session, build_list_rules(options));
+    return outlook::pager<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
   }
 
   /// Reads one Inbox message rule by its ID.
@@ -87,7 +123,7 @@ class rules_operations {
   /// GET {mailbox}/MailFolders/Inbox/MessageRules/{rule_id}
   /// @param rule_id The ID of the rule.
   [[nodiscard]] boost::asio::awaitable<::outlook::mail::message_rule> get_rule(std::string_view rule_id, const get_rule_options& options = {}) const {
-    return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, build_get_rule(rule_id, options));
+    return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_get_rule(rule_id, options); }));
   }
 
   /// Creates an Inbox message rule; DisplayName, Sequence and Actions are required.
@@ -95,7 +131,7 @@ class rules_operations {
   /// POST {mailbox}/MailFolders/Inbox/MessageRules
   /// @param rule The rule to create.
   [[nodiscard]] boost::asio::awaitable<::outlook::mail::message_rule> create_rule(const ::outlook::mail::message_rule& rule, const create_rule_options& options = {}) const {
-    return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, build_create_rule(rule, options));
+    return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_create_rule(rule, options); }));
   }
 
   /// Changes writable properties of an Inbox message rule; only the properties that are set are sent. A complex value such as Actions is replaced as a whole.
@@ -104,7 +140,7 @@ class rules_operations {
   /// @param rule_id The ID of the rule to change.
   /// @param patch The properties to change.
   [[nodiscard]] boost::asio::awaitable<::outlook::mail::message_rule> update_rule(std::string_view rule_id, const ::outlook::mail::message_rule_patch& patch, const update_rule_options& options = {}) const {
-    return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, build_update_rule(rule_id, patch, options));
+    return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_update_rule(rule_id, patch, options); }));
   }
 
   /// Deletes an Inbox message rule.
@@ -112,7 +148,7 @@ class rules_operations {
   /// DELETE {mailbox}/MailFolders/Inbox/MessageRules/{rule_id}
   /// @param rule_id The ID of the rule to delete.
   [[nodiscard]] boost::asio::awaitable<void> delete_rule(std::string_view rule_id, const delete_rule_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_delete_rule(rule_id, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_rule(rule_id, options); }));
   }
 
  private:
@@ -129,6 +165,8 @@ class rules_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -143,6 +181,8 @@ class rules_operations {
     r.path += "/" + outlook::path_segment(rule_id, "rule_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -157,6 +197,8 @@ class rules_operations {
     outlook::apply_query_options(r.query, options);
     r.body = outlook::encode_value(rule);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -172,6 +214,8 @@ class rules_operations {
     outlook::apply_query_options(r.query, options);
     r.body = outlook::encode_value(patch);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -186,6 +230,8 @@ class rules_operations {
     r.path += "/" + outlook::path_segment(rule_id, "rule_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

@@ -42,7 +42,10 @@ class mailbox
 };
 
 /// The entry point: a transport, a token provider and options make a client; me() and
-/// user() give mailbox handles. Cheap to copy (the session is shared).
+/// user() give mailbox handles. Cheap to copy (the session is shared). Safe to use from
+/// several threads at once when its transport, token provider and observer are (see
+/// outlook::session); destroy it before the io_context its transport uses.
+/// Every operation can be made without throwing: argument errors surface when it is awaited.
 class client {
  public:
   client(outlook::transport_ptr transport, outlook::token_provider tokens, outlook::client_options options = {})

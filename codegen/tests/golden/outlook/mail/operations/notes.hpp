@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,7 +43,14 @@ struct list_notes_options {
   std::optional<bool> count{};
   /// Prefer header options (body_content_type, allow_unsafe_html, max_page_size, time_zone).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -54,7 +62,14 @@ struct get_note_options {
   std::vector<std::string> expand{};
   /// Prefer header options (body_content_type).
   outlook::prefer_options prefer{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -67,25 +82,53 @@ struct sync_notes_options {
   /// Where to start: empty for a full round, a delta token for the next round, a skip
   /// token to resume an interrupted round (see outlook::sync_state).
   outlook::sync_state state{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of create_note(): query options, Prefer options.
 struct create_note_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of update_note(): query options, Prefer options.
 struct update_note_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of delete_note(): query options, Prefer options.
 struct delete_note_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -93,13 +136,27 @@ struct delete_note_options {
 struct share_note_options {
   /// An optional comment.
   std::optional<std::string> comment{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
 /// Options of get_note_size(): query options, Prefer options.
 struct get_note_size_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -112,42 +169,42 @@ class notes_operations {
   /// GET {mailbox}/Folders/{folder_id}/Notes
   /// @param folder_id The folder; leave it out for every note.
   [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::note>> list_notes(std::string_view folder_id, const list_notes_options& options = {}) const {
-    return outlook::fetch_page<::kitchen::sink::note>(ctx_().session, build_list_notes(folder_id, options));
+    return outlook::fetch_page<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(folder_id, options); }));
   }
 
   /// list_notes() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::kitchen::sink::note> list_notes_pages(std::string_view folder_id, const list_notes_options& options = {}) const {
-    return outlook::pager<::kitchen::sink::note>(ctx_().session, build_list_notes(folder_id, options));
+    return outlook::pager<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(folder_id, options); }));
   }
 
   /// Lists the notes of a folder, or of the whole mailbox when no folder is given.
   /// GET {mailbox}/Notes
   [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::note>> list_notes(const list_notes_options& options = {}) const {
-    return outlook::fetch_page<::kitchen::sink::note>(ctx_().session, build_list_notes(options));
+    return outlook::fetch_page<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(options); }));
   }
 
   /// list_notes() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::kitchen::sink::note> list_notes_pages(const list_notes_options& options = {}) const {
-    return outlook::pager<::kitchen::sink::note>(ctx_().session, build_list_notes(options));
+    return outlook::pager<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(options); }));
   }
 
   /// Gets one note.
   /// GET {mailbox}/Notes/{note_id}
   /// @param note_id The ID of the note.
   [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> get_note(std::string_view note_id, const get_note_options& options = {}) const {
-    return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, build_get_note(note_id, options));
+    return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_get_note(note_id, options); }));
   }
 
   /// Runs one change-tracking round over the notes of a folder.
   /// GET {mailbox}/Folders/{folder_id}/Notes
   /// @param folder_id The folder to synchronize.
   [[nodiscard]] boost::asio::awaitable<outlook::sync_result<::kitchen::sink::note>> sync_notes(std::string_view folder_id, const sync_notes_options& options = {}) const {
-    return outlook::fetch_sync_round<::kitchen::sink::note>(sync_notes_pages(folder_id, options));
+    return outlook::fetch_sync_round<::kitchen::sink::note>(sync_notes_pages(folder_id, outlook::without_response(options)), options.response);
   }
 
   /// sync_notes() page by page; state() after each page is what to store to resume.
   [[nodiscard]] outlook::sync_pager<::kitchen::sink::note> sync_notes_pages(std::string_view folder_id, const sync_notes_options& options = {}) const {
-    return outlook::sync_pager<::kitchen::sink::note>(ctx_().session, build_sync_notes(folder_id, options), options.state,
+    return outlook::sync_pager<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_sync_notes(folder_id, options); }), options.state,
         "odata.track-changes", "$deltatoken",
         "$skiptoken");
   }
@@ -156,7 +213,7 @@ class notes_operations {
   /// POST {mailbox}/Notes
   /// @param note The note to create.
   [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> create_note(const ::kitchen::sink::note& note, const create_note_options& options = {}) const {
-    return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, build_create_note(note, options));
+    return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_create_note(note, options); }));
   }
 
   /// Changes the writable properties that are set in the patch.
@@ -164,14 +221,14 @@ class notes_operations {
   /// @param note_id The ID of the note.
   /// @param patch The properties to change.
   [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> update_note(std::string_view note_id, const ::kitchen::sink::note_patch& patch, const update_note_options& options = {}) const {
-    return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, build_update_note(note_id, patch, options));
+    return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_update_note(note_id, patch, options); }));
   }
 
   /// Deletes a note.
   /// DELETE {mailbox}/Notes/{note_id}
   /// @param note_id The ID of the note.
   [[nodiscard]] boost::asio::awaitable<void> delete_note(std::string_view note_id, const delete_note_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_delete_note(note_id, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_note(note_id, options); }));
   }
 
   /// Shares a note: a body of named members, one of them optional.
@@ -181,14 +238,14 @@ class notes_operations {
   /// @param color A plain enum member of the body.
   /// @param permissions A flags enum member of the body.
   [[nodiscard]] boost::asio::awaitable<void> share_note(std::string_view note_id, const std::vector<::kitchen::sink::email_address>& recipients, ::kitchen::sink::color color, outlook::flags<::kitchen::sink::permission> permissions, const share_note_options& options = {}) const {
-    return outlook::fetch_none(ctx_().session, build_share_note(note_id, recipients, color, permissions, options));
+    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_share_note(note_id, recipients, color, permissions, options); }));
   }
 
   /// Reads one primitive value, returned as {"value": ...}.
   /// GET {mailbox}/Notes/{note_id}/Size
   /// @param note_id The ID of the note.
   [[nodiscard]] boost::asio::awaitable<outlook::value_envelope<std::int64_t>> get_note_size(std::string_view note_id, const get_note_size_options& options = {}) const {
-    return outlook::fetch_value<std::int64_t>(ctx_().session, build_get_note_size(note_id, options));
+    return outlook::fetch_value<std::int64_t>(ctx_().session, outlook::prepare([&] { return build_get_note_size(note_id, options); }));
   }
 
  private:
@@ -205,6 +262,8 @@ class notes_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -217,6 +276,8 @@ class notes_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -230,6 +291,8 @@ class notes_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -244,6 +307,8 @@ class notes_operations {
     outlook::apply_query_options(r.query, options);
     r.prefer = options.prefer;
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -256,6 +321,8 @@ class notes_operations {
     outlook::apply_query_options(r.query, options);
     r.body = outlook::encode_value(note);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -269,6 +336,8 @@ class notes_operations {
     outlook::apply_query_options(r.query, options);
     r.body = outlook::encode_value(patch);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -281,6 +350,8 @@ class notes_operations {
     r.path += "/" + outlook::path_segment(note_id, "note_id");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -300,6 +371,8 @@ class notes_operations {
     if (options.comment) body.emplace("Comment", outlook::encode_value(*options.comment));
     r.body = std::move(body);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 
@@ -313,6 +386,8 @@ class notes_operations {
     r.path += "/" + std::string("Size");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,7 +22,14 @@ namespace kitchen::sink {
 
 /// Options of add_part(): query options, Prefer options.
 struct add_part_options {
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -35,7 +43,7 @@ class parts_operations {
   /// @param note_id The ID of the note.
   /// @param part The part; its @odata.type says which kind.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::kitchen::sink::part>> add_part(std::string_view note_id, const outlook::poly<::kitchen::sink::part>& part, const add_part_options& options = {}) const {
-    return outlook::fetch_one<outlook::poly<::kitchen::sink::part>>(ctx_().session, build_add_part(note_id, part, options));
+    return outlook::fetch_one<outlook::poly<::kitchen::sink::part>>(ctx_().session, outlook::prepare([&] { return build_add_part(note_id, part, options); }));
   }
 
  private:
@@ -52,6 +60,8 @@ class parts_operations {
     outlook::apply_query_options(r.query, options);
     r.body = outlook::encode_value(part);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };

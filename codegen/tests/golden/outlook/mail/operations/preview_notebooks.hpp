@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,7 +25,14 @@ namespace kitchen::sink {
 struct list_notebooks_by_color_options {
   /// $top: page size.
   std::optional<int> top{};
-  /// When set, receives the status and headers of the response (Preference-Applied, request-id).
+  /// Headers added to this request only (If-Match, X-AnchorMailbox, ...); the headers the
+  /// library sets (Authorization, Content-Type, Prefer, ...) are refused.
+  outlook::http_headers headers{};
+  /// Overrides client_options::timeout for this call (every attempt and wait included).
+  std::optional<std::chrono::milliseconds> timeout{};
+  /// When set, receives the status and headers of the response (Preference-Applied,
+  /// request-id) once the awaited call completes; must live until then. Pagers refuse it:
+  /// read their last_response().
   outlook::response_info* response = nullptr;
 };
 
@@ -39,12 +47,12 @@ class preview_notebooks_operations {
   /// @param color The color to look for.
   /// @param page The page number.
   [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::notebook>> list_notebooks_by_color(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options = {}) const {
-    return outlook::fetch_page<::kitchen::sink::notebook>(ctx_().session, build_list_notebooks_by_color(color, page, options));
+    return outlook::fetch_page<::kitchen::sink::notebook>(ctx_().session, outlook::prepare([&] { return build_list_notebooks_by_color(color, page, options); }));
   }
 
   /// list_notebooks_by_color() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::kitchen::sink::notebook> list_notebooks_by_color_pages(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options = {}) const {
-    return outlook::pager<::kitchen::sink::notebook>(ctx_().session, build_list_notebooks_by_color(color, page, options));
+    return outlook::pager<::kitchen::sink::notebook>(ctx_().session, outlook::prepare([&] { return build_list_notebooks_by_color(color, page, options); }));
   }
 
  private:
@@ -61,6 +69,8 @@ class preview_notebooks_operations {
     r.path += "/" + outlook::path_segment(std::to_string(page), "page");
     outlook::apply_query_options(r.query, options);
     r.info = options.response;
+    r.headers = options.headers;
+    r.timeout = options.timeout;
     return r;
   }
 };
