@@ -59,7 +59,8 @@ struct client_setup {
 
 outlook::retry_policy quick_retries(int attempts) {
   outlook::retry_policy p;
-  p.max_attempts = attempts;
+  p.throttling.max_attempts = attempts;
+  p.server_errors.max_attempts = attempts;
   p.initial_backoff = 10ms;
   return p;
 }
