@@ -1,4 +1,5 @@
 # Sourced by .ci/test: the libFuzzer targets of tests/fuzz, built with clang, ASan and
+# SPDX-License-Identifier: BSL-1.0
 # UBSan in build/ci-fuzz (-O1, as fuzzing builds usually are), each run for a bounded time
 # from seeds made from the cassettes. Any crash, sanitizer report, non-library exception,
 # broken round trip or hang fails the stage; tests/fuzz/run-long.sh runs them longer.

@@ -1,4 +1,5 @@
 // outlook-mail: the default HTTPS transport (Boost.Beast + OpenSSL), declarations only.
+// SPDX-License-Identifier: BSL-1.0
 //
 // This header is cheap to include: it pulls in neither Beast nor Asio's socket machinery
 // nor OpenSSL. The definitions live in outlook/beast_transport_impl.hpp, which exactly ONE

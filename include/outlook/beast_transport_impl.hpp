@@ -1,4 +1,5 @@
 // outlook-mail: the definitions of the default HTTPS transport (Boost.Beast + OpenSSL).
+// SPDX-License-Identifier: BSL-1.0
 //
 // Include this header in exactly ONE .cpp file of a program (as Boost.JSON does with
 // <boost/json/src.hpp>); every other file includes <outlook/beast_transport.hpp> only.

@@ -1,4 +1,5 @@
 // outlook-mail fault injection: the client side of a test -- an io_context and a Beast
+// SPDX-License-Identifier: BSL-1.0
 // transport that trusts a fault server's certificate, with a blocking send() for tests.
 #pragma once
 

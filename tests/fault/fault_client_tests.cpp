@@ -1,4 +1,5 @@
 // Fault injection through an outlook::mail::client: what the session adds on top of the
+// SPDX-License-Identifier: BSL-1.0
 // transport (retries, Retry-After, redirects, decoding) against a misbehaving server.
 // The transport itself is compiled in fault_transport_tests.cpp.
 #include <outlook/mail.hpp>

@@ -1,4 +1,5 @@
 // outlook-mail fault injection: a loopback TLS server that misbehaves on purpose.
+// SPDX-License-Identifier: BSL-1.0
 //
 // Unlike outlook/testing/https_test_server.hpp, which always answers well-formed HTTP,
 // this server hands each accepted connection to a script (a coroutine) with raw control

@@ -1,4 +1,5 @@
 // Fault injection through the real Beast transport: each test scripts one way a server
+// SPDX-License-Identifier: BSL-1.0
 // can misbehave and expects a clear outlook::transport_error or a correct recovery.
 // Leaks and memory errors are the sanitizer build's to find (.ci/stages/20-asan-ubsan.sh).
 //

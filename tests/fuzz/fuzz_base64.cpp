@@ -1,4 +1,5 @@
 // Fuzz target: base64 (outlook/base64.hpp), both directions.
+// SPDX-License-Identifier: BSL-1.0
 //
 // - The input as text: base64_decode either refuses it or gives bytes whose encoding
 //   decodes to the same bytes (decoding is strict, but RFC 4648 lets a decoder accept

@@ -1,4 +1,5 @@
 // Fuzz target: Edm.DateTimeOffset and Edm.TimeOfDay parsing (outlook/date_time.hpp).
+// SPDX-License-Identifier: BSL-1.0
 //
 // Parsing either refuses the text or gives a value whose formatted form parses back to
 // the same value (format -> parse is the identity on parsed values), and a formatted

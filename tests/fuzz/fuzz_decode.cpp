@@ -1,4 +1,5 @@
 // Fuzz target: the typed decoder of every top-level type and collection page.
+// SPDX-License-Identifier: BSL-1.0
 //
 // The first input byte picks an entry of the generated decode table
 // (outlook/mail/testing/decode_table.hpp: every entity, collection<T> and sync_page<T>),

@@ -1,4 +1,5 @@
 // Fuzz target: the streaming collection decoder against the whole-DOM decoder.
+// SPDX-License-Identifier: BSL-1.0
 //
 // outlook/detail/streamed_collection.hpp promises that a page decoded while it is parsed
 // gives exactly what the ordinary decode of the whole DOM gives, results and errors

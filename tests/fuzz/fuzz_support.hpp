@@ -1,4 +1,5 @@
 // outlook-mail fuzzing: what every libFuzzer target shares.
+// SPDX-License-Identifier: BSL-1.0
 //
 // The contract under test: on any input the library either succeeds or throws an
 // exception derived from outlook::error. Anything else -- another exception, a crash, a

@@ -1,4 +1,5 @@
 // Fuzz target: percent-decoding and URL splitting.
+// SPDX-License-Identifier: BSL-1.0
 //
 // - outlook/detail/percent.hpp: decoding never fails; encoding a segment or a query
 //   value and decoding it again gives the input back (with '+' read as a space in

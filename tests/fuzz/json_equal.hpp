@@ -1,4 +1,5 @@
 // outlook-mail fuzzing: strict JSON equality for round-trip checks, except that two
+// SPDX-License-Identifier: BSL-1.0
 // doubles a few ULPs apart are equal (Boost.JSON 1.81 does not promise that parsing the
 // text it serialised gives back the identical double; that is not the library's bug).
 #pragma once

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """Makes the seed corpora of the fuzz targets from the cassettes in tests/fixtures.
 
 usage: make-seeds.py OUT_DIR [FIXTURE_DIR]

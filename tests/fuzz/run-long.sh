@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # A longer fuzzing run than CI's: builds the targets with clang, ASan and UBSan in
 # build/fuzz-long and runs each for SECONDS (default 600), one after the other on one core
 # (OUTLOOK_FUZZ_JOBS=n for more), then prints executions and crashes per target.

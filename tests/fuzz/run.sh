@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Runs every libFuzzer target of a build for a while and prints, per target, the
 # executions, the crashes (findings) and the corpus size.
 #

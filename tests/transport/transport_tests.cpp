@@ -1,4 +1,5 @@
 // The Beast HTTPS transport against the loopback HTTPS test server.
+// SPDX-License-Identifier: BSL-1.0
 // This is the one translation unit of the test program that compiles Beast and OpenSSL.
 #include "outlook/beast_transport_impl.hpp"
 #include "outlook/testing/https_test_server.hpp"

@@ -1,4 +1,5 @@
 // outlook-mail: cassettes, recorded HTTP exchanges (format in the design notes, "Cassettes").
+// SPDX-License-Identifier: BSL-1.0
 //
 // This header only loads and validates the file; matching lives in request_matcher.hpp
 // and playback in replay_transport.hpp. A malformed cassette is a decode_error whose
@@ -36,6 +37,8 @@ struct recorded_request {
   std::optional<boost::json::value> json;
   /// A body that is not JSON, compared byte for byte (the recorder writes it as "body").
   std::optional<std::string> body;
+  /// Headers that must not be sent ("absent_headers": ["Authorization"] on an upload URL).
+  std::vector<std::string> absent_headers;
 };
 
 /// What the service answered, or how the connection failed.
@@ -133,6 +136,13 @@ class reader {
     if (const auto* j = member(o, "json"); j && !j->is_null()) r.json = *j;
     r.body = optional_string(o, "body", ptr);
     if (r.json && r.body) fail(file_, ptr, "a request has either \"json\" or \"body\", not both");
+    if (const auto* a = member(o, "absent_headers"); a && !a->is_null()) {
+      if (!a->is_array()) fail(file_, ptr + "/absent_headers", "expected an array of header names");
+      for (const auto& n : a->get_array()) {
+        if (!n.is_string()) fail(file_, ptr + "/absent_headers", "expected an array of header names");
+        r.absent_headers.emplace_back(n.get_string());
+      }
+    }
     return r;
   }
 

@@ -1,4 +1,5 @@
 // outlook-mail testing: a loopback HTTPS server with a self-signed certificate made at run
+// SPDX-License-Identifier: BSL-1.0
 // time, answering every request through a handler (typically a cassette replay transport).
 //
 //     outlook::testing::https_test_server server([](outlook::http_request r)

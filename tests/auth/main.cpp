@@ -1,0 +1,5 @@
+// The doctest runner of the sign-in tests.
+//
+// SPDX-License-Identifier: BSL-1.0
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
