@@ -42,6 +42,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -72,6 +73,19 @@ struct https_test_server_options {
   std::size_t max_request_body = std::size_t{64} * 1024 * 1024;
 };
 
+/// Bytes a test server writes as they are instead of a well-formed response, and what it
+/// does afterwards: lets a test play a misbehaving server (interim 1xx responses, a body
+/// delimited by the end of the stream, a close without TLS close_notify).
+struct raw_reply {
+  enum class then {
+    keep_open,     // keep the connection and read the next request
+    close_notify,  // send TLS close_notify, then close
+    tcp_close      // close the TCP connection without close_notify (a truncation to TLS)
+  };
+  std::string bytes;
+  then after = then::keep_open;
+};
+
 namespace detail {
 // Kept under their old names for code that used them from here.
 using testing::certificate_and_key;
@@ -83,8 +97,12 @@ class https_test_server {
   using handler_type = std::function<boost::asio::awaitable<http_response>(http_request)>;
   using options = https_test_server_options;
 
-  explicit https_test_server(handler_type handler, https_test_server_options opts = {})
-      : handler_(std::move(handler)), options_(std::move(opts)) {
+  /// Answers a request with raw bytes when it returns a value; otherwise the handler answers.
+  using raw_handler_type = std::function<std::optional<raw_reply>(const http_request&)>;
+
+  explicit https_test_server(handler_type handler, https_test_server_options opts = {},
+                             raw_handler_type raw = {})
+      : handler_(std::move(handler)), raw_(std::move(raw)), options_(std::move(opts)) {
     namespace asio = boost::asio;
     if (options_.chunk_size == 0) options_.chunk_size = 1;
     identity_ = detail::make_self_signed_certificate(options_.dns_names, options_.ip_addresses);
@@ -190,6 +208,30 @@ class https_test_server {
         request.headers.add(std::string(field.name_string()), std::string(field.value()));
       request.body = std::move(message.body());
 
+      if (raw_) {
+        std::optional<raw_reply> reply;
+        try {
+          reply = raw_(request);
+        } catch (const std::exception&) {
+          reply = raw_reply{"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n"};
+        }
+        if (reply) {
+          ++served;
+          beast::get_lowest_layer(stream).expires_after(60s);
+          auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(reply->bytes),
+                                                      asio::as_tuple(asio::use_awaitable));
+          (void)wn;
+          if (wec) co_return;
+          if (reply->after == raw_reply::then::keep_open) continue;
+          if (reply->after == raw_reply::then::tcp_close) {
+            boost::system::error_code ignored;
+            beast::get_lowest_layer(stream).socket().shutdown(asio::socket_base::shutdown_both, ignored);
+            beast::get_lowest_layer(stream).socket().close(ignored);
+            co_return;
+          }
+          break;  // close_notify
+        }
+      }
       http_response response;
       try {
         response = co_await handler_(std::move(request));
@@ -273,6 +315,7 @@ class https_test_server {
   // Declaration order matters: the io_context (and the coroutine frames it owns) is
   // destroyed before the SSL context and the handler those frames refer to.
   handler_type handler_;
+  raw_handler_type raw_;
   https_test_server_options options_;
   detail::certificate_and_key identity_;
   boost::asio::ssl::context ctx_{boost::asio::ssl::context::tls_server};
