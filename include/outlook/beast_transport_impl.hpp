@@ -67,6 +67,11 @@ using steady = std::chrono::steady_clock;
 
 inline constexpr std::size_t read_buffer_reserve = std::size_t{64} * 1024;
 inline constexpr std::size_t response_header_limit = std::size_t{64} * 1024;
+/// The most a connection's read buffer may hold. Beast keeps a chunk-size line (with its
+/// extensions) whole in the buffer before parsing it, and neither the header limit nor the
+/// body limit counts those bytes: without a cap, a server could fill memory with one
+/// endless chunk extension. A full buffer fails the read with http::error::buffer_overflow.
+inline constexpr std::size_t read_buffer_limit = std::size_t{1024} * 1024;
 
 /// The parts of "https://host[:port]/path?query" the transport needs.
 struct target_url {
@@ -214,7 +219,7 @@ struct connection {
   }
   strand_type strand;
   beast::ssl_stream<beast::tcp_stream> stream;
-  beast::flat_buffer buffer;
+  beast::flat_buffer buffer{read_buffer_limit};
 };
 
 /// Destroys `object` on `strand`, after any handler already queued there: a cancellation
