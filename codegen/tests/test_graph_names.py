@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """Checks that schema/graph-mail-v1.0.json describes the whole Graph v1.0 mail surface.
 
 graph_reference_names.txt (beside this file) lists every type, declared structural

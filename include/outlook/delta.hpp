@@ -1,4 +1,5 @@
 // outlook-mail: change tracking through a delta function (Microsoft Graph).
+// SPDX-License-Identifier: BSL-1.0
 //
 // Graph tracks changes with a function URL (mailFolders/{id}/messages/delta): the first
 // request of a round carries the query options, every later page is its @odata.nextLink

@@ -1,4 +1,5 @@
 // outlook-mail: responses that are bytes, not JSON (a message's MIME from $value).
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -1,4 +1,5 @@
 // outlook-mail: a value that is one of several unrelated polymorphic families.
+// SPDX-License-Identifier: BSL-1.0
 //
 // Graph's itemAttachment.item is an outlookItem: a message (or one of its subtypes), an
 // event or a contact. Making message derive from an outlook_item struct would break the

@@ -525,8 +525,22 @@ struct mailbox_context {
 
 // ----- fetching and decoding
 
+/// Refuses a body in a content coding (gzip, br...): the client never sends
+/// Accept-Encoding and decodes none, so such a body is not JSON. Saying which coding it
+/// was beats "invalid JSON". Transports pass bodies through as they came.
+inline void check_identity_coding(const http_response& r) {
+  auto coding = r.headers.get("Content-Encoding");
+  if (!coding) return;
+  while (!coding->empty() && (coding->front() == ' ' || coding->front() == '\t')) coding->remove_prefix(1);
+  while (!coding->empty() && (coding->back() == ' ' || coding->back() == '\t')) coding->remove_suffix(1);
+  if (coding->empty() || iequals(*coding, "identity")) return;
+  const std::string shown(coding->substr(0, 40));
+  throw decode_error("", "response body has Content-Encoding '" + shown + "', which was not asked for and cannot be decoded");
+}
+
 template <class T>
 [[nodiscard]] inline T decode_response(const http_response& r) {
+  check_identity_coding(r);
   if (r.body.empty()) throw decode_error("", "empty response body (HTTP " + std::to_string(r.status) + ") where JSON was expected");
   return decode_text<T>(r.body);
 }

@@ -1,4 +1,5 @@
 // outlook-mail: uploading a large attachment through an upload session (Microsoft Graph).
+// SPDX-License-Identifier: BSL-1.0
 //
 // createUploadSession answers with an uploadUrl that is pre-authorised: it is a credential
 // in itself. The bytes go to it in ordered ranges, each a PUT with Content-Range and no

@@ -1,4 +1,5 @@
 // One API for both dialects (scenario.inc compiled against outlook::mail and
+// SPDX-License-Identifier: BSL-1.0
 // outlook::graph, each run against a replay of its own recorded exchanges), and the
 // Graph-only runtime pieces that a cassette alone cannot show: the upload URL's token
 // kept out of errors, sync_reset_required, typed item attachments, MIME into a sink.

@@ -183,20 +183,13 @@ class reader {
 
 }  // namespace cassette_detail
 
-/// Reads and validates one cassette. Throws outlook::decode_error naming the file and
-/// the JSON pointer of the problem when the file cannot be read or is malformed.
-[[nodiscard]] inline cassette load_cassette(const std::filesystem::path& file) {
-  const std::string name = file.string();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) cassette_detail::fail(name, "", "cannot open the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) cassette_detail::fail(name, "", "cannot read the file");
-
+/// Validates the text of one cassette; `name` is the file named in errors. Throws
+/// outlook::decode_error naming it and the JSON pointer of the problem when malformed.
+[[nodiscard]] inline cassette parse_cassette(std::string_view text, const std::string& name) {
   boost::json::parse_options opts;
   opts.max_depth = cassette_detail::max_depth;
   boost::system::error_code ec;
-  boost::json::value doc = boost::json::parse(text.str(), ec, {}, opts);
+  boost::json::value doc = boost::json::parse(text, ec, {}, opts);
   if (ec) cassette_detail::fail(name, "", "not valid JSON (" + ec.message() + ")");
 
   const cassette_detail::reader rd(name);
@@ -227,6 +220,18 @@ class reader {
     }
   }
   return c;
+}
+
+/// Reads and validates one cassette. Throws outlook::decode_error naming the file and
+/// the JSON pointer of the problem when the file cannot be read or is malformed.
+[[nodiscard]] inline cassette load_cassette(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) cassette_detail::fail(name, "", "cannot open the file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) cassette_detail::fail(name, "", "cannot read the file");
+  return parse_cassette(text.str(), name);
 }
 
 /// Every *.json file under the given directories (recursively), each directory's files
