@@ -35,7 +35,7 @@ constexpr std::size_t first_holding() {
 }
 }  // namespace detail
 
-/// One of several poly<B> alternatives; the first is the fallback.
+/// One of several `poly<B>` alternatives; the first is the fallback.
 template <class... Alts>
 class one_of {
  public:
