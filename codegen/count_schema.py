@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """Print how many enums, enum members, types and properties an API description holds.
 
 Usage: count_schema.py [path/to/description.json]

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """Generates the outlook-mail C++ binding from an API description.
 
   generate.py --schema schema/outlook-mail-v2.0.json --out include          # write headers
   generate.py --schema ... --out include --check                            # report drift, exit 1
 
-Only files under <out>/outlook/mail/ and <out>/outlook/mail.hpp are written; with --out
-pointing at include/ that is the committed generated code. Stale generated files (a type
-removed from the schema) are deleted. Output is deterministic: same input, same bytes.
+Only files under <out>/<dir>/ and <out>/<dir>.hpp are written, where <dir> is the
+description's service.include_dir (outlook/mail by default, outlook/graph for Graph); with
+--out pointing at include/ that is the committed generated code. Stale generated files (a
+type removed from the schema) are deleted. Output is deterministic: same input, same bytes.
 """
 import argparse
 import sys
@@ -29,11 +31,11 @@ def source_name(schema: Path) -> str:
         return schema.name
 
 
-def generated_files(out: Path):
-    root = out / "outlook" / "mail"
+def generated_files(out: Path, ns_dir: str):
+    root = out / ns_dir
     found = {p.relative_to(out).as_posix() for p in root.rglob("*.hpp")} if root.exists() else set()
-    if (out / "outlook" / "mail.hpp").exists():
-        found.add("outlook/mail.hpp")
+    if (out / f"{ns_dir}.hpp").exists():
+        found.add(f"{ns_dir}.hpp")
     return found
 
 
@@ -51,14 +53,15 @@ def main(argv=None):
         fmt = HERE.parent / "schema" / "api-description.schema.json"
     try:
         doc, digest = load(args.schema, fmt)
-        files = render_all(Model(doc, digest, source_name(args.schema)))
+        model = Model(doc, digest, source_name(args.schema))
+        files = render_all(model)
     except DescriptionError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except OSError as e:
         print(f"error: cannot read {e.filename}: {e.strerror}", file=sys.stderr)
         return 2
-    existing = generated_files(args.out)
+    existing = generated_files(args.out, model.dir)
     stale = sorted(existing - set(files))
     changed = []
     for rel, text in files.items():

@@ -1,4 +1,5 @@
 // download_attachments: lists the attachments of a message and saves its file attachments.
+// SPDX-License-Identifier: BSL-1.0
 //
 //     OUTLOOK_TOKEN=<access token> download_attachments <message id> [output directory]
 //

@@ -1,4 +1,5 @@
 // list_inbox: the Inbox, newest first, one page at a time.
+// SPDX-License-Identifier: BSL-1.0
 //
 //     OUTLOOK_TOKEN=<access token> list_inbox [page size] [max pages]
 //

@@ -1,4 +1,5 @@
 // outlook_mail_demo: a short mail session through the real HTTPS transport.
+// SPDX-License-Identifier: BSL-1.0
 //
 // Without OUTLOOK_BASE_URL it starts a loopback HTTPS server in this process that replays a
 // recorded mailbox (examples/demo/mailbox.json), trusts that server's runtime certificate
@@ -40,7 +41,7 @@
 #include <utility>
 #include <vector>
 
-#include "support/demo_server.hpp"
+#include "replay_server.hpp"  // tools/replay_server
 
 namespace asio = boost::asio;
 namespace mail = outlook::mail;

@@ -1,4 +1,5 @@
 // send_with_attachment: sends a new message with a file attached, in one request (sendmail).
+// SPDX-License-Identifier: BSL-1.0
 //
 //     OUTLOOK_TOKEN=<access token> send_with_attachment <to address> <file> [subject]
 //

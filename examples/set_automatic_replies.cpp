@@ -1,4 +1,5 @@
 // set_automatic_replies: schedules an out-of-office reply (or turns it off).
+// SPDX-License-Identifier: BSL-1.0
 //
 //     OUTLOOK_TOKEN=<access token> set_automatic_replies <start> <end> <message> [time zone]
 //     OUTLOOK_TOKEN=<access token> set_automatic_replies --off

@@ -1,4 +1,5 @@
 // sign_in: signs a user in with the device code flow and shows when the token expires.
+// SPDX-License-Identifier: BSL-1.0
 //
 //     OUTLOOK_CLIENT_ID=<application (client) id> [OUTLOOK_TENANT=common] sign_in
 //
@@ -13,7 +14,6 @@
 // file to keep the refresh token in: read first to sign in without a prompt, rewritten
 // when it changes, created readable by its owner only); OUTLOOK_CA_FILE (an extra CA).
 //
-// SPDX-License-Identifier: BSL-1.0
 #include <outlook/auth.hpp>
 #include <outlook/beast_transport.hpp>
 

@@ -1,4 +1,5 @@
 // sync_folder: keeps up with the messages of one folder by change tracking.
+// SPDX-License-Identifier: BSL-1.0
 //
 //     OUTLOOK_TOKEN=<access token> sync_folder [folder] [state file]
 //

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 """Loading and checking an API description.
 
 The JSON Schema (schema/api-description.schema.json) checks the shape; the checks here
@@ -13,7 +14,7 @@ import jsonschema
 
 from .names import CPP_KEYWORDS
 
-PRIMITIVES = {"String", "Boolean", "Int32", "Int64", "Double", "DateTimeOffset", "Binary", "TimeOfDay", "Json"}
+PRIMITIVES = {"String", "Boolean", "Int32", "Int64", "Double", "DateTimeOffset", "Date", "Binary", "TimeOfDay", "Json"}
 
 
 # Names the generated code uses for its own locals and members; a parameter or an
@@ -124,7 +125,14 @@ def check_semantics(doc):
             check_type_ref(p["type"], names, f"{where}, parameter {p['name']}")
             if p.get("patch") and not types.get(p["type"], {}).get("patch"):
                 raise DescriptionError(f"{where}, parameter {p['name']}: type {p['type']} has no patch type")
+        uploads = [p for p in o["parameters"] if p["in"] == "upload"]
+        if uploads and not (o["response"] or {}).get("upload"):
+            raise DescriptionError(f"{where}: an 'upload' parameter needs a response with upload: true")
+        if len(uploads) > 1 or any(p["type"] != "Binary" or p.get("optional") for p in uploads):
+            raise DescriptionError(f"{where}: an upload operation takes one required Binary 'upload' parameter")
         whole = [p for p in o["parameters"] if p["in"] == "body" and "wire" not in p]
+        if o.get("request_body") == "mime_base64" and (len(whole) != 1 or whole[0]["type"] != "Binary"):
+            raise DescriptionError(f"{where}: a mime_base64 body is one whole-body Binary parameter")
         members = [p for p in o["parameters"] if p["in"] == "body" and "wire" in p]
         if len(whole) > 1 or (whole and members):
             raise DescriptionError(f"{where}: a body is either one whole-body parameter or members with 'wire'")

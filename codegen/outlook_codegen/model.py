@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 """The C++ view of an API description: names, member types, inheritance, file grouping.
 
 Decisions made here (and nowhere else):
@@ -22,6 +23,7 @@ PRIMITIVE_CPP = {
     "Int64": "std::int64_t",
     "Double": "double",
     "DateTimeOffset": "outlook::date_time",
+    "Date": "std::string",  # ISO date text ("2026-11-30"), kept as received
     "Binary": "outlook::bytes",
     "TimeOfDay": "outlook::time_of_day",
     "Json": "boost::json::value",
@@ -58,6 +60,8 @@ class TypeView:
     is_poly_root: bool = False
     descendants: list = dc_field(default_factory=list)  # deepest first
     in_poly_hierarchy: bool = False
+    # For a type marked one_of: its direct subtypes, each as dict(t=TypeView, poly=bool, family=[TypeView])
+    one_of: list = dc_field(default_factory=list)
     header: str = ""
     group: str = ""
 
@@ -83,6 +87,8 @@ class Model:
         self.service = doc["service"]
         self.ns = self.service["cpp_namespace"]
         self.odata_ns = self.service["odata_namespace"]
+        # Where the headers go below include/ (outlook/mail, outlook/graph); also the umbrella's name.
+        self.dir = self.service.get("include_dir", "outlook/mail")
         self.enums = {e["name"]: self._enum(e) for e in doc["enums"]}
         self.raw_types = {t["name"]: t for t in doc["types"]}
         self.children = {n: [] for n in self.raw_types}
@@ -98,7 +104,7 @@ class Model:
         for n in self.types:
             self._resolve_members(n)
         self._group_files()
-        self.folders = [dict(name=f["name"], cpp=cpp_identifier(f["name"]), description=f["description"])
+        self.folders = [dict(name=f["name"], cpp=f.get("cpp_name") or cpp_identifier(f["name"]), description=f["description"])
                         for f in doc.get("well_known_folders", [])]
         folder_names = {}
         for f in self.folders:
@@ -119,7 +125,7 @@ class Model:
             raise DescriptionError(f"enum {e['name']}: two members have the same C++ name, or one is 'unrecognized'")
         return EnumView(e["name"], cpp_identifier(e["name"]), e["description"], bool(e.get("flags")),
                         bool(e.get("preview")), ms, aliases, "std::uint32_t" if e.get("flags") else "std::int32_t",
-                        header=f"outlook/mail/{snake(e['name'])}.hpp")
+                        header=f"{self.dir}/{snake(e['name'])}.hpp")
 
     # ----- types
     def _referenced(self):
@@ -144,7 +150,12 @@ class Model:
                 raise DescriptionError(f"{n}: its C++ name {s} is used by the generator for another header")
             seen[s] = n
 
+    def is_one_of_root(self, name):
+        return bool(self.raw_types[name].get("one_of"))
+
     def is_poly_root(self, name):
+        if self.raw_types[name].get("polymorphic") is False or self.is_one_of_root(name):
+            return False
         return name in self.referenced and bool(self.children.get(name))
 
     def ancestors(self, name):
@@ -170,6 +181,10 @@ class Model:
             tv.cpp_base = self.types[anc[0]]
         if tv.is_poly_root:
             tv.descendants = [self.types[d] for d in self.descendants(name)]
+        if self.is_one_of_root(name):
+            tv.one_of = [dict(t=self.types[c], poly=self.is_poly_root(c),
+                              family=[self.types[c]] + [self.types[d] for d in self.descendants(c)])
+                         for c in self.children[name]]
 
     def value_type(self, type_name):
         if type_name in PRIMITIVE_CPP:
@@ -181,6 +196,9 @@ class Model:
             e = self.enums[type_name]
             return f"outlook::flags<{q}{e.cpp}>" if e.flags else f"outlook::open_enum<{q}{e.cpp}>"
         t = self.types[type_name]
+        if self.is_one_of_root(type_name):
+            alts = [t.cpp] + [self.types[c].cpp for c in self.children[type_name]]
+            return "outlook::one_of<" + ", ".join(f"outlook::poly<{q}{a}>" for a in alts) + ">"
         return f"outlook::poly<{q}{t.cpp}>" if t.is_poly_root else q + t.cpp
 
     def _member(self, p, owner):
@@ -228,11 +246,13 @@ class Model:
         for m in tv.own:
             if m.type_name in self.types:
                 t = self.types[m.type_name]
-                soft = m.collection or t.is_poly_root
+                soft = m.collection or t.is_poly_root or self.is_one_of_root(m.type_name)
                 if not hard_only or not soft:
                     deps.add(m.type_name)
         if not hard_only and tv.is_poly_root:
             deps |= {d.name for d in tv.descendants}
+        if not hard_only and self.is_one_of_root(name):
+            deps |= {d.name for alt in tv.one_of for d in alt["family"]}
         return deps
 
     def _group_files(self):
@@ -268,11 +288,11 @@ class Model:
         for comp in comps:  # Tarjan emits components dependencies-first
             ordered = self._order_within(comp)
             gname = snake(ordered[0]) if len(ordered) == 1 else snake(ordered[0]) + "_and_related"
-            header = (f"outlook/mail/{snake(ordered[0])}.hpp" if len(ordered) == 1
-                      else f"outlook/mail/detail/{gname}.hpp")
+            header = (f"{self.dir}/{snake(ordered[0])}.hpp" if len(ordered) == 1
+                      else f"{self.dir}/detail/{gname}.hpp")
             group = dict(name=gname, header=header, types=[self.types[n] for n in ordered])
             for n in ordered:
-                self.types[n].header = f"outlook/mail/{snake(n)}.hpp"
+                self.types[n].header = f"{self.dir}/{snake(n)}.hpp"
                 self.types[n].group = header
             self.groups.append(group)
 

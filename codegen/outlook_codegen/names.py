@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 """Spelling rules: wire names (PascalCase) to C++ names (snake_case)."""
 import re
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 """The C++ view of operations: signatures, path building, bodies, results."""
 import re
 from dataclasses import dataclass, field as dc_field
@@ -42,12 +43,14 @@ class OperationView:
     option_args: list         # optional body parameters (members of the options struct)
     body_whole: object
     body_members: list
-    result_kind: str          # void | single | collection | value | sync
+    result_kind: str          # void | single | collection | value | sync | delta | raw | upload
     item_type: str            # C++ type of the entity / item
     result_type: str
     query_options: list
     prefer_options: list
     options_name: str
+    request_body: str = "json"    # json | mime_base64
+    body_limit: object = None     # {"bytes": N, "message": "..."} or None
     overloads: list = dc_field(default_factory=list)
     params: list = dc_field(default_factory=list)
 
@@ -62,14 +65,19 @@ def build_operations(model):
         optional_path = [p for p in params if p.optional and p.where == "path"]
         option_args = [p for p in params if p.optional and p.where == "body"]
         body_whole = next((p for p in params if p.where == "body" and p.wire is None), None)
+        delta = model.service["change_tracking"].get("style") == "delta_function"
         body_members = [p for p in params if p.where == "body" and p.wire is not None]
         resp = o["response"]
         if resp is None:
             kind, item, result = "void", "", "void"
         else:
             item = model.value_type(resp["type"])
-            if resp.get("sync"):
-                kind, result = "sync", f"outlook::sync_result<{item}>"
+            if resp.get("raw"):
+                kind, result = "raw", "outlook::bytes"
+            elif resp.get("upload"):
+                kind, result = "upload", "std::string"
+            elif resp.get("sync"):
+                kind, result = ("delta" if delta else "sync"), f"outlook::sync_result<{item}>"
             elif resp.get("collection"):
                 kind, result = "collection", f"outlook::page<{item}>"
             elif resp.get("value_wrapped"):
@@ -79,6 +87,8 @@ def build_operations(model):
         view = OperationView(o["name"], o["group"], o["description"], o["method"], bool(o.get("preview")), o["status"],
                              choices, required, optional_path, option_args, body_whole, body_members, kind, item,
                              result, o.get("query_options", []), o.get("prefer_options", []), o["name"] + "_options")
+        view.request_body = o.get("request_body", "json")
+        view.body_limit = o.get("body_limit")
         view.params = params
         view.overloads = overloads(view)
         ops.append(view)

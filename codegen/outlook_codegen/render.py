@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 """Rendering: the model through the Jinja2 templates into header files."""
 from pathlib import Path
 
@@ -59,17 +60,18 @@ def render_all(model):
         if len(g["types"]) > 1:
             for t in g["types"]:
                 emit(t.header, "forward_header.hpp.j2", t=t, g=g)
-    emit("outlook/mail/well_known_folder.hpp", "well_known_folder.hpp.j2")
+    d = model.dir
+    emit(f"{d}/well_known_folder.hpp", "well_known_folder.hpp.j2")
     groups = sorted({o.group for o in model.operations})
     for grp in groups:
         ops = [o for o in model.operations if o.group == grp]
-        emit(f"outlook/mail/operations/{grp}.hpp", "operations.hpp.j2", group=grp, ops=ops,
+        emit(f"{d}/operations/{grp}.hpp", "operations.hpp.j2", group=grp, ops=ops,
              includes=operation_includes(model, ops))
-    emit("outlook/mail/client.hpp", "client.hpp.j2", groups=groups)
-    emit("outlook/mail/model.hpp", "model.hpp.j2")
-    emit("outlook/mail/testing/operation_table.hpp", "operation_table.hpp.j2")
-    emit("outlook/mail/testing/decode_table.hpp", "decode_table.hpp.j2")
-    emit("outlook/mail.hpp", "umbrella.hpp.j2")
+    emit(f"{d}/client.hpp", "client.hpp.j2", groups=groups)
+    emit(f"{d}/model.hpp", "model.hpp.j2")
+    emit(f"{d}/testing/operation_table.hpp", "operation_table.hpp.j2")
+    emit(f"{d}/testing/decode_table.hpp", "decode_table.hpp.j2")
+    emit(f"{d}.hpp", "umbrella.hpp.j2")
     return dict(sorted(files.items()))
 
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """Golden tests of the generator (codegen/generate.py).
 
 The kitchen-sink description (codegen/tests/kitchen_sink.json) uses every feature of the

@@ -1,4 +1,5 @@
 // examples/support: what every example's main() does around its session, in one place.
+// SPDX-License-Identifier: BSL-1.0
 //
 // It builds a client from the environment (OUTLOOK_TOKEN is passed in; OUTLOOK_BASE_URL
 // overrides the service URL; OUTLOOK_CA_FILE adds a trusted CA, e.g. for the demo's

@@ -1,4 +1,5 @@
 // outlook-mail: Edm.Binary values travel as standard base64 (RFC 4648, with padding).
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <array>

@@ -1,4 +1,5 @@
 // outlook-mail: the definitions of the default HTTPS transport (Boost.Beast + OpenSSL).
+// SPDX-License-Identifier: BSL-1.0
 //
 // Include this header in exactly ONE .cpp file of a program (as Boost.JSON does with
 // <boost/json/src.hpp>); every other file includes <outlook/beast_transport.hpp> only.
@@ -12,8 +13,10 @@
 #include "outlook/error.hpp"
 #include "outlook/http.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -32,11 +35,14 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <list>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -61,6 +67,11 @@ using steady = std::chrono::steady_clock;
 
 inline constexpr std::size_t read_buffer_reserve = std::size_t{64} * 1024;
 inline constexpr std::size_t response_header_limit = std::size_t{64} * 1024;
+/// The most a connection's read buffer may hold. Beast keeps a chunk-size line (with its
+/// extensions) whole in the buffer before parsing it, and neither the header limit nor the
+/// body limit counts those bytes: without a cap, a server could fill memory with one
+/// endless chunk extension. A full buffer fails the read with http::error::buffer_overflow.
+inline constexpr std::size_t read_buffer_limit = std::size_t{1024} * 1024;
 
 /// The parts of "https://host[:port]/path?query" the transport needs.
 struct target_url {
@@ -156,33 +167,71 @@ struct target_url {
          ec == asio::error::not_connected || ec == ssl::error::stream_truncated;
 }
 
-[[nodiscard]] inline transport_error to_transport_error(const beast::error_code& ec, const std::string& what,
-                                                        const beast_transport_options& options,
-                                                        std::chrono::milliseconds timeout) {
-  using kind = transport_error::kind;
-  if (ec == beast::error::timeout)
-    return {kind::timeout, what + ": timed out after " + std::to_string(timeout.count()) + " ms"};
-  if (ec == http::error::body_limit || ec == http::error::buffer_overflow)
-    return {kind::too_large,
-            what + ": response body larger than the limit of " + std::to_string(options.max_response_body) + " bytes"};
-  if (ec == http::error::header_limit) return {kind::too_large, what + ": response header too large"};
-  if (is_connection_lost(ec)) return {kind::reset, what + ": connection closed by the server (" + ec.message() + ")"};
-  if (ec.category() == beast::error_code(http::error::bad_version).category() || ec == http::error::partial_message)
-    return {kind::protocol, what + ": malformed HTTP response (" + ec.message() + ")"};
-  if (ec.category() == asio::error::get_ssl_category() || ec.category() == ssl::error::get_stream_category())
-    return {kind::tls, what + ": TLS error (" + ec.message() + ")"};
-  if (ec == asio::error::operation_aborted) return {kind::other, what + ": cancelled"};
-  return {kind::reset, what + ": " + ec.message()};
+/// The instant a request must be over by, and how to say which limit it was.
+struct deadline_info {
+  steady::time_point at;
+  std::string limit;  // "after 600 ms (request_timeout)" or "(the request's deadline)"
+};
+
+[[nodiscard]] inline transport_error cancelled_error(const std::string& what, std::string_view during) {
+  return {transport_error::kind::cancelled, what + ": cancelled while " + std::string(during),
+          asio::error::operation_aborted};
 }
 
-/// One keep-alive TLS connection and the read buffer that belongs to it.
+[[nodiscard]] inline transport_error timed_out_error(const std::string& what, const deadline_info& d,
+                                                     std::string_view during) {
+  return {transport_error::kind::timeout, what + ": timed out " + d.limit + " while " + std::string(during),
+          asio::error::timed_out};
+}
+
+/// An error_code from an I/O step (not a timeout, not a cancellation) as a transport_error.
+[[nodiscard]] inline transport_error to_transport_error(const beast::error_code& ec, const std::string& what,
+                                                        const beast_transport_options& options,
+                                                        bool got_some_response) {
+  using kind = transport_error::kind;
+  if (ec == asio::error::operation_aborted) return cancelled_error(what, "sending the request");
+  if (ec == http::error::body_limit || ec == http::error::buffer_overflow)
+    return {kind::too_large,
+            what + ": response body larger than the limit of " + std::to_string(options.max_response_body) + " bytes",
+            ec};
+  if (ec == http::error::header_limit) return {kind::too_large, what + ": response header too large", ec};
+  if (ec == ssl::error::stream_truncated && got_some_response)
+    return {kind::protocol,
+            what + ": response truncated (the connection closed without TLS close_notify before the end of the body)",
+            ec};
+  if (is_connection_lost(ec))
+    return {kind::reset, what + ": connection closed by the server (" + ec.message() + ")", ec};
+  if (ec.category() == beast::error_code(http::error::bad_version).category())
+    return {kind::protocol, what + ": malformed HTTP response (" + ec.message() + ")", ec};
+  if (ec.category() == asio::error::get_ssl_category() || ec.category() == ssl::error::get_stream_category())
+    return {kind::tls, what + ": TLS error (" + ec.message() + ")", ec};
+  return {kind::reset, what + ": " + ec.message(), ec};
+}
+
+using strand_type = asio::strand<asio::any_io_executor>;
+
+/// One keep-alive TLS connection, the read buffer that belongs to it, and the strand every
+/// completion handler of its I/O runs on (so that a deadline timer and the caller's
+/// cancellation never touch the stream at the same time as one of its operations).
 struct connection {
-  connection(const asio::any_io_executor& ex, ssl::context& ctx) : stream(ex, ctx) {
+  connection(const strand_type& s, ssl::context& ctx) : strand(s), stream(asio::any_io_executor(s), ctx) {
     buffer.reserve(read_buffer_reserve);
   }
+  strand_type strand;
   beast::ssl_stream<beast::tcp_stream> stream;
-  beast::flat_buffer buffer;
+  beast::flat_buffer buffer{read_buffer_limit};
 };
+
+/// Destroys `object` on `strand`, after any handler already queued there: a cancellation
+/// forwarded to the strand just before an operation completed may still refer to it.
+template <class T>
+void release_on(const strand_type& strand, std::shared_ptr<T> object) {
+  if (!object) return;
+  try {
+    asio::post(strand, [object = std::move(object)]() mutable { object.reset(); });
+  } catch (...) {  // cannot post (out of memory): destroy here
+  }
+}
 
 /// Whether an idle pooled connection can carry a new request: nothing left unread and,
 /// where the platform lets us peek, the server has neither closed it nor sent anything.
@@ -202,10 +251,62 @@ struct connection {
 #endif
 }
 
+/// Resolving as a deferred operation whose per-operation cancellation cancels the resolver
+/// (Asio's resolver has no cancellation slot support of its own).
+struct resolve_initiation {
+  std::shared_ptr<tcp::resolver> resolver;
+  std::string host;
+  std::string port;
+
+  template <class Handler>
+  void operator()(Handler&& handler) {
+    auto slot = asio::get_associated_cancellation_slot(handler);
+    if (slot.is_connected())
+      slot.assign([r = resolver](asio::cancellation_type type) {
+        if (type != asio::cancellation_type::none) r->cancel();
+      });
+    resolver->async_resolve(host, port, std::forward<Handler>(handler));
+  }
+};
+
+/// Any asynchronous operation as a deferred operation (Beast's initiating functions do not
+/// take asio::deferred in Boost 1.81): `start(handler)` starts it with the handler it gets.
+template <class Signature, class Start>
+[[nodiscard]] auto deferred_op(Start start) {
+  return asio::async_initiate<const asio::deferred_t, Signature>(
+      [](auto handler, Start s) { s(std::move(handler)); }, asio::deferred, std::move(start));
+}
+
+/// How one step of I/O raced against its deadline timer: the group's completion order and
+/// the results of the operation, then the timer's error_code.
+template <class Op>
+using step_awaitable = decltype(asio::experimental::make_parallel_group(
+                                    asio::bind_executor(std::declval<strand_type>(), std::declval<Op>()),
+                                    asio::bind_executor(std::declval<strand_type>(),
+                                                        std::declval<asio::steady_timer&>().async_wait(asio::deferred)))
+                                    .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable));
+
+/// Runs a deferred operation against the deadline: whichever of the operation and a timer
+/// at `deadline` completes first cancels the other. Both complete on `strand`; the caller's
+/// cancellation (operator||, a cancellation_signal) is forwarded to them through the
+/// group, and they end with operation_aborted.
+template <class Op>
+step_awaitable<Op> run_step(strand_type strand, steady::time_point deadline, Op op) {
+  auto timer = std::make_shared<asio::steady_timer>(strand, deadline);
+  struct release_timer {
+    const strand_type& strand;
+    std::shared_ptr<asio::steady_timer>& timer;
+    ~release_timer() { release_on(strand, std::move(timer)); }
+  } guard{strand, timer};
+  co_return co_await asio::experimental::make_parallel_group(
+      asio::bind_executor(strand, std::move(op)), asio::bind_executor(strand, timer->async_wait(asio::deferred)))
+      .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+}
+
 class transport_impl final : public beast_transport, public std::enable_shared_from_this<transport_impl> {
  public:
   transport_impl(asio::any_io_executor executor, beast_transport_options options)
-      : strand_(asio::make_strand(std::move(executor))), options_(std::move(options)) {
+      : executor_(std::move(executor)), options_(std::move(options)) {
     if (options_.max_connections_per_host == 0) options_.max_connections_per_host = 1;
     ::SSL_CTX_set_min_proto_version(ctx_.native_handle(), TLS1_2_VERSION);
     ctx_.set_options(ssl::context::default_workarounds);
@@ -215,15 +316,42 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
       ctx_.load_verify_file(options_.ca_file->string(), ec);
       if (ec)
         throw transport_error(transport_error::kind::tls,
-                              "cannot load the CA file " + options_.ca_file->string() + " (" + ec.message() + ")");
+                              "cannot load the CA file " + options_.ca_file->string() + " (" + ec.message() + ")", ec);
     }
     ctx_.set_verify_mode(options_.verify_peer ? ssl::verify_peer : ssl::verify_none);
   }
 
+  transport_impl(const transport_impl&) = delete;
+  transport_impl& operator=(const transport_impl&) = delete;
+
+  ~transport_impl() override {
+    // Idle connections go the way of every other one: destroyed on their strand.
+    for (auto& [key, pool] : pools_)
+      for (auto& c : pool.idle) {
+        auto strand = c->strand;
+        release_on(strand, std::move(c));
+      }
+  }
+
   asio::awaitable<http_response> send(http_request request) override {
-    auto self = shared_from_this();
-    // All transport state lives on the strand; the caller resumes on its own executor.
-    co_return co_await asio::co_spawn(strand_, self->do_send(std::move(request)), asio::use_awaitable);
+    // Runs in the caller's coroutine: no co_spawn, so the caller's per-operation
+    // cancellation reaches every step directly. Every failure leaves as outlook::error.
+    auto self = shared_from_this();  // pooled sockets stay valid while the request runs
+    std::string what = "request";
+    try {
+      const bool method_is_token =
+          !request.method.empty() && std::all_of(request.method.begin(), request.method.end(), [](char c) {
+            return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
+          });
+      if (!method_is_token) throw transport_error(transport_error::kind::protocol, "invalid HTTP method");
+      const auto u = parse_url(request.method, request.url);
+      what = u.description;
+      co_return co_await self->do_send(std::move(request), u);
+    } catch (const boost::system::system_error& e) {
+      // Asio throws operation_aborted at the next co_await once the caller cancelled.
+      if (e.code() == asio::error::operation_aborted) throw cancelled_error(what, "sending the request");
+      throw to_transport_error(e.code(), what, self->options_, false);
+    }
   }
 
   [[nodiscard]] transport_stats stats() const override {
@@ -232,23 +360,87 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
     s.requests_sent = requests_sent_.load();
     s.connections_reused = connections_reused_.load();
     s.retries = retries_.load();
+    s.connections_closed = connections_closed_.load();
     return s;
   }
 
  private:
+  /// A request waiting for a connection slot. Its timer expires at the request's deadline;
+  /// releasing a slot wakes it by cancelling the timer on the waiter's own strand.
   struct waiter {
-    asio::steady_timer* timer;
-    bool woken = false;
+    waiter(const strand_type& s, steady::time_point deadline) : strand(s), timer(s, deadline) {}
+    strand_type strand;
+    asio::steady_timer timer;
+    bool woken = false;      // guarded by mutex_
+    bool cancelled = false;  // only touched on `strand`
+  };
+
+  /// Waiting as a deferred operation that starts on the waiter's strand, where a wake-up
+  /// (timer.cancel() posted by wake_one) and the caller's cancellation (forwarded there by
+  /// the parallel group) also run: neither can be lost by arriving before the wait starts.
+  struct wait_initiation {
+    std::shared_ptr<waiter> w;
+    std::mutex* mutex;
+
+    template <class Handler>
+    void operator()(Handler handler) {
+      auto slot = asio::get_associated_cancellation_slot(handler);
+      if (slot.is_connected())
+        slot.assign([w = w](asio::cancellation_type type) {
+          if (type == asio::cancellation_type::none) return;
+          w->cancelled = true;
+          w->timer.cancel();
+        });
+      asio::post(w->strand, [w = w, mutex = mutex, handler = std::move(handler)]() mutable {
+        bool woken = false;
+        {
+          std::lock_guard lock(*mutex);
+          woken = w->woken;
+        }
+        if (woken || w->cancelled) {
+          std::move(handler)(boost::system::error_code(asio::error::operation_aborted));
+          return;
+        }
+        w->timer.async_wait([handler = std::move(handler)](boost::system::error_code ec) mutable {
+          std::move(handler)(ec);
+        });
+      });
+    }
   };
   struct host_pool {
-    std::vector<std::unique_ptr<connection>> idle;  // most recently used last
+    std::vector<std::shared_ptr<connection>> idle;  // most recently used last
     std::size_t open = 0;                           // idle + busy + connecting
-    std::list<waiter> waiters;                      // requests waiting for a free slot
+    std::list<std::shared_ptr<waiter>> waiters;     // requests waiting for a free slot
   };
-  struct lease {
-    std::unique_ptr<connection> conn;
+
+  /// A connection slot held by one request. Giving it back is explicit (keep); any other
+  /// way out, an exception or the caller's cancellation included, closes the connection
+  /// and frees the slot.
+  class lease {
+   public:
+    lease(transport_impl& owner, std::string key) : owner_(&owner), key_(std::move(key)) {}
+    lease(lease&& other) noexcept
+        : conn(std::move(other.conn)), reused(other.reused), owner_(std::exchange(other.owner_, nullptr)),
+          key_(std::move(other.key_)) {}
+    lease& operator=(lease&&) = delete;
+    lease(const lease&) = delete;
+    lease& operator=(const lease&) = delete;
+    ~lease() {
+      if (owner_) owner_->release(key_, std::move(conn), false);
+    }
+    /// Returns the slot; the connection goes back to the pool when `reusable`.
+    void give_back(bool reusable) {
+      if (auto* o = std::exchange(owner_, nullptr)) o->release(key_, std::move(conn), reusable);
+    }
+
+    std::shared_ptr<connection> conn;
     bool reused = false;
+
+   private:
+    transport_impl* owner_;
+    std::string key_;
   };
+
   enum class phase { write, read };
   struct exchange_result {
     beast::error_code ec;
@@ -258,90 +450,195 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
     http_response response;
   };
 
+  static constexpr int max_interim_responses = 16;
+
+  // --- the pool (every function here takes mutex_; none of them awaits) ---
+
+  /// Wakes the first waiter not yet woken. Called with mutex_ held.
   static void wake_one(host_pool& pool) {
     for (auto& w : pool.waiters) {
-      if (!w.woken) {
-        w.woken = true;
-        w.timer->cancel();
+      if (!w->woken) {
+        w->woken = true;
+        asio::post(w->strand, [w] { w->timer.cancel(); });
         return;
       }
     }
   }
 
-  void release(const std::string& key, std::unique_ptr<connection> conn, bool reusable) {
-    auto& pool = pools_[key];
-    if (reusable && conn) {
-      pool.idle.push_back(std::move(conn));
-    } else {
-      if (conn) {
+  void close_connection(std::shared_ptr<connection> conn) {
+    if (!conn) return;
+    ++connections_closed_;
+    auto strand = conn->strand;
+    try {
+      asio::post(strand, [conn = std::move(conn)]() mutable {
         boost::system::error_code ignored;
         beast::get_lowest_layer(conn->stream).socket().close(ignored);
-      }
-      --pool.open;
+        conn.reset();
+      });
+    } catch (...) {  // cannot post: the destructor closes the socket
     }
-    wake_one(pool);
   }
 
-  asio::awaitable<lease> acquire(const target_url& u, steady::time_point deadline) {
-    auto& pool = pools_[u.pool_key];  // std::map: references stay valid
+  void release(const std::string& key, std::shared_ptr<connection> conn, bool reusable) {
+    std::shared_ptr<connection> to_close;
+    {
+      std::lock_guard lock(mutex_);
+      auto& pool = pools_[key];
+      if (reusable && conn) {
+        pool.idle.push_back(std::move(conn));
+      } else {
+        to_close = std::move(conn);
+        --pool.open;
+      }
+      wake_one(pool);
+    }
+    close_connection(std::move(to_close));
+  }
+
+  asio::awaitable<lease> acquire(const target_url& u, const deadline_info& deadline) {
     for (;;) {
-      while (!pool.idle.empty()) {
-        auto conn = std::move(pool.idle.back());
-        pool.idle.pop_back();
-        if (still_usable(*conn)) co_return lease{std::move(conn), true};
-        --pool.open;  // dead idle connection: dropped
-      }
-      if (pool.open < options_.max_connections_per_host) {
-        ++pool.open;
-        std::unique_ptr<connection> conn;
-        try {
-          conn = co_await connect(u);
-        } catch (...) {
-          --pool.open;
-          wake_one(pool);
-          throw;
+      std::shared_ptr<connection> idle;
+      bool open_new = false;
+      std::shared_ptr<waiter> w;
+      std::vector<std::shared_ptr<connection>> dead;
+      {
+        std::lock_guard lock(mutex_);
+        auto& pool = pools_[u.pool_key];  // std::map: references stay valid
+        while (!pool.idle.empty() && !idle) {
+          auto conn = std::move(pool.idle.back());
+          pool.idle.pop_back();
+          if (still_usable(*conn)) {
+            idle = std::move(conn);
+          } else {
+            --pool.open;
+            dead.push_back(std::move(conn));
+          }
         }
-        co_return lease{std::move(conn), false};
+        if (!idle) {
+          if (pool.open < options_.max_connections_per_host) {
+            ++pool.open;
+            open_new = true;
+          } else {
+            w = std::make_shared<waiter>(asio::make_strand(executor_), deadline.at);
+            pool.waiters.push_back(w);
+          }
+        }
       }
-      // Every connection to this host is busy: wait until one is released.
-      asio::steady_timer timer(strand_, deadline);
-      auto it = pool.waiters.insert(pool.waiters.end(), waiter{&timer});
-      struct unlink {
-        std::list<waiter>& list;
-        std::list<waiter>::iterator it;
-        ~unlink() { list.erase(it); }
-      } guard{pool.waiters, it};
-      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-      if (!it->woken)
-        throw transport_error(transport_error::kind::timeout,
-                              u.description + ": timed out after " + std::to_string(options_.request_timeout.count()) +
-                                  " ms waiting for a free connection");
+      for (auto& c : dead) close_connection(std::move(c));
+      if (idle) {
+        lease l(*this, u.pool_key);
+        l.conn = std::move(idle);
+        l.reused = true;
+        co_return std::move(l);
+      }
+      if (open_new) {
+        lease l(*this, u.pool_key);  // holds the slot: freed if connecting fails or is cancelled
+        l.conn = co_await connect(u, deadline);
+        co_return std::move(l);
+      }
+      waiter_registration registration(*this, u.pool_key, std::move(w));  // before any co_await
+      co_await wait_for_slot(u, deadline, registration);
     }
   }
 
-  asio::awaitable<std::unique_ptr<connection>> connect(const target_url& u) {
+  /// A waiter's place in its pool's queue, removed on every way out. A waiter that was
+  /// woken but leaves without trying again (cancelled, or its deadline raced the wake-up)
+  /// passes the wake-up on, or a free slot could go unnoticed.
+  class waiter_registration {
+   public:
+    waiter_registration(transport_impl& self, std::string key, std::shared_ptr<waiter> w)
+        : self_(self), key_(std::move(key)), w_(std::move(w)) {}
+    waiter_registration(const waiter_registration&) = delete;
+    waiter_registration& operator=(const waiter_registration&) = delete;
+    ~waiter_registration() {
+      {
+        std::lock_guard lock(self_.mutex_);
+        auto& pool = self_.pools_[key_];
+        pool.waiters.remove(w_);
+        if (w_->woken && !retrying) wake_one(pool);
+      }
+      auto strand = w_->strand;
+      release_on(strand, std::move(w_));
+    }
+    [[nodiscard]] const std::shared_ptr<waiter>& get() const { return w_; }
+    bool retrying = false;
+
+   private:
+    transport_impl& self_;
+    std::string key_;
+    std::shared_ptr<waiter> w_;
+  };
+
+  /// Waits until a slot may be free (then the caller tries again), or throws on the
+  /// deadline or the caller's cancellation.
+  asio::awaitable<void> wait_for_slot(const target_url& u, const deadline_info& deadline,
+                                      waiter_registration& registration) {
+    const auto& w = registration.get();
+    auto wait = asio::async_initiate<const asio::deferred_t, void(boost::system::error_code)>(
+        wait_initiation{w, &mutex_}, asio::deferred);
+    (void)co_await asio::experimental::make_parallel_group(asio::bind_executor(w->strand, std::move(wait)))
+        .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+    const auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
+    bool woken = false;
+    {
+      std::lock_guard lock(mutex_);
+      woken = w->woken;
+    }
+    if (cancelled != asio::cancellation_type::none) throw cancelled_error(u.description, "waiting for a free connection");
+    if (!woken) throw timed_out_error(u.description, deadline, "waiting for a free connection");
+    registration.retrying = true;
+  }
+
+  // --- one request ---
+
+  /// Throws for the caller's cancellation or the deadline after a step.
+  template <std::size_t N>
+  static void check_step(const std::array<std::size_t, N>& order, const boost::system::error_code& timer_ec,
+                         asio::cancellation_type cancelled, const target_url& u, const deadline_info& d,
+                         std::string_view during) {
+    if (cancelled != asio::cancellation_type::none) throw cancelled_error(u.description, during);
+    if (order[0] == 1 && !timer_ec) throw timed_out_error(u.description, d, during);
+  }
+
+  asio::awaitable<std::shared_ptr<connection>> connect(const target_url& u, const deadline_info& request_deadline) {
     using kind = transport_error::kind;
-    const auto deadline = steady::now() + options_.connect_timeout;
-    const auto timed_out = [&] {
-      return transport_error(kind::timeout, u.description + ": connecting timed out after " +
-                                                std::to_string(options_.connect_timeout.count()) + " ms");
-    };
+    deadline_info d = request_deadline;
+    if (const auto limit = steady::now() + options_.connect_timeout; limit < d.at)
+      d = {limit, "after " + std::to_string(options_.connect_timeout.count()) + " ms (connect_timeout)"};
 
-    // Resolve, bounded by the connect timeout (the resolver has no deadline of its own).
-    auto resolver = std::make_shared<tcp::resolver>(strand_);
-    auto expired = std::make_shared<bool>(false);
-    asio::steady_timer resolve_timer(strand_, deadline);
-    resolve_timer.async_wait([weak = std::weak_ptr<tcp::resolver>(resolver), expired](boost::system::error_code ec) {
-      if (ec) return;
-      *expired = true;
-      if (auto r = weak.lock()) r->cancel();
-    });
-    auto [rec, endpoints] = co_await resolver->async_resolve(u.host, u.port, asio::as_tuple(asio::use_awaitable));
-    resolve_timer.cancel();
-    if (*expired) throw timed_out();
-    if (rec) throw transport_error(kind::connect, u.description + ": cannot resolve the host (" + rec.message() + ")");
+    const auto strand = asio::make_strand(executor_);
+    auto conn = std::make_shared<connection>(strand, ctx_);
+    struct discard_unless_kept {
+      std::shared_ptr<connection>& conn;
+      ~discard_unless_kept() {
+        if (conn) {
+          auto s = conn->strand;
+          release_on(s, std::move(conn));
+        }
+      }
+    } guard{conn};
 
-    auto conn = std::make_unique<connection>(strand_, ctx_);
+    std::vector<tcp::endpoint> endpoints;
+    boost::system::error_code aec;
+    const auto address = asio::ip::make_address(u.host, aec);
+    if (!aec) {
+      endpoints.emplace_back(address, static_cast<unsigned short>(std::stoul(u.port)));
+    } else {
+      auto resolver = std::make_shared<tcp::resolver>(strand);
+      struct release_resolver {
+        const strand_type& strand;
+        std::shared_ptr<tcp::resolver>& resolver;
+        ~release_resolver() { release_on(strand, std::move(resolver)); }
+      } resolver_guard{strand, resolver};
+      auto op = asio::async_initiate<const asio::deferred_t, void(boost::system::error_code, tcp::resolver::results_type)>(
+          resolve_initiation{resolver, u.host, u.port}, asio::deferred);
+      auto [order, rec, results, tec] = co_await run_step(strand, d.at, std::move(op));
+      check_step(order, tec, (co_await asio::this_coro::cancellation_state).cancelled(), u, d, "resolving the host");
+      if (rec)
+        throw transport_error(kind::connect, u.description + ": cannot resolve the host (" + rec.message() + ")", rec);
+      for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+    }
+
     SSL* ssl_handle = conn->stream.native_handle();
     if (!u.host_is_ip && !::SSL_set_tlsext_host_name(ssl_handle, u.host.c_str()))
       throw transport_error(kind::tls, u.description + ": cannot set the TLS server name");
@@ -358,26 +655,35 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
     }
 
     auto& tcp_layer = beast::get_lowest_layer(conn->stream);
-    tcp_layer.expires_at(deadline);
-    auto [cec, endpoint] = co_await tcp_layer.async_connect(endpoints, asio::as_tuple(asio::use_awaitable));
-    (void)endpoint;
-    if (cec == beast::error::timeout) throw timed_out();
-    if (cec) throw transport_error(kind::connect, u.description + ": cannot connect (" + cec.message() + ")");
+    {
+      auto [order, cec, endpoint, tec] =
+          co_await run_step(strand, d.at, deferred_op<void(boost::system::error_code, tcp::endpoint)>([&](auto handler) {
+                              tcp_layer.async_connect(endpoints, std::move(handler));
+                            }));
+      (void)endpoint;
+      check_step(order, tec, (co_await asio::this_coro::cancellation_state).cancelled(), u, d, "connecting");
+      if (cec) throw transport_error(kind::connect, u.description + ": cannot connect (" + cec.message() + ")", cec);
+    }
     boost::system::error_code ignored;
     tcp_layer.socket().set_option(tcp::no_delay(true), ignored);
-
-    auto [hec] = co_await conn->stream.async_handshake(ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
-    if (hec == beast::error::timeout) throw timed_out();
-    if (hec) {
-      const long verify = ::SSL_get_verify_result(ssl_handle);
-      std::string why = verify != X509_V_OK ? std::string("certificate rejected: ") +
-                                                  ::X509_verify_cert_error_string(verify)
-                                            : hec.message();
-      throw transport_error(kind::tls, u.description + ": TLS handshake failed (" + why + ")");
+    {
+      auto [order, hec, tec] =
+          co_await run_step(strand, d.at, deferred_op<void(boost::system::error_code)>([&](auto handler) {
+                              conn->stream.async_handshake(ssl::stream_base::client, std::move(handler));
+                            }));
+      check_step(order, tec, (co_await asio::this_coro::cancellation_state).cancelled(), u, d, "in the TLS handshake");
+      if (hec) {
+        const long verify = ::SSL_get_verify_result(ssl_handle);
+        if (verify != X509_V_OK)
+          throw transport_error(kind::tls,
+                                u.description + ": TLS handshake failed (certificate rejected: " +
+                                    ::X509_verify_cert_error_string(verify) + ")",
+                                hec, verify);
+        throw transport_error(kind::tls, u.description + ": TLS handshake failed (" + hec.message() + ")", hec);
+      }
     }
-    tcp_layer.expires_never();
     ++connections_opened_;
-    co_return conn;
+    co_return std::exchange(conn, nullptr);
   }
 
   http::request<http::string_body> build_request(const target_url& u, http_request& r) const {
@@ -392,7 +698,7 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
     req.set(http::field::host, u.host_header);
     bool has_user_agent = false;
     for (const auto& [name, value] : r.headers) {
-      if (name.empty() || has_control_or_space(name) || value.find_first_of("\r\n") != std::string::npos)
+      if (name.empty() || has_control_or_space(name) || value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
         throw transport_error(transport_error::kind::protocol,
                               u.description + ": invalid request header '" + (has_control_or_space(name) ? "?" : name) + "'");
       // Framing and connection management belong to the transport.
@@ -413,46 +719,81 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
     return req;
   }
 
-  asio::awaitable<exchange_result> exchange(connection& c, const http::request<http::string_body>& req, bool head) {
+  asio::awaitable<exchange_result> exchange(connection& c, const http::request<http::string_body>& req, bool head,
+                                            const target_url& u, const deadline_info& d) {
     exchange_result result;
-    auto& tcp_layer = beast::get_lowest_layer(c.stream);
-    tcp_layer.expires_after(options_.request_timeout);  // one deadline for write + whole read
     ++requests_sent_;
-    auto [wec, written] = co_await http::async_write(c.stream, req, asio::as_tuple(asio::use_awaitable));
-    (void)written;
-    if (wec) {
-      result.ec = wec;
-      result.where = phase::write;
-      co_return result;
+    {
+      auto [order, wec, written, tec] = co_await run_step(c.strand, d.at, deferred_op<void(boost::system::error_code, std::size_t)>([&](auto handler) {
+          http::async_write(c.stream, req, std::move(handler));
+        }));
+      (void)written;
+      check_step(order, tec, (co_await asio::this_coro::cancellation_state).cancelled(), u, d, "writing the request");
+      if (wec) {
+        result.ec = wec;
+        result.where = phase::write;
+        co_return result;
+      }
     }
     result.where = phase::read;
 
     // string_body reserves the whole body up front when Content-Length is known; the
     // 64 KiB buffer keeps each read large, and the body is copied once into the string.
-    http::response_parser<http::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(response_header_limit));
-    parser.body_limit(options_.max_response_body);
-    if (head) parser.skip(true);
-    auto [hec, hn] = co_await http::async_read_header(c.stream, c.buffer, parser, asio::as_tuple(asio::use_awaitable));
-    (void)hn;
-    if (hec) {
-      result.ec = hec;
-      result.got_some = parser.got_some() || c.buffer.size() != 0;
-      co_return result;
-    }
-    result.got_some = true;
-    if (!parser.is_done()) {
-      auto [bec, bn] = co_await http::async_read(c.stream, c.buffer, parser, asio::as_tuple(asio::use_awaitable));
-      (void)bn;
-      if (bec) {
-        result.ec = bec;
+    std::optional<http::response_parser<http::string_body>> parser;
+    for (int interim = 0;; ++interim) {
+      // A 1xx response is interim (100 Continue, 103 Early Hints): the final one follows on
+      // the same connection, read with a fresh parser.
+      parser.emplace();
+      parser->header_limit(static_cast<std::uint32_t>(response_header_limit));
+      parser->body_limit(options_.max_response_body);
+      if (head) parser->skip(true);
+      auto [order, hec, n, tec] =
+          co_await run_step(c.strand, d.at, deferred_op<void(boost::system::error_code, std::size_t)>([&](auto handler) {
+            http::async_read_header(c.stream, c.buffer, *parser, std::move(handler));
+          }));
+      (void)n;
+      check_step(order, tec, (co_await asio::this_coro::cancellation_state).cancelled(), u, d, "reading the response");
+      if (hec) {
+        result.ec = hec;
+        result.got_some = interim > 0 || parser->got_some() || c.buffer.size() != 0;
         co_return result;
       }
+      result.got_some = true;
+      const unsigned status = parser->get().result_int();
+      if (status / 100 != 1) break;
+      if (status == 101)
+        throw transport_error(transport_error::kind::protocol,
+                              u.description + ": unexpected 101 Switching Protocols (no upgrade was asked for)");
+      if (interim + 1 >= max_interim_responses)
+        throw transport_error(transport_error::kind::protocol,
+                              u.description + ": more than " + std::to_string(max_interim_responses) +
+                                  " interim 1xx responses");
     }
-    tcp_layer.expires_never();
+    bool clean_end = true;
+    if (!parser->is_done()) {
+      auto [order, bec, n, tec] =
+          co_await run_step(c.strand, d.at, deferred_op<void(boost::system::error_code, std::size_t)>([&](auto handler) {
+            http::async_read(c.stream, c.buffer, *parser, std::move(handler));
+          }));
+      (void)n;
+      check_step(order, tec, (co_await asio::this_coro::cancellation_state).cancelled(), u, d, "reading the response");
+      if (bec) {
+        // A response whose length was known and fully read stands even when the server then
+        // closed without close_notify; a body delimited by the end of the stream does not.
+        if (!(parser->is_done() && (bec == ssl::error::stream_truncated || is_connection_lost(bec)))) {
+          result.ec = bec;
+          co_return result;
+        }
+        clean_end = false;
+      }
+    }
 
-    auto message = parser.release();
-    result.reusable = message.keep_alive() && c.buffer.size() == 0;
+    // Pool only a connection whose exchange ended cleanly, by the parser's account: the
+    // message is complete, its framing did not need the end of the stream, the server
+    // allows keep-alive, and nothing was received beyond it.
+    result.reusable = clean_end && parser->is_done() && parser->keep_alive() && !parser->need_eof() &&
+                      c.buffer.size() == 0;
+    auto message = parser->release();
     result.response.status = static_cast<int>(message.result_int());
     for (const auto& field : message)
       result.response.headers.add(std::string(field.name_string()), std::string(field.value()));
@@ -460,50 +801,45 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
     co_return result;
   }
 
-  asio::awaitable<http_response> do_send(http_request request) {
-    const bool method_is_token =
-        !request.method.empty() && std::all_of(request.method.begin(), request.method.end(), [](char c) {
-          return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
-        });
-    if (!method_is_token) throw transport_error(transport_error::kind::protocol, "invalid HTTP method");
-    const auto u = parse_url(request.method, request.url);
+  asio::awaitable<http_response> do_send(http_request request, target_url u) {
     const bool head = iequals(request.method, "HEAD");
     const bool idempotent = is_idempotent(request.method);
     const auto req = build_request(u, request);
-    const auto deadline = steady::now() + options_.request_timeout;
+
+    // One deadline for the whole call: waiting for a connection, connecting, writing and
+    // reading, and a retry, all share it.
+    deadline_info deadline{steady::now() + options_.request_timeout,
+                           "after " + std::to_string(options_.request_timeout.count()) + " ms (request_timeout)"};
+    if (request.deadline && *request.deadline < deadline.at) deadline = {*request.deadline, "(the request's deadline)"};
 
     for (int attempt = 0;; ++attempt) {
-      auto [conn, reused] = co_await acquire(u, deadline);
-      if (reused) ++connections_reused_;
-      exchange_result result;
-      try {
-        result = co_await exchange(*conn, req, head);
-      } catch (...) {
-        release(u.pool_key, std::move(conn), false);
-        throw;
-      }
+      auto l = co_await acquire(u, deadline);
+      if (l.reused) ++connections_reused_;
+      auto result = co_await exchange(*l.conn, req, head, u, deadline);
       if (!result.ec) {
-        release(u.pool_key, std::move(conn), result.reusable);
+        l.give_back(result.reusable);
         co_return std::move(result.response);
       }
-      release(u.pool_key, std::move(conn), false);
+      l.give_back(false);
       // A pooled connection the server had already closed: try once more on a fresh one,
       // unless the server may have acted on a non-idempotent request.
-      const bool retry = reused && attempt == 0 && !result.got_some && is_connection_lost(result.ec) &&
+      const bool retry = l.reused && attempt == 0 && !result.got_some && is_connection_lost(result.ec) &&
                          (idempotent || result.where == phase::write);
-      if (!retry) throw to_transport_error(result.ec, u.description, options_, options_.request_timeout);
+      if (!retry) throw to_transport_error(result.ec, u.description, options_, result.got_some);
       ++retries_;
     }
   }
 
-  asio::strand<asio::any_io_executor> strand_;
+  asio::any_io_executor executor_;
   beast_transport_options options_;
   ssl::context ctx_{ssl::context::tls_client};
+  std::mutex mutex_;                        // guards pools_ (never held across a co_await)
   std::map<std::string, host_pool> pools_;
   std::atomic<std::size_t> connections_opened_{0};
   std::atomic<std::size_t> requests_sent_{0};
   std::atomic<std::size_t> connections_reused_{0};
   std::atomic<std::size_t> retries_{0};
+  std::atomic<std::size_t> connections_closed_{0};
 };
 
 }  // namespace outlook::detail::beast_transport_detail

@@ -1,4 +1,5 @@
 // outlook-mail: JSON codecs for the primitives of the model, and the dispatch that
+// SPDX-License-Identifier: BSL-1.0
 // generated code uses for every property.
 //
 // json_codec<T> is specialised here for strings, booleans, integers, doubles, instants,
@@ -33,7 +34,7 @@
 
 namespace outlook {
 
-/// Nesting deeper than this is a decode_error (a contract of DESIGN.md): the parser
+/// Nesting deeper than this is a decode_error (a safety rule of this library): the parser
 /// refuses it before any recursion can exhaust the stack.
 inline constexpr std::size_t max_json_depth = 64;
 

@@ -1,4 +1,5 @@
 // outlook-mail: Edm.DateTimeOffset and Edm.TimeOfDay values.
+// SPDX-License-Identifier: BSL-1.0
 //
 // The service sends instants with up to 7 fractional digits (100 ns ticks), so the time
 // point type counts ticks of 100 ns; parsing accepts any offset and normalises to UTC,

@@ -1,4 +1,5 @@
 // outlook-mail: the exceptions the library throws. None of their messages ever contains
+// SPDX-License-Identifier: BSL-1.0
 // the access token: requests are described by method and URL only, never by headers.
 #pragma once
 

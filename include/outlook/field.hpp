@@ -1,4 +1,5 @@
 // outlook-mail: names of properties as used in $select, $expand and $orderby.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <string>

@@ -1,4 +1,5 @@
 // outlook-mail: the HTTP exchange as the runtime sees it, independent of any transport library.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <algorithm>

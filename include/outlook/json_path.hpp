@@ -1,4 +1,5 @@
 // outlook-mail: where a decoder is inside a JSON document, kept as a chain of stack frames.
+// SPDX-License-Identifier: BSL-1.0
 //
 // Decoding a page of 1,000 messages visits tens of thousands of values; building a string
 // path for each would cost more than the decode. A json_path is a pointer to the parent

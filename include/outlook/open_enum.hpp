@@ -1,4 +1,5 @@
 // outlook-mail: enum values that survive members this library does not know yet.
+// SPDX-License-Identifier: BSL-1.0
 //
 // Services add enum members over time. Decoding an unknown member must not fail and must
 // not lose it: open_enum keeps the raw string and writes it back unchanged. Known members

@@ -1,4 +1,5 @@
 // outlook-mail: query options ($select, $filter, ...) and Prefer options, and how they
+// SPDX-License-Identifier: BSL-1.0
 // become a request. Generated option structs hold the subset an operation accepts;
 // apply_query_options reads whatever members a struct has.
 #pragma once
@@ -27,6 +28,8 @@ struct prefer_options {
   std::optional<int> max_page_size{};
   /// outlook.timezone: time zone for DateTimeTimeZone values ("Pacific Standard Time").
   std::optional<std::string> time_zone{};
+  /// IdType="ImmutableId" (Microsoft Graph): IDs that survive moves within the mailbox.
+  bool immutable_id = false;
   /// Further preferences the fields above do not name, sent as given after them
   /// (`IdType="ImmutableId"`, `return=minimal`). A value with CR, LF or NUL is refused.
   std::vector<std::string> extra{};
@@ -108,6 +111,7 @@ inline std::string quoted(std::string_view s) {
       if (c == '\r' || c == '\n' || c == '"' || c == '\0') throw request_refused("time_zone contains a character a header cannot carry");
     out.push_back("outlook.timezone=" + detail::quoted(*p.time_zone));
   }
+  if (p.immutable_id) out.emplace_back("IdType=\"ImmutableId\"");
   for (const auto& e : p.extra) {
     if (e.empty()) throw request_refused("an empty value in prefer.extra");
     for (char c : e)

@@ -1,4 +1,5 @@
 // outlook-mail: OData collection pages and change-tracking (sync) pages.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -31,8 +32,9 @@ struct page {
   bool operator==(const page&) const = default;
 };
 
-/// An entry of a sync round that reports a removed item:
-/// {"id": "Messages('AAMk...')", "reason": "deleted"}.
+/// An entry of a sync round that reports a removed item: Outlook v2.0 writes
+/// {"id": "Messages('AAMk...')", "reason": "deleted"}, Graph's delta functions
+/// {"id": "AAMk...", "@removed": {"reason": "deleted"}} (kept in extra; reason is copied out).
 struct removed_entry {
   std::string id;
   std::string reason;
@@ -214,13 +216,17 @@ struct json_codec<removed_entry> {
       json_path child(p, key);
       if (iequals(key, "id")) decode_into(kv.value(), out.id, child);
       else if (iequals(key, "reason")) decode_into(kv.value(), out.reason, child);
-      else out.extra.emplace(kv.key(), kv.value());
+      else {
+        if (key == "@removed" && kv.value().is_object())
+          if (const auto* r = kv.value().get_object().if_contains("reason"); r && r->is_string()) out.reason = r->get_string();
+        out.extra.emplace(kv.key(), kv.value());
+      }
     }
   }
   static boost::json::value encode(const removed_entry& x, const boost::json::storage_ptr& sp) {
     boost::json::object obj(sp);
     obj.emplace("id", x.id);
-    obj.emplace("reason", x.reason);
+    if (!x.extra.contains("@removed")) obj.emplace("reason", x.reason);  // Graph's reason lives in @removed
     detail::encode_extra(obj, x.extra);
     return obj;
   }
@@ -230,11 +236,13 @@ struct json_codec<removed_entry> {
 template <class T>
 struct json_codec<sync_change<T>> {
   static void decode(const boost::json::value& v, sync_change<T>& out, const json_path& p) {
-    // A removal carries a "reason" ("deleted"); everything else is an item.
+    // A removal carries a "reason" ("deleted") or, on Graph, "@removed"; everything else is an item.
     bool removal = false;
     if (const auto* obj = v.if_object())
-      for (const auto& kv : *obj)
-        if (iequals(std::string_view(kv.key().data(), kv.key().size()), "reason")) removal = true;
+      for (const auto& kv : *obj) {
+        std::string_view key(kv.key().data(), kv.key().size());
+        if (iequals(key, "reason") || key == "@removed") removal = true;
+      }
     if (removal) {
       removed_entry r;
       decode_into(v, r, p);

@@ -1,4 +1,5 @@
 // outlook-mail: one property of an update (PATCH) body: absent, null, or a value.
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <cstddef>

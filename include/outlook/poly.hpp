@@ -1,4 +1,5 @@
 // outlook-mail: a value that holds a type of a polymorphic hierarchy, decoded by @odata.type.
+// SPDX-License-Identifier: BSL-1.0
 //
 // Generated types are aggregates (no virtual functions), so a collection of attachments
 // cannot hold FileAttachment and ItemAttachment by base pointer alone. poly<Base> owns

@@ -1,4 +1,5 @@
 // outlook-mail: the runtime every generated operation calls.
+// SPDX-License-Identifier: BSL-1.0
 //
 // A session owns the transport, the token provider and the configuration. Generated
 // functions build a request_spec (path, query, Prefer, headers, body) eagerly, keeping an
@@ -47,6 +48,18 @@
 #include "outlook/transport.hpp"
 #include "outlook/version.hpp"
 
+// GCC 12 at -O2 reports -Wmismatched-new-delete at the end of the coroutines below: it
+// pairs the coroutine frame's deallocation (Asio's awaitable_frame_base::operator
+// delete(void*, size_t)) with a different allocation function after inlining, although
+// the frame is allocated by the matching operator new of the same class. A false
+// positive (this header has no new or delete of its own); silenced for this header only,
+// so that a user's -O2 -Wall -Werror build stays clean.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#define OUTLOOK_MAIL_SESSION_DIAGNOSTICS_PUSHED
+#endif
+
 namespace outlook {
 
 struct client_options {
@@ -60,6 +73,9 @@ struct client_options {
   retry_policy retry{};
   /// Sent as User-Agent; empty means "outlook-mail/<version>".
   std::string user_agent;
+  /// Largest request body sent, in bytes (0: no limit); a larger one is refused before
+  /// sending. The Graph client sets the service's 4 MB limit.
+  std::size_t max_request_body = 0;
   /// One deadline per request: every attempt of it, the retries and the waits between
   /// them must end within this time from when the call starts, or the call fails with
   /// transport_error kind::timeout (or with the last error, when a retry could not end in
@@ -87,6 +103,14 @@ struct request_spec {
   response_info* info = nullptr;
   /// An absolute URL to send instead (a next or delta link); checked against allowed hosts.
   std::string url;
+  /// A body that is not JSON (MIME sent base64 as text/plain), with its Content-Type.
+  std::optional<std::string> raw_body;
+  std::string raw_content_type;
+  /// Accept header; empty means application/json.
+  std::string accept;
+  /// This operation's own body limit in bytes (0: none) and what the refusal says.
+  std::size_t body_limit = 0;
+  std::string body_limit_message;
   /// Headers the caller adds to this request (options.headers).
   http_headers headers;
   /// Overrides client_options::timeout for this request (options.timeout).
@@ -273,6 +297,8 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   [[nodiscard]] const client_options& options() const noexcept { return options_; }
+  /// The transport, for requests that must not carry the token (upload URLs, upload.hpp).
+  [[nodiscard]] const transport_ptr& transport() const noexcept { return transport_; }
 
   /// Whether `url` is an https URL to a host the token may be sent to.
   [[nodiscard]] bool allowed(std::string_view url) const {
@@ -417,7 +443,7 @@ class session : public std::enable_shared_from_this<session> {
     http_request req;
     req.method = spec.method;
     req.url = std::move(url);
-    req.headers.add("Accept", "application/json");
+    req.headers.add("Accept", spec.accept.empty() ? std::string("application/json") : spec.accept);
     req.headers.add("User-Agent", options_.user_agent);
     req.headers.add("return-client-request-id", "true");
     auto prefer = prefer_values(spec.prefer, spec.change_tracking);
@@ -430,11 +456,22 @@ class session : public std::enable_shared_from_this<session> {
         throw request_refused("options.headers: the value of " + name + " contains CR, LF or NUL");
       req.headers.add(name, value);
     }
-    if (spec.body) {
+    if (spec.raw_body) {
+      req.headers.add("Content-Type", spec.raw_content_type);
+      req.body = *spec.raw_body;
+    } else if (spec.body) {
       req.headers.add("Content-Type", "application/json");
       req.body = boost::json::serialize(*spec.body);
     }
+    check_body_limits(spec, req.body.size());
     return req;
+  }
+
+  void check_body_limits(const request_spec& spec, std::size_t size) const {
+    if (spec.body_limit && size > spec.body_limit) throw request_refused(spec.body_limit_message);
+    if (options_.max_request_body && size > options_.max_request_body)
+      throw request_refused("the request body (" + std::to_string(size) + " bytes) is larger than the service accepts (" +
+                            std::to_string(options_.max_request_body) + " bytes)");
   }
 
   void observe(const std::string& shown_url, const http_request& req, int attempt, std::chrono::steady_clock::time_point started,
@@ -488,8 +525,22 @@ struct mailbox_context {
 
 // ----- fetching and decoding
 
+/// Refuses a body in a content coding (gzip, br...): the client never sends
+/// Accept-Encoding and decodes none, so such a body is not JSON. Saying which coding it
+/// was beats "invalid JSON". Transports pass bodies through as they came.
+inline void check_identity_coding(const http_response& r) {
+  auto coding = r.headers.get("Content-Encoding");
+  if (!coding) return;
+  while (!coding->empty() && (coding->front() == ' ' || coding->front() == '\t')) coding->remove_prefix(1);
+  while (!coding->empty() && (coding->back() == ' ' || coding->back() == '\t')) coding->remove_suffix(1);
+  if (coding->empty() || iequals(*coding, "identity")) return;
+  const std::string shown(coding->substr(0, 40));
+  throw decode_error("", "response body has Content-Encoding '" + shown + "', which was not asked for and cannot be decoded");
+}
+
 template <class T>
 [[nodiscard]] inline T decode_response(const http_response& r) {
+  check_identity_coding(r);
   if (r.body.empty()) throw decode_error("", "empty response body (HTTP " + std::to_string(r.status) + ") where JSON was expected");
   return decode_text<T>(r.body);
 }
@@ -652,3 +703,8 @@ boost::asio::awaitable<sync_result<T>> fetch_sync_round(sync_pager<T> pager, res
 }
 
 }  // namespace outlook
+
+#ifdef OUTLOOK_MAIL_SESSION_DIAGNOSTICS_PUSHED
+#undef OUTLOOK_MAIL_SESSION_DIAGNOSTICS_PUSHED
+#pragma GCC diagnostic pop
+#endif

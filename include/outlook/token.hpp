@@ -1,4 +1,5 @@
 // outlook-mail: where the access token of each request comes from.
+// SPDX-License-Identifier: BSL-1.0
 //
 // A token_provider is called before every request attempt. It gets a token_request
 // saying whether the service has just refused the previous token (HTTP 401): a provider

@@ -1,4 +1,5 @@
 // outlook-mail: the transport interface every request goes through.
+// SPDX-License-Identifier: BSL-1.0
 //
 // Operations never see Beast or OpenSSL: they hand an http_request to a transport and
 // await an http_response. The default HTTPS transport (outlook/beast_transport.hpp), the

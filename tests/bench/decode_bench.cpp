@@ -1,4 +1,5 @@
 // outlook-mail: decode/encode throughput of a page of 1,000 full messages.
+// SPDX-License-Identifier: BSL-1.0
 //
 // Compares the typed decode (outlook::decode_text<page<poly<message>>>) with a bare
 // boost::json::parse using the default allocator, and the typed re-encode

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # cmake -DPYTHON=<python> -DSOURCE_DIR=<repo> -DWORK_DIR=<scratch> -P drift_detects_edit.cmake
 #
 # Guards the drift check itself: a copy of include/ is brought up to date with a fresh

@@ -1,4 +1,5 @@
 // The kitchen-sink golden headers (codegen/tests/golden) compiled and exercised a little:
+// SPDX-License-Identifier: BSL-1.0
 // features of the description format that the real schema does not use must produce
 // valid, warning-free C++ too. Include paths: the golden outlook/mail/ comes first, the
 // runtime (outlook/*.hpp) from include/.
@@ -59,5 +60,15 @@ int main() {
   check(ks::folder::default_ == "Default", "well-known folder named like a keyword");
 
   if (failures == 0) std::printf("codegen_golden_compiles: ok\n");
+  // A one_of reference: the family is chosen by @odata.type; a member of a polymorphic
+  // family (TextPart of Part) is reached through as<>.
+  auto nb = outlook::decode_text<ks::notebook>(R"({"Pinned": {"@odata.type": "#Kitchen.Sink.TextPart", "Text": "t"}})");
+  check(nb.pinned && nb.pinned->as<ks::text_part>() && nb.pinned->as<ks::text_part>()->text == "t", "one_of picks the Part family");
+  check(nb.pinned->as<ks::link_pin>() == nullptr, "one_of holds one family only");
+  nb.pinned = ks::link_pin{.url = "https://example.invalid"};
+  check(outlook::encode_value(nb).at("Pinned").at("@odata.type") == "#Kitchen.Sink.LinkPin", "one_of names the type it encodes");
+  auto plain = outlook::decode_text<ks::notebook>(R"({"Pinned": {"Id": "x"}})");
+  check(plain.pinned && plain.pinned->is<ks::pin>(), "no @odata.type: the fallback alternative");
+
   return failures == 0 ? 0 : 1;
 }

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # cmake -DCMAKE_COMMAND=<cmake> -DBUILD_DIR=<build> -DTARGET=<target> -DMEMBER=<name>
 #       -P expect_compile_failure.cmake
 #

@@ -1,4 +1,5 @@
-// Compile-fail cases of DESIGN.md: "a generated *_patch per entity, only writable
+// Compile-fail cases of the API contract: "a generated *_patch per entity, only writable
+// SPDX-License-Identifier: BSL-1.0
 // properties" -- setting a read-only property must not compile. Exactly one case macro is
 // defined per target (tests/compile_fail/CMakeLists.txt):
 //   OUTLOOK_CASE_CONTROL             writable properties: must compile (guards the others

@@ -1,7 +1,9 @@
 // The per-cassette logic of the fixture runner, shared by every program that plays
+// SPDX-License-Identifier: BSL-1.0
 // cassettes through the generated operation table: the runner itself (replay transport)
 // and the loopback tests (the Beast transport against a local HTTPS server).
-// Format and rules: DESIGN.md, "Cassettes".
+// Format and rules: docs/cassettes.md. A cassette's "api" picks the binding:
+// "outlook-v2.0" (the default) outlook::mail, "graph-v1.0" outlook::graph.
 //
 // Each run_* function returns "" when the cassette passed, else the reason it failed.
 // A call cassette gets its transport and client options from a factory (call_factory):
@@ -26,6 +28,9 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/graph/client.hpp"
+#include "outlook/graph/testing/decode_table.hpp"
+#include "outlook/graph/testing/operation_table.hpp"
 #include "outlook/mail/client.hpp"
 #include "outlook/mail/testing/decode_table.hpp"
 #include "outlook/mail/testing/operation_table.hpp"
@@ -140,11 +145,33 @@ outcome capture(F&& f) {
   return o;
 }
 
-inline std::string run_decode(const cassette& c) {
+/// The two bindings a cassette can name.
+struct outlook_v2 {
+  using client = outlook::mail::client;
+  static auto find_operation(std::string_view n) { return outlook::mail::testing::find_operation(n); }
+  static auto find_decoder(std::string_view n) { return outlook::mail::testing::find_decoder(n); }
+};
+struct graph_v1 {
+  using client = outlook::graph::client;
+  static auto find_operation(std::string_view n) { return outlook::graph::testing::find_operation(n); }
+  static auto find_decoder(std::string_view n) { return outlook::graph::testing::find_decoder(n); }
+};
+
+/// The cassette's "api": "outlook-v2.0" when absent; "" when it names no known API.
+inline std::string api_of(const cassette& c) {
+  const auto* a = c.raw.if_contains("api");
+  if (!a || a->is_null()) return "outlook-v2.0";
+  if (!a->is_string()) return "";
+  std::string api(a->get_string());
+  return api == "outlook-v2.0" || api == "graph-v1.0" ? api : "";
+}
+
+template <class Api>
+inline std::string run_decode_with(const cassette& c) {
   const auto& d = c.raw.at("decode");
   if (!d.is_object() || !d.get_object().contains("type") || !d.at("type").is_string()) return "decode.type must be a string";
   std::string type(d.at("type").get_string());
-  auto decoder = outlook::mail::testing::find_decoder(type);
+  auto decoder = Api::find_decoder(type);
   if (!decoder) return "no decoder for type " + type;
   if (c.interactions.size() != 1) return "a decode cassette has exactly one interaction";
   const auto& resp = c.interactions[0].response;
@@ -158,13 +185,14 @@ inline std::string run_decode(const cassette& c) {
   return "";
 }
 
-inline std::string run_call(const cassette& c, const call_factory& make_setup = replay_setup) {
+template <class Api>
+inline std::string run_call_with(const cassette& c, const call_factory& make_setup) {
   const auto& call = c.raw.at("call");
   if (!call.is_object()) return "call must be an object";
   const auto& co = call.get_object();
   if (!co.contains("operation") || !co.at("operation").is_string()) return "call.operation must be a string";
   std::string op(co.at("operation").get_string());
-  auto invoke = outlook::mail::testing::find_operation(op);
+  auto invoke = Api::find_operation(op);
   if (!invoke) return "unknown operation " + op;
   static const json::object empty;
   const auto& args = co.contains("args") && co.at("args").is_object() ? co.at("args").get_object() : empty;
@@ -177,7 +205,7 @@ inline std::string run_call(const cassette& c, const call_factory& make_setup = 
   outlook::client_options options = setup.options;
   options.retry.enabled = retry;
   options.retry.initial_backoff = std::chrono::milliseconds(1);
-  outlook::mail::client client(setup.transport, outlook::fixed_token(std::string(test_token)), options);
+  typename Api::client client(setup.transport, outlook::fixed_token(std::string(test_token)), options);
   auto mb = client.me();
   if (co.contains("mailbox")) {
     const auto& m = co.at("mailbox");
@@ -215,6 +243,18 @@ inline std::string run_call(const cassette& c, const call_factory& make_setup = 
     if (auto diff = outlook::testing::json_difference(*recorded[i], got.pages[i]))
       return "response " + std::to_string(i + 1) + " re-encoded differs at " + *diff;
   return "";
+}
+
+inline std::string run_decode(const cassette& c) {
+  const auto api = api_of(c);
+  if (api.empty()) return "api must be \"outlook-v2.0\" or \"graph-v1.0\"";
+  return api == "graph-v1.0" ? run_decode_with<graph_v1>(c) : run_decode_with<outlook_v2>(c);
+}
+
+inline std::string run_call(const cassette& c, const call_factory& make_setup = replay_setup) {
+  const auto api = api_of(c);
+  if (api.empty()) return "api must be \"outlook-v2.0\" or \"graph-v1.0\"";
+  return api == "graph-v1.0" ? run_call_with<graph_v1>(c, make_setup) : run_call_with<outlook_v2>(c, make_setup);
 }
 
 }  // namespace fixture_runner

@@ -1,11 +1,12 @@
 // The fixture runner: plays every cassette of tests/fixtures (and of each directory in
+// SPDX-License-Identifier: BSL-1.0
 // OUTLOOK_FIXTURE_DIRS) against the generated binding, prints one line per failure and
-// a closing "N passed, N failed" line. Format and rules: DESIGN.md, "Cassettes".
+// a closing "N passed, N failed" line. Format and rules: docs/cassettes.md.
 //
 // Call cassettes go through the generated operation table (operation name -> function),
 // a client whose transport replays the recorded responses and checks each request.
 // Decode cassettes go through the generated decode table. Either way the typed result is
-// encoded again and compared with the recorded body under DESIGN.md's normalisation.
+// encoded again and compared with the recorded body under the normalisation of docs/cassettes.md.
 // The per-cassette logic lives in run_cassette.hpp (shared with tests/loopback).
 #include <cstdlib>
 #include <exception>

@@ -1,11 +1,14 @@
 // Every call cassette of tests/fixtures through the default Beast HTTPS transport, against
+// SPDX-License-Identifier: BSL-1.0
 // a loopback HTTPS server that replays the cassette (the fixture runner does the same with
 // an in-process replay transport; this adds TLS, HTTP/1.1 framing, keep-alive and the URL
 // handling of a real connection).
 //
-// The client talks to https://localhost:<port>/api/v2.0 (and /api/beta). The server maps
-// each request URL back to the recorded host (https://outlook.office.com, or
-// https://outlook.office365.com for a URL under the /~office365 prefix) before a
+// The client talks to https://localhost:<port>/api/v2.0 (and /api/beta), or /v1.0 for a
+// Graph cassette. The server maps each request URL back to the recorded host
+// (https://outlook.office.com, or https://graph.microsoft.com for a Graph cassette, whose
+// upload URLs on outlook.office.com are under /~office; https://outlook.office365.com
+// under the /~office365 prefix) before a
 // replay_transport of the cassette matches it, and maps absolute links in the recorded
 // response the other way, so that paging and sync follow them to the loopback server.
 // Links to any other host stay as recorded (and must still be refused). The result pages
@@ -71,6 +74,8 @@ using outlook::testing::interaction;
 constexpr std::string_view office = "https://outlook.office.com";
 constexpr std::string_view office365 = "https://outlook.office365.com";
 constexpr std::string_view office365_prefix = "/~office365";  // path prefix standing for outlook.office365.com
+constexpr std::string_view graph = "https://graph.microsoft.com";
+constexpr std::string_view office_prefix = "/~office";  // outlook.office.com, in a Graph cassette (upload URLs)
 constexpr auto timeout_for_timeout_cassettes = 1000ms;
 constexpr auto server_silence = 1500ms;  // how long a "timeout" interaction keeps the client waiting
 
@@ -82,17 +87,28 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
 /// The link mapping of one loopback server (recorded hosts <-> https://localhost:<port>).
 struct link_map {
   std::string local;  // "https://localhost:<port>"
+  bool graph_api = false;  // the cassette is for Microsoft Graph: graph.microsoft.com is the main host
 
   /// Recorded response text -> what the loopback server sends.
   [[nodiscard]] std::string to_local(std::string s) const {
     replace_all(s, office365, local + std::string(office365_prefix));
-    replace_all(s, office, local);
+    if (graph_api) {
+      replace_all(s, office, local + std::string(office_prefix));
+      replace_all(s, graph, local);
+    } else {
+      replace_all(s, office, local);
+    }
     return s;
   }
   /// A URL (or a re-encoded string) with loopback links -> the recorded spelling.
   [[nodiscard]] std::string to_recorded(std::string s) const {
     replace_all(s, local + std::string(office365_prefix), office365);
-    replace_all(s, local, office);
+    if (graph_api) {
+      replace_all(s, local + std::string(office_prefix), office);
+      replace_all(s, local, graph);
+    } else {
+      replace_all(s, local, office);
+    }
     return s;
   }
   void restore(json::value& v) const {
@@ -122,6 +138,9 @@ class cassette_site {
     std::lock_guard lock(mutex_);
     replay_ = std::make_shared<outlook::testing::replay_transport>(interactions);
     total_ = interactions.size();
+    links_.graph_api = false;
+    for (const auto& i : interactions)
+      if (i.request && i.request->url.starts_with(graph)) links_.graph_api = true;
     mismatch_.clear();
   }
   void set_port(unsigned short port) { links_.local = "https://localhost:" + std::to_string(port); }
@@ -348,8 +367,8 @@ fixture_runner::call_factory loopback_factory(cassette_site& site, std::filesyst
     fixture_runner::call_setup s;
     s.transport = transport;
     const std::string& local = site.links().local;
-    s.options.base_url = local + "/api/v2.0";
-    s.options.preview_base_url = local + "/api/beta";
+    s.options.base_url = local + (site.links().graph_api ? "/v1.0" : "/api/v2.0");
+    s.options.preview_base_url = local + (site.links().graph_api ? "/beta" : "/api/beta");
     s.options.allowed_hosts = {local.substr(std::string_view("https://").size())};
     // Called once the call has completed, after `mismatch`: the transport is still alive.
     s.mismatch = [&site, transport, stats] {

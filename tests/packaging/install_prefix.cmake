@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # cmake -P script: installs outlook-mail into PREFIX (removed first, so that nothing
 # stale is picked up). Uses the build tree BUILD_DIR when HAS_INSTALL_RULES is true;
 # otherwise configures SOURCE_DIR in SCRATCH_DIR with install rules on and installs that.

@@ -1,4 +1,5 @@
 // Loading cassettes: the format, validation with clear errors, discovery of files.
+// SPDX-License-Identifier: BSL-1.0
 #include <doctest/doctest.h>
 
 #include <cstdlib>

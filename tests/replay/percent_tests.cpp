@@ -1,4 +1,5 @@
 // Percent-encoding helpers: round trips, the characters each encoder must escape, and
+// SPDX-License-Identifier: BSL-1.0
 // hostile input to the decoder.
 #include <doctest/doctest.h>
 

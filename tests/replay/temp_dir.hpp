@@ -1,4 +1,5 @@
 // A scratch directory removed at the end of a test, so cassette files written by tests
+// SPDX-License-Identifier: BSL-1.0
 // never land in tests/fixtures (where the fixture runner would pick them up).
 #pragma once
 

@@ -1,4 +1,5 @@
 // The replay and recording transports, driven the way the client drives them: by
+// SPDX-License-Identifier: BSL-1.0
 // awaiting send() on an io_context.
 #include <doctest/doctest.h>
 

@@ -1,4 +1,5 @@
 // The test runner, and a check that the light transport header stays light: this file
+// SPDX-License-Identifier: BSL-1.0
 // includes outlook/beast_transport.hpp only, and links against the definitions compiled
 // in transport_tests.cpp.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN

@@ -1,4 +1,5 @@
 // Unit tests of the session and the generated client, driven through the replay
+// SPDX-License-Identifier: BSL-1.0
 // transport: the headers of sent requests, retries, errors (and that none of them carries
 // the token), URL encoding of hostile arguments, refusals before sending, the pager and
 // the sync pager.
@@ -142,6 +143,16 @@ std::vector<std::string> segments_after_base(const std::string& url) {
     rest.remove_prefix(slash + 1);
   }
   return out;
+}
+
+/// Sync options that start from a stored state. Built in a named variable: GCC 12 at -O2
+/// reports a braced options temporary (`{.state = sync_state::parse(text)}`, whose member
+/// initializer may throw) inside a coroutine as maybe-uninitialized; see the README's
+/// compiler note.
+mail::sync_messages_options starting_at(std::string_view state) {
+  mail::sync_messages_options options;
+  options.state = outlook::sync_state::parse(state);
+  return options;
 }
 
 const std::string empty_page = R"({"value": []})";
@@ -720,7 +731,7 @@ TEST_CASE("sync: a whole round with sync_messages, then the next round from the 
     fixture f({respond(200, R"j({"value": [{"id": "Messages('it''s')", "reason": "deleted"}], "@odata.deltaLink": ")j" + folder +
                                 R"(?%24deltatoken=D2"})")});
     auto me = f.me();
-    auto round = run([&] { return me.sync_messages("inbox", {.state = outlook::sync_state::parse(stored)}); });
+    auto round = run([&] { return me.sync_messages("inbox", starting_at(stored)); });
     REQUIRE(round.changes.size() == 1);
     CHECK(round.changes[0].removal()->item_id() == "it's");
     CHECK(round.state.to_string() == "delta:D2");
@@ -733,7 +744,7 @@ TEST_CASE("sync: a whole round with sync_messages, then the next round from the 
     fixture f({respond(200, R"({"value": [], "@odata.nextLink": ")" + folder + R"(?%24skiptoken=S3"})"),
                respond(200, R"({"value": [], "@odata.deltaLink": ")" + folder + R"(?%24deltatoken=D3"})")});
     auto me = f.me();
-    auto round = run([&] { return me.sync_messages("inbox", {.state = outlook::sync_state::parse("skip:S2")}); });
+    auto round = run([&] { return me.sync_messages("inbox", starting_at("skip:S2")); });
     CHECK(round.state.to_string() == "delta:D3");
     REQUIRE(f.sent().size() == 2);
     CHECK(f.sent()[0].url == folder + "?$skiptoken=S2");
@@ -767,19 +778,19 @@ TEST_CASE("sync: state text, links without tokens, foreign hosts, pages without 
     const std::string odd = folder + "?page=2";
     fixture f({respond(200, R"({"value": [], "@odata.nextLink": ")" + odd + R"("})")});
     auto me = f.me();
-    auto pages = me.sync_messages_pages("inbox", {.state = outlook::sync_state::parse("delta:D0")});
+    auto pages = me.sync_messages_pages("inbox", starting_at("delta:D0"));
     CHECK(run([&] { return pages.next(); }));
     const auto text = pages.state().to_string();
     fixture g({respond(200, R"({"value": [], "@odata.deltaLink": ")" + folder + R"(?%24deltatoken=D1"})")});
     auto me2 = g.me();
-    auto round = run([&] { return me2.sync_messages("inbox", {.state = outlook::sync_state::parse(text)}); });
+    auto round = run([&] { return me2.sync_messages("inbox", starting_at(text)); });
     CHECK(g.sent().at(0).url == odd);
     CHECK(round.state.delta_token == "D1");
   }
   {
     fixture f({respond(200, R"({"value": [], "@odata.nextLink": "https://evil.example.com/x?%24skiptoken=S"})")});
     auto me = f.me();
-    auto pages = me.sync_messages_pages("inbox", {.state = outlook::sync_state::parse("delta:D0")});
+    auto pages = me.sync_messages_pages("inbox", starting_at("delta:D0"));
     CHECK(run([&] { return pages.next(); }));
     CHECK(thrown<outlook::request_refused>([&] { return pages.next(); }));
     CHECK(f.sent().size() == 1);

@@ -1,4 +1,5 @@
 // outlook-mail: signing a user in with the device code flow (RFC 8628), for programs
+// SPDX-License-Identifier: BSL-1.0
 // without a browser of their own: command-line tools, services on a remote machine.
 //
 // The provider asks the devicecode endpoint for a code, shows the user where to enter it
@@ -15,7 +16,6 @@
 // token is refused (invalid_grant, interaction_required). A refresh token persisted from
 // an earlier run can be passed in `refresh_token` to skip the prompt altogether.
 //
-// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include "outlook/auth/grants.hpp"

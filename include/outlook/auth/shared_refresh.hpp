@@ -1,4 +1,5 @@
 // outlook-mail: the token cache every provider shares, with one refresh at a time.
+// SPDX-License-Identifier: BSL-1.0
 //
 // A provider answers from its cache while the token is good (until `expiry_skew` before
 // it expires, or half its lifetime for short-lived tokens). When it is not, the first
@@ -15,7 +16,6 @@
 // their own executors. A fetch is bounded by the provider's request timeout, not by
 // cancellation of a waiter.
 //
-// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include "outlook/auth/clock.hpp"

@@ -1,4 +1,5 @@
 // outlook-mail: percent-encoding (RFC 3986) for URL building and request matching.
+// SPDX-License-Identifier: BSL-1.0
 //
 // The runtime builds URLs with the encoders; the cassette matcher compares URLs after
 // decoding. Decoding never fails: a '%' that does not start a valid escape is kept as

@@ -1,4 +1,5 @@
 // outlook-mail: decoding a collection page while it is parsed.
+// SPDX-License-Identifier: BSL-1.0
 //
 // A page of 1,000 messages is several megabytes; building its whole DOM and then walking
 // it touches every byte twice, out of cache. Here a boost::json::basic_parser handler

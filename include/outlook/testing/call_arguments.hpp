@@ -1,5 +1,6 @@
 // outlook-mail: reading an operation's arguments and options from a cassette's "call"
-// object (names and shapes in DESIGN.md), for the generated operation table.
+// SPDX-License-Identifier: BSL-1.0
+// object (names and shapes in docs/cassettes.md), for the generated operation table.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -136,6 +137,7 @@ void read_options(const boost::json::object& in, Options& o) {
     if constexpr (requires { o.expand; }) if (k == "expand") take(o.expand);
     if constexpr (requires { o.search; }) if (k == "search") take(o.search);
     if constexpr (requires { o.count; }) if (k == "count") take(o.count);
+    if constexpr (requires { o.range_size; }) if (k == "range_size") take(o.range_size);  // upload_attachment
     if constexpr (requires { o.prefer; }) {
       if (k == "prefer") {
         if (!v.is_object()) fail_expected(p, "object", v);
@@ -154,6 +156,8 @@ void read_options(const boost::json::object& in, Options& o) {
             decode_into(pk.value(), o.prefer.max_page_size, pp);
           } else if (name == "time_zone") {
             decode_into(pk.value(), o.prefer.time_zone, pp);
+          } else if (name == "immutable_id") {
+            decode_into(pk.value(), o.prefer.immutable_id, pp);
           } else {
             pp.fail("not a Prefer option");
           }

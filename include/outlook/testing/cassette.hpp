@@ -1,4 +1,5 @@
 // outlook-mail: cassettes, recorded HTTP exchanges (format in the design notes, "Cassettes").
+// SPDX-License-Identifier: BSL-1.0
 //
 // This header only loads and validates the file; matching lives in request_matcher.hpp
 // and playback in replay_transport.hpp. A malformed cassette is a decode_error whose
@@ -36,6 +37,8 @@ struct recorded_request {
   std::optional<boost::json::value> json;
   /// A body that is not JSON, compared byte for byte (the recorder writes it as "body").
   std::optional<std::string> body;
+  /// Headers that must not be sent ("absent_headers": ["Authorization"] on an upload URL).
+  std::vector<std::string> absent_headers;
 };
 
 /// What the service answered, or how the connection failed.
@@ -133,6 +136,13 @@ class reader {
     if (const auto* j = member(o, "json"); j && !j->is_null()) r.json = *j;
     r.body = optional_string(o, "body", ptr);
     if (r.json && r.body) fail(file_, ptr, "a request has either \"json\" or \"body\", not both");
+    if (const auto* a = member(o, "absent_headers"); a && !a->is_null()) {
+      if (!a->is_array()) fail(file_, ptr + "/absent_headers", "expected an array of header names");
+      for (const auto& n : a->get_array()) {
+        if (!n.is_string()) fail(file_, ptr + "/absent_headers", "expected an array of header names");
+        r.absent_headers.emplace_back(n.get_string());
+      }
+    }
     return r;
   }
 
@@ -173,20 +183,13 @@ class reader {
 
 }  // namespace cassette_detail
 
-/// Reads and validates one cassette. Throws outlook::decode_error naming the file and
-/// the JSON pointer of the problem when the file cannot be read or is malformed.
-[[nodiscard]] inline cassette load_cassette(const std::filesystem::path& file) {
-  const std::string name = file.string();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) cassette_detail::fail(name, "", "cannot open the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) cassette_detail::fail(name, "", "cannot read the file");
-
+/// Validates the text of one cassette; `name` is the file named in errors. Throws
+/// outlook::decode_error naming it and the JSON pointer of the problem when malformed.
+[[nodiscard]] inline cassette parse_cassette(std::string_view text, const std::string& name) {
   boost::json::parse_options opts;
   opts.max_depth = cassette_detail::max_depth;
   boost::system::error_code ec;
-  boost::json::value doc = boost::json::parse(text.str(), ec, {}, opts);
+  boost::json::value doc = boost::json::parse(text, ec, {}, opts);
   if (ec) cassette_detail::fail(name, "", "not valid JSON (" + ec.message() + ")");
 
   const cassette_detail::reader rd(name);
@@ -217,6 +220,18 @@ class reader {
     }
   }
   return c;
+}
+
+/// Reads and validates one cassette. Throws outlook::decode_error naming the file and
+/// the JSON pointer of the problem when the file cannot be read or is malformed.
+[[nodiscard]] inline cassette load_cassette(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) cassette_detail::fail(name, "", "cannot open the file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) cassette_detail::fail(name, "", "cannot read the file");
+  return parse_cassette(text.str(), name);
 }
 
 /// Every *.json file under the given directories (recursively), each directory's files

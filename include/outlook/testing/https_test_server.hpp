@@ -1,4 +1,5 @@
 // outlook-mail testing: a loopback HTTPS server with a self-signed certificate made at run
+// SPDX-License-Identifier: BSL-1.0
 // time, answering every request through a handler (typically a cassette replay transport).
 //
 //     outlook::testing::https_test_server server([](outlook::http_request r)
@@ -15,6 +16,7 @@
 #pragma once
 
 #include "outlook/http.hpp"
+#include "outlook/testing/self_signed_certificate.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
@@ -29,12 +31,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include <openssl/bio.h>
-#include <openssl/bn.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <atomic>
@@ -46,6 +42,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -76,75 +73,23 @@ struct https_test_server_options {
   std::size_t max_request_body = std::size_t{64} * 1024 * 1024;
 };
 
-namespace detail {
-
-struct certificate_and_key {
-  std::string certificate_pem;
-  std::string private_key_pem;
+/// Bytes a test server writes as they are instead of a well-formed response, and what it
+/// does afterwards: lets a test play a misbehaving server (interim 1xx responses, a body
+/// delimited by the end of the stream, a close without TLS close_notify).
+struct raw_reply {
+  enum class then {
+    keep_open,     // keep the connection and read the next request
+    close_notify,  // send TLS close_notify, then close
+    tcp_close      // close the TCP connection without close_notify (a truncation to TLS)
+  };
+  std::string bytes;
+  then after = then::keep_open;
 };
 
-/// A self-signed EC P-256 certificate valid for one day, for the given names.
-inline certificate_and_key make_self_signed_certificate(const std::vector<std::string>& dns_names,
-                                                        const std::vector<std::string>& ip_addresses) {
-  auto fail = [](const char* what) { return std::runtime_error(std::string("https_test_server: ") + what); };
-  std::unique_ptr<EVP_PKEY, decltype(&::EVP_PKEY_free)> key(::EVP_EC_gen("P-256"), &::EVP_PKEY_free);
-  if (!key) throw fail("cannot generate a key");
-  std::unique_ptr<X509, decltype(&::X509_free)> cert(::X509_new(), &::X509_free);
-  if (!cert) throw fail("cannot allocate a certificate");
-
-  ::X509_set_version(cert.get(), 2);
-  std::unique_ptr<BIGNUM, decltype(&::BN_free)> serial(::BN_new(), &::BN_free);
-  if (!serial || !::BN_rand(serial.get(), 64, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) ||
-      !::BN_to_ASN1_INTEGER(serial.get(), ::X509_get_serialNumber(cert.get())))
-    throw fail("cannot set the serial number");
-  ::X509_gmtime_adj(::X509_getm_notBefore(cert.get()), -3600);
-  ::X509_gmtime_adj(::X509_getm_notAfter(cert.get()), 24 * 3600);
-  if (!::X509_set_pubkey(cert.get(), key.get())) throw fail("cannot set the public key");
-
-  const std::string common_name =
-      !dns_names.empty() ? dns_names.front() : (!ip_addresses.empty() ? ip_addresses.front() : "outlook-mail test");
-  X509_NAME* name = ::X509_get_subject_name(cert.get());
-  ::X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("outlook-mail tests"),
-                               -1, -1, 0);
-  ::X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(common_name.c_str()),
-                               -1, -1, 0);
-  ::X509_set_issuer_name(cert.get(), name);
-
-  std::string san;
-  for (const auto& d : dns_names) san += (san.empty() ? "DNS:" : ",DNS:") + d;
-  for (const auto& ip : ip_addresses) san += (san.empty() ? "IP:" : ",IP:") + ip;
-
-  X509V3_CTX v3;
-  X509V3_set_ctx_nodb(&v3);
-  X509V3_set_ctx(&v3, cert.get(), cert.get(), nullptr, nullptr, 0);
-  auto add_extension = [&](int nid, const std::string& value) {
-    X509_EXTENSION* ext = ::X509V3_EXT_nconf_nid(nullptr, &v3, nid, value.c_str());
-    if (!ext) throw fail("cannot make a certificate extension");
-    const int ok = ::X509_add_ext(cert.get(), ext, -1);
-    ::X509_EXTENSION_free(ext);
-    if (!ok) throw fail("cannot add a certificate extension");
-  };
-  add_extension(NID_basic_constraints, "critical,CA:TRUE");
-  add_extension(NID_key_usage, "critical,digitalSignature,keyCertSign");
-  add_extension(NID_ext_key_usage, "serverAuth");
-  add_extension(NID_subject_key_identifier, "hash");
-  if (!san.empty()) add_extension(NID_subject_alt_name, san);
-  if (!::X509_sign(cert.get(), key.get(), ::EVP_sha256())) throw fail("cannot sign the certificate");
-
-  auto to_pem = [&](auto write) {
-    std::unique_ptr<BIO, decltype(&::BIO_free)> bio(::BIO_new(::BIO_s_mem()), &::BIO_free);
-    if (!bio || !write(bio.get())) throw fail("cannot write PEM");
-    char* data = nullptr;
-    const long size = BIO_get_mem_data(bio.get(), &data);
-    return std::string(data, static_cast<std::size_t>(size));
-  };
-  certificate_and_key out;
-  out.certificate_pem = to_pem([&](BIO* b) { return ::PEM_write_bio_X509(b, cert.get()); });
-  out.private_key_pem = to_pem(
-      [&](BIO* b) { return ::PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr); });
-  return out;
-}
-
+namespace detail {
+// Kept under their old names for code that used them from here.
+using testing::certificate_and_key;
+using testing::make_self_signed_certificate;
 }  // namespace detail
 
 class https_test_server {
@@ -152,8 +97,12 @@ class https_test_server {
   using handler_type = std::function<boost::asio::awaitable<http_response>(http_request)>;
   using options = https_test_server_options;
 
-  explicit https_test_server(handler_type handler, https_test_server_options opts = {})
-      : handler_(std::move(handler)), options_(std::move(opts)) {
+  /// Answers a request with raw bytes when it returns a value; otherwise the handler answers.
+  using raw_handler_type = std::function<std::optional<raw_reply>(const http_request&)>;
+
+  explicit https_test_server(handler_type handler, https_test_server_options opts = {},
+                             raw_handler_type raw = {})
+      : handler_(std::move(handler)), raw_(std::move(raw)), options_(std::move(opts)) {
     namespace asio = boost::asio;
     if (options_.chunk_size == 0) options_.chunk_size = 1;
     identity_ = detail::make_self_signed_certificate(options_.dns_names, options_.ip_addresses);
@@ -259,6 +208,30 @@ class https_test_server {
         request.headers.add(std::string(field.name_string()), std::string(field.value()));
       request.body = std::move(message.body());
 
+      if (raw_) {
+        std::optional<raw_reply> reply;
+        try {
+          reply = raw_(request);
+        } catch (const std::exception&) {
+          reply = raw_reply{"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n"};
+        }
+        if (reply) {
+          ++served;
+          beast::get_lowest_layer(stream).expires_after(60s);
+          auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(reply->bytes),
+                                                      asio::as_tuple(asio::use_awaitable));
+          (void)wn;
+          if (wec) co_return;
+          if (reply->after == raw_reply::then::keep_open) continue;
+          if (reply->after == raw_reply::then::tcp_close) {
+            boost::system::error_code ignored;
+            beast::get_lowest_layer(stream).socket().shutdown(asio::socket_base::shutdown_both, ignored);
+            beast::get_lowest_layer(stream).socket().close(ignored);
+            co_return;
+          }
+          break;  // close_notify
+        }
+      }
       http_response response;
       try {
         response = co_await handler_(std::move(request));
@@ -342,6 +315,7 @@ class https_test_server {
   // Declaration order matters: the io_context (and the coroutine frames it owns) is
   // destroyed before the SSL context and the handler those frames refer to.
   handler_type handler_;
+  raw_handler_type raw_;
   https_test_server_options options_;
   detail::certificate_and_key identity_;
   boost::asio::ssl::context ctx_{boost::asio::ssl::context::tls_server};

@@ -1,5 +1,6 @@
 // outlook-mail: comparing a re-encoded result with a recorded body, under the
-// normalisation of DESIGN.md: keys and enum values case-insensitive, date-times as
+// SPDX-License-Identifier: BSL-1.0
+// normalisation of docs/cassettes.md: keys and enum values case-insensitive, date-times as
 // instants, times of day as durations, null or [] equal to an absent member.
 #pragma once
 

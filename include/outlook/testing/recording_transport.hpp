@@ -1,10 +1,12 @@
 // outlook-mail: a transport that records what goes through it as a cassette.
+// SPDX-License-Identifier: BSL-1.0
 //
 // It wraps the real transport, so a scenario run once against the service becomes a
 // fixture. Secret header values are replaced the moment the exchange is recorded:
 // Authorization by "Bearer <redacted>", and Cookie, Set-Cookie, Proxy-Authorization and
 // Proxy-Authenticate-style credentials by "<redacted>". The recorder never holds them, so
-// no later bug in saving can leak them.
+// no later bug in saving can leak them. Request headers that change on every run
+// (client-request-id) or release (User-Agent) are not recorded, so that a recording replays.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -114,6 +116,27 @@ inline void pretty(std::string& out, const boost::json::value& v, int depth) {
   }
 }
 
+/// Replaces the value of every authtoken query parameter in `text` (an upload session's
+/// URL, in a request URL, a response body or a Location header) by <redacted>: an upload
+/// URL is a credential in itself.
+inline std::string redact_authtoken(std::string text) {
+  static constexpr std::string_view key = "authtoken=";
+  for (std::size_t pos = 0; pos + key.size() <= text.size();) {
+    if (!iequals(std::string_view(text).substr(pos, key.size()), key)) {
+      ++pos;
+      continue;
+    }
+    const std::size_t start = pos + key.size();
+    std::size_t end = start;
+    while (end < text.size() && text[end] != '&' && text[end] != '"' && text[end] != '#' && text[end] != ' ' &&
+           text[end] != '\\' && text[end] != '\'')
+      ++end;
+    text.replace(start, end - start, "<redacted>");
+    pos = start + 10;
+  }
+  return text;
+}
+
 }  // namespace recording_detail
 
 class recording_transport : public transport {
@@ -125,16 +148,23 @@ class recording_transport : public transport {
   boost::asio::awaitable<http_response> send(http_request request) override {
     boost::json::object rq;
     rq["method"] = request.method;
-    rq["url"] = request.url;
-    rq["headers"] = recording_detail::headers_json(request.headers);
+    rq["url"] = recording_detail::redact_authtoken(request.url);
+    // client-request-id differs on every request and User-Agent with every release: a
+    // cassette that recorded them could never be replayed, so they are left out.
+    http_headers recorded_headers = request.headers;
+    recorded_headers.erase("client-request-id");
+    recorded_headers.erase("User-Agent");
+    rq["headers"] = recording_detail::headers_json(recorded_headers);
     recording_detail::put_body(rq, request.body, true);
 
     boost::json::object rs;
     try {
       http_response response = co_await inner_->send(std::move(request));
       rs["status"] = response.status;
-      rs["headers"] = recording_detail::headers_json(response.headers);
-      recording_detail::put_body(rs, response.body, false);
+      http_headers shown;
+      for (const auto& [name, value] : response.headers) shown.add(name, recording_detail::redact_authtoken(value));
+      rs["headers"] = recording_detail::headers_json(shown);
+      recording_detail::put_body(rs, recording_detail::redact_authtoken(response.body), false);
       record(std::move(rq), std::move(rs));
       co_return response;
     } catch (const transport_error& e) {

@@ -1,4 +1,5 @@
 // outlook-mail: a transport that plays a cassette back instead of going to the network.
+// SPDX-License-Identifier: BSL-1.0
 //
 // Each send() must match the next recorded request (request_matcher.hpp); anything else
 // is a cassette_mismatch. That exception deliberately does not derive from

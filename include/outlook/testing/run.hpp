@@ -1,4 +1,5 @@
 // outlook-mail: running a coroutine to completion, for tests and small programs.
+// SPDX-License-Identifier: BSL-1.0
 //
 // Every operation is a boost::asio::awaitable, which only runs inside a coroutine on an
 // executor. A test wants the plain result, or the exception:
@@ -6,10 +7,11 @@
 //     auto page = outlook::testing::run([&] { return me.list_messages(mail::folder::inbox); });
 //
 // run() makes an io_context, co_spawns the coroutine, runs the context until it is done
-// and returns the result or rethrows the exception. The callable is invoked inside the
+// and returns the result or rethrows the exception. A transport bound to an io_context of
+// its own (make_beast_transport(io.get_executor())) needs that context run instead:
+// run(io, f). The callable is invoked inside the
 // coroutine, so an argument refused while a request is being built surfaces as it would
 // in a program's own coroutine.
-// SPDX-License-Identifier: BSL-1.0
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -23,13 +25,13 @@
 
 namespace outlook::testing {
 
-/// Runs the awaitable `f()` returns to completion on a fresh io_context; returns its
-/// result or rethrows its exception.
+/// Runs the awaitable `f()` returns to completion on `io` (run until it has no more work,
+/// then restarted so that it can be run again); returns its result or rethrows its exception.
 template <class F>
   requires std::is_invocable_v<F&>
-auto run(F f) -> typename std::invoke_result_t<F&>::value_type {
+auto run(boost::asio::io_context& io, F f) -> typename std::invoke_result_t<F&>::value_type {
   using T = typename std::invoke_result_t<F&>::value_type;
-  boost::asio::io_context io;
+  io.restart();
   std::exception_ptr error;
   if constexpr (std::is_void_v<T>) {
     boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> { co_await f(); },
@@ -47,6 +49,15 @@ auto run(F f) -> typename std::invoke_result_t<F&>::value_type {
     if (error) std::rethrow_exception(error);
     return std::move(*result);
   }
+}
+
+/// Runs the awaitable `f()` returns to completion on a fresh io_context; returns its
+/// result or rethrows its exception.
+template <class F>
+  requires std::is_invocable_v<F&>
+auto run(F f) -> typename std::invoke_result_t<F&>::value_type {
+  boost::asio::io_context io;
+  return run(io, std::move(f));
 }
 
 /// Runs an awaitable to completion on a fresh io_context (the awaitable must not depend on

@@ -1,4 +1,5 @@
 // A program as a user of outlook-mail would write it: it only includes public headers and
+// SPDX-License-Identifier: BSL-1.0
 // links outlook::mail. Prints "ok" and exits 0 when the checks hold.
 #include <outlook/mail.hpp>
 

@@ -5,7 +5,7 @@
 #pragma once
 
 // For tests and tools: every operation by name, called with arguments and options given
-// as JSON (the cassette format of DESIGN.md). The result is the encoded response body of
+// as JSON (the cassette format of docs/cassettes.md). The result is the encoded response body of
 // each page the operation received (none for operations without a response body).
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>

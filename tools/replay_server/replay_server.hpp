@@ -1,4 +1,6 @@
-// outlook-mail demo: a loopback HTTPS server that replays a recorded mailbox.
+// outlook-mail: a loopback HTTPS server that replays a cassette (the demo's recorded mailbox,
+// SPDX-License-Identifier: BSL-1.0
+// outlook_mail_replay_server, a test's recording).
 //
 // The recorded interactions (a cassette in the format of the design notes) name the real
 // service, https://outlook.office.com/api/v2.0/...; the server answers requests for
@@ -8,7 +10,7 @@
 // following @odata.nextLink or @odata.deltaLink stays on the loopback server.
 //
 // The certificate is self-signed and made at start-up; ca_file() is a PEM file to trust.
-// This header is cheap: Beast, Asio SSL and OpenSSL stay in demo_server.cpp.
+// This header is cheap: Beast, Asio SSL and OpenSSL stay in replay_server.cpp.
 #pragma once
 
 #include <cstddef>

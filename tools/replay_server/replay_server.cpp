@@ -1,6 +1,8 @@
-// The demo's replay server: outlook::testing::https_test_server answering from a cassette
-// through outlook::testing::replay_transport. See demo_server.hpp.
-#include "demo_server.hpp"
+// The loopback replay server (outlook_mail_replay_server, the demo):
+// outlook::testing::https_test_server answering from a cassette through
+// outlook::testing::replay_transport. See replay_server.hpp.
+// SPDX-License-Identifier: BSL-1.0
+#include "replay_server.hpp"
 
 #include <outlook/testing/https_test_server.hpp>
 #include <outlook/testing/replay_transport.hpp>

@@ -1,0 +1,51 @@
+// The mail operations over the store, for both dialects: messages, folders, sending,
+// replies and forwards, moves and copies, change tracking. service.cpp has done the
+// path's prefix, authentication and the mailbox; dispatch() routes what follows.
+//
+// SPDX-License-Identifier: BSL-1.0
+#pragma once
+
+#include "odata.hpp"
+#include "store.hpp"
+#include "wire.hpp"
+
+#include <outlook/http.hpp>
+
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace outlook::server {
+
+struct prefer_options {
+  std::optional<long> max_page_size;
+  bool body_text = false;
+  bool track_changes = false;
+  std::string time_zone;
+};
+
+struct mail_context {
+  mail_context(store& s, std::mt19937_64& r) : db(s), random(r) {}
+  store& db;
+  std::mt19937_64& random;
+  dialect d = dialect::graph_v1;
+  std::string origin;   // "https://127.0.0.1:PORT"
+  std::string base;     // "/api/v2.0" or "/v1.0"
+  std::string path;     // the request's path, as sent
+  user_row mailbox;     // whose mailbox the request acts on
+  std::vector<std::string> segments;  // after me / users/{id}
+  std::string method;
+  odata::query query;
+  prefer_options prefer;
+  boost::json::value body;  // null when the request has none
+};
+
+[[nodiscard]] http_response dispatch(mail_context& ctx);
+
+/// Users, app tokens, well-known folders, seeded folders and messages (one transaction).
+void seed_mailboxes(mail_context& ctx, const boost::json::value& seed);
+
+}  // namespace outlook::server

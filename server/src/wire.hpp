@@ -1,0 +1,51 @@
+// The two dialects' wire forms of the canonical JSON the store keeps (Graph's camelCase).
+//
+// Outlook v2.0 (PascalCase) goes through the generated model and codecs of outlook::mail:
+// the canonical JSON is decoded case-insensitively into outlook::mail::message (or
+// mail_folder) and encoded again, so the wire spelling comes from the schema. Graph v1.0
+// is served in the canonical spelling until the generated outlook::graph model exists.
+//
+// SPDX-License-Identifier: BSL-1.0
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace outlook::server {
+
+enum class dialect { outlook_v2, graph_v1 };
+
+/// A request body that the dialect's model cannot read (wrong JSON types, nesting too deep).
+/// what() names the JSON pointer of the offending value.
+class body_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Canonical message JSON -> the dialect's wire object.
+[[nodiscard]] boost::json::object message_to_wire(const boost::json::object& canonical, dialect d);
+/// Canonical folder JSON -> the dialect's wire object.
+[[nodiscard]] boost::json::object folder_to_wire(const boost::json::object& canonical, dialect d);
+
+/// Canonical mailbox settings -> the dialect's wire object (v2.0 through mailbox_settings).
+[[nodiscard]] boost::json::object settings_to_wire(const boost::json::object& canonical, dialect d);
+/// Canonical automatic replies setting -> the dialect's wire object.
+[[nodiscard]] boost::json::object automatic_replies_to_wire(const boost::json::object& canonical, dialect d);
+/// A mailbox settings patch in either spelling -> canonical JSON (checked by the v2.0 model).
+[[nodiscard]] boost::json::object settings_from_wire(const boost::json::value& wire);
+
+/// A message object in either spelling (a request body, a seed entry) -> canonical JSON.
+/// Throws body_error when the message model cannot read it.
+[[nodiscard]] boost::json::object message_from_wire(const boost::json::value& wire);
+
+/// Any JSON object in either spelling -> canonical key spelling (keys camelCase, enum
+/// values of known enum-valued members camelCase). Used for bodies with no model here.
+[[nodiscard]] boost::json::value canonical_keys(const boost::json::value& wire);
+
+/// Property name in the dialect's spelling ("isRead" -> "IsRead" for v2.0).
+[[nodiscard]] std::string wire_name(std::string_view canonical, dialect d);
+
+}  // namespace outlook::server
