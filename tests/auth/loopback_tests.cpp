@@ -100,20 +100,30 @@ TEST_CASE("loopback HTTPS: client credentials, cached, shared by concurrent call
     auth::client_credentials_provider app(t, {.authority = ep.authority("contoso.example"),
                                               .client_id = "app",
                                               .client_secret = "right secret+/="});
-    // Eight callers at once, then one more from the cache.
+    // Eight callers at once, then one more from the cache. A caller that fails still
+    // counts as done (its error is rethrown below), so the wait cannot hang.
     auto ex = co_await asio::this_coro::executor;
     std::vector<std::string> got;
-    std::atomic<int> done{0};
+    std::exception_ptr failure;
+    int done = 0;
     for (int i = 0; i < 8; ++i)
-      asio::co_spawn(ex, [&]() -> asio::awaitable<void> {
-        std::string token = co_await app();
-        got.push_back(token);
-        ++done;
-      }, asio::detached);
-    while (done.load() < 8) {
+      asio::co_spawn(
+          ex,
+          [&]() -> asio::awaitable<void> {
+            try {
+              std::string token = co_await app();
+              got.push_back(token);
+            } catch (...) {
+              failure = std::current_exception();
+            }
+            ++done;
+          },
+          asio::detached);
+    while (done < 8) {
       asio::steady_timer tick(ex, 5ms);
       co_await tick.async_wait(asio::use_awaitable);
     }
+    if (failure) std::rethrow_exception(failure);
     std::string last = co_await app();
     got.push_back(last);
     co_return got;
