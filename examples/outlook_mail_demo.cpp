@@ -171,34 +171,22 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width) {
 
 void heading(std::string_view title) { std::cout << '\n' << title << '\n' << std::string(display_width(title), '-') << '\n'; }
 
-// ----- a transport decorator that shows each request line (never a header value)
+// ----- the request lines, from the client's observer (it never sees a header value)
 
-class request_log : public outlook::transport {
- public:
-  explicit request_log(outlook::transport_ptr next) : next_(std::move(next)) {}
-
-  asio::awaitable<outlook::http_response> send(outlook::http_request request) override {
-    std::string target = request.url;
-    if (auto scheme = target.find("://"); scheme != std::string::npos) {
-      auto slash = target.find('/', scheme + 3);
-      target = slash == std::string::npos ? "/" : target.substr(slash);
-    }
-    const std::string line = request.method + " " + fit(percent_decoded_for_display(target), 104);
-    const auto start = std::chrono::steady_clock::now();
-    try {
-      auto response = co_await next_->send(std::move(request));
-      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-      std::cout << "  [https] " << line << "  -> " << response.status << " (" << ms.count() << " ms)\n";
-      co_return response;
-    } catch (const outlook::transport_error& e) {
-      std::cout << "  [https] " << line << "  -> failed: " << e.what() << '\n';
-      throw;
-    }
+/// Prints "[https] METHOD /path -> status (ms)" for each request attempt.
+void log_request(const outlook::request_event& e) {
+  std::string target = e.url;
+  if (auto scheme = target.find("://"); scheme != std::string::npos) {
+    auto slash = target.find('/', scheme + 3);
+    target = slash == std::string::npos ? "/" : target.substr(slash);
   }
-
- private:
-  outlook::transport_ptr next_;
-};
+  const std::string line = e.method + " " + fit(percent_decoded_for_display(target), 104);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(e.duration);
+  if (e.status != 0)
+    std::cout << "  [https] " << line << "  -> " << e.status << " (" << ms.count() << " ms)\n";
+  else
+    std::cout << "  [https] " << line << "  -> failed (no response)\n";
+}
 
 // ----- the session
 
@@ -490,7 +478,8 @@ int main(int argc, char** argv) {
   try {
     asio::io_context ioc;
     auto https = outlook::make_beast_transport(ioc.get_executor(), transport_options);
-    mail::client client(std::make_shared<request_log>(https), outlook::fixed_token(token), client_options);
+    client_options.observer = log_request;
+    mail::client client(https, outlook::fixed_token(token), client_options);
     asio::co_spawn(ioc, session(client, cfg), [&](std::exception_ptr e) {
       if (e) {
         report_error(e);

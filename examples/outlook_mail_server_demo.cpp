@@ -18,6 +18,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
@@ -139,6 +140,16 @@ int main(int argc, char** argv) {
       auto https = outlook::make_beast_transport(ioc.get_executor(), {.ca_file = ca});
       outlook::client_options options;
       options.base_url = server.origin() + "/api/v2.0";
+      // Each request the two clients make, as the client's observer reports it (the URL
+      // comes redacted and no header value ever reaches an observer).
+      options.observer = [](const outlook::request_event& e) {
+        std::string target = e.url;
+        if (auto scheme = target.find("://"); scheme != std::string::npos)
+          target = target.substr(std::min(target.size(), target.find('/', scheme + 3)));
+        std::cout << "    [https] " << e.method << ' ' << target << "  -> ";
+        if (e.status != 0) std::cout << e.status << '\n';
+        else std::cout << "failed (no response)\n";
+      };
       mail::client adele(https, outlook::fixed_token("adele-token"), options);
       mail::client alex(https, outlook::fixed_token("alex-token"), options);
       asio::co_spawn(ioc, exchange(adele, alex), [&](std::exception_ptr e) {
