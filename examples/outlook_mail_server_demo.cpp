@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // outlook_mail_server_demo: two users exchange mail on the local mailbox server.
 //
 // Starts outlook_mail_server inside this process (HTTPS, a certificate made at start-up and
