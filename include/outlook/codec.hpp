@@ -28,6 +28,7 @@
 #include "outlook/date_time.hpp"
 #include "outlook/error.hpp"
 #include "outlook/json_path.hpp"
+#include "outlook/json_writer.hpp"
 #include "outlook/open_enum.hpp"
 #include "outlook/patch.hpp"
 #include "outlook/poly.hpp"
@@ -74,6 +75,12 @@ template <class T, class = void>
 struct json_codec {
   static void decode(const boost::json::value& v, T& out, const json_path& p) { decode_json(v, out, p); }
   static boost::json::value encode(const T& x, const boost::json::storage_ptr& sp) { return encode_json(x, sp); }
+  /// Writes x as JSON text (generated types: write_json, straight from the model).
+  static void write(json_writer& w, const T& x)
+    requires requires { write_json(w, x); }
+  {
+    write_json(w, x);
+  }
   /// Whether an optional/vector member holding this value is written at all.
   static bool present(const T&) { return true; }
 };
@@ -101,6 +108,26 @@ inline void decode_into_fresh(const boost::json::value& v, T& out, const json_pa
 template <class T>
 [[nodiscard]] inline boost::json::value encode_value(const T& x, const boost::json::storage_ptr& sp = {}) {
   return json_codec<T>::encode(x, sp);
+}
+
+/// Writes x as JSON text: straight from the model when its codec can (every generated type
+/// and every primitive here), else through encode_value (a codec written elsewhere).
+template <class T>
+inline void write_value(json_writer& w, const T& x) {
+  if constexpr (requires { json_codec<T>::write(w, x); }) json_codec<T>::write(w, x);
+  else w.value(json_codec<T>::encode(x, {}));
+}
+
+/// The JSON text of x: the same bytes as boost::json::serialize(encode_value(x)), without
+/// building the boost::json::value in between.
+template <class T>
+[[nodiscard]] inline std::string to_json_text(const T& x) {
+  std::string out;
+  {
+    json_writer w(out);  // sizes `out` to what was written when it goes
+    write_value(w, x);
+  }
+  return out;
 }
 
 /// Decodes a whole document into T (the entry point for response bodies).
@@ -145,6 +172,7 @@ struct json_codec<std::string> {
   static boost::json::value encode(const std::string& x, const boost::json::storage_ptr& sp) {
     return boost::json::value(boost::json::string_view(x), sp);
   }
+  static void write(json_writer& w, const std::string& x) { w.string(x); }
   static bool present(const std::string&) { return true; }
 };
 
@@ -155,6 +183,7 @@ struct json_codec<bool> {
     out = v.get_bool();
   }
   static boost::json::value encode(bool x, const boost::json::storage_ptr& sp) { return boost::json::value(x, sp); }
+  static void write(json_writer& w, bool x) { w.boolean(x); }
   static bool present(bool) { return true; }
 };
 
@@ -184,6 +213,10 @@ struct json_codec<I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I
     if constexpr (std::is_signed_v<I>) return boost::json::value(static_cast<std::int64_t>(x), sp);
     else return boost::json::value(static_cast<std::uint64_t>(x), sp);
   }
+  static void write(json_writer& w, I x) {
+    if constexpr (std::is_signed_v<I>) w.integer(static_cast<std::int64_t>(x));
+    else w.integer(static_cast<std::uint64_t>(x));
+  }
   static bool present(I) { return true; }
 };
 
@@ -207,6 +240,11 @@ struct json_codec<double> {
     if (std::isinf(x)) return boost::json::value(x > 0 ? "INF" : "-INF", sp);
     return boost::json::value(x, sp);
   }
+  static void write(json_writer& w, double x) {
+    if (std::isnan(x)) w.string("NaN");
+    else if (std::isinf(x)) w.string(x > 0 ? "INF" : "-INF");
+    else w.number(x);
+  }
   static bool present(double) { return true; }
 };
 
@@ -222,6 +260,7 @@ struct json_codec<date_time> {
   static boost::json::value encode(const date_time& x, const boost::json::storage_ptr& sp) {
     return boost::json::value(format_date_time(x), sp);
   }
+  static void write(json_writer& w, const date_time& x) { w.string(format_date_time(x)); }
   static bool present(const date_time&) { return true; }
 };
 
@@ -237,6 +276,7 @@ struct json_codec<time_of_day> {
   static boost::json::value encode(const time_of_day& x, const boost::json::storage_ptr& sp) {
     return boost::json::value(format_time_of_day(x), sp);
   }
+  static void write(json_writer& w, const time_of_day& x) { w.string(format_time_of_day(x)); }
   static bool present(const time_of_day&) { return true; }
 };
 
@@ -252,6 +292,7 @@ struct json_codec<bytes> {
   static boost::json::value encode(const bytes& x, const boost::json::storage_ptr& sp) {
     return boost::json::value(base64_encode(x), sp);
   }
+  static void write(json_writer& w, const bytes& x) { w.string(base64_encode(x)); }
   static bool present(const bytes&) { return true; }
 };
 
@@ -261,6 +302,7 @@ struct json_codec<boost::json::value> {
   static boost::json::value encode(const boost::json::value& x, const boost::json::storage_ptr& sp) {
     return boost::json::value(x, sp);
   }
+  static void write(json_writer& w, const boost::json::value& x) { w.value(x); }
   static bool present(const boost::json::value& x) { return !x.is_null(); }
 };
 
@@ -275,6 +317,7 @@ struct json_codec<open_enum<E>> {
     auto w = x.wire();
     return boost::json::value(boost::json::string_view(w.data(), w.size()), sp);
   }
+  static void write(json_writer& w, const open_enum<E>& x) { w.string(x.wire()); }
   static bool present(const open_enum<E>&) { return true; }
 };
 
@@ -288,6 +331,7 @@ struct json_codec<flags<E>> {
   static boost::json::value encode(const flags<E>& x, const boost::json::storage_ptr& sp) {
     return boost::json::value(x.to_wire(), sp);
   }
+  static void write(json_writer& w, const flags<E>& x) { w.string(x.to_wire()); }
   static bool present(const flags<E>&) { return true; }
 };
 
@@ -302,6 +346,10 @@ struct json_codec<std::optional<T>> {
   }
   static boost::json::value encode(const std::optional<T>& x, const boost::json::storage_ptr& sp) {
     return x ? json_codec<T>::encode(*x, sp) : boost::json::value(nullptr, sp);
+  }
+  static void write(json_writer& w, const std::optional<T>& x) {
+    if (x) write_value(w, *x);
+    else w.null();
   }
   static bool present(const std::optional<T>& x) { return x.has_value(); }
 };
@@ -325,6 +373,14 @@ struct json_codec<std::vector<T>> {
     for (const auto& e : x) a.push_back(json_codec<T>::encode(e, sp));
     return a;
   }
+  static void write(json_writer& w, const std::vector<T>& x) {
+    w.punct('[');
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      if (i) w.punct(',');
+      write_value(w, x[i]);
+    }
+    w.punct(']');
+  }
   static bool present(const std::vector<T>& x) { return !x.empty(); }
 };
 
@@ -341,6 +397,10 @@ struct json_codec<patch_field<T>> {
     T value{};
     json_codec<T>::decode(v, value, p);
     out.set(std::move(value));
+  }
+  static void write(json_writer& w, const patch_field<T>& x) {
+    if (x.has_value()) write_value(w, x.value());
+    else w.null();
   }
   static bool present(const patch_field<T>& x) { return !x.absent(); }
 };
@@ -418,6 +478,12 @@ inline void decode_object(const boost::json::value& v, T& out, boost::json::obje
 template <class V>
 inline void encode_member(boost::json::object& obj, std::string_view wire, const V& value, const boost::json::storage_ptr& sp) {
   if (json_codec<V>::present(value)) obj.emplace(boost::json::string_view(wire.data(), wire.size()), json_codec<V>::encode(value, sp));
+}
+
+/// write_json's encode_member: writes `value` under `wire` when it holds something.
+template <class V>
+inline void write_member(object_writer& o, std::string_view wire, const V& value) {
+  if (json_codec<V>::present(value)) write_value(o.key(wire), value);
 }
 
 /// Copies the unknown members back, without overwriting a member the model wrote.

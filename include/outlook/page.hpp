@@ -138,6 +138,12 @@ struct json_codec<value_envelope<T>> {
     detail::encode_extra(obj, x.extra);
     return obj;
   }
+  static void write(json_writer& w, const value_envelope<T>& x) {
+    detail::object_writer o(w, !x.extra.empty());
+    write_value(o.key("value"), x.value);
+    o.extra(x.extra);
+    o.end();
+  }
   static bool present(const value_envelope<T>&) { return true; }
 };
 
@@ -204,6 +210,14 @@ struct json_codec<page<T>> {
     detail::encode_extra(obj, x.extra);
     return obj;
   }
+  static void write(json_writer& w, const page<T>& x) {
+    detail::object_writer o(w, !x.extra.empty());
+    write_value(o.key("value"), x.value);
+    if (x.next_link) o.key("@odata.nextLink").string(*x.next_link);
+    if (x.count) write_value(o.key("@odata.count"), *x.count);
+    o.extra(x.extra);
+    o.end();
+  }
   static bool present(const page<T>&) { return true; }
 };
 
@@ -229,6 +243,13 @@ struct json_codec<removed_entry> {
     if (!x.extra.contains("@removed")) obj.emplace("reason", x.reason);  // Graph's reason lives in @removed
     detail::encode_extra(obj, x.extra);
     return obj;
+  }
+  static void write(json_writer& w, const removed_entry& x) {
+    detail::object_writer o(w, !x.extra.empty());
+    write_value(o.key("id"), x.id);
+    if (!x.extra.contains("@removed")) write_value(o.key("reason"), x.reason);
+    o.extra(x.extra);
+    o.end();
   }
   static bool present(const removed_entry&) { return true; }
 };
@@ -257,6 +278,10 @@ struct json_codec<sync_change<T>> {
     if (const auto* r = x.removal()) return encode_value(*r, sp);
     return encode_value(*x.item(), sp);
   }
+  static void write(json_writer& w, const sync_change<T>& x) {
+    if (const auto* r = x.removal()) write_value(w, *r);
+    else write_value(w, *x.item());
+  }
   static bool present(const sync_change<T>&) { return true; }
 };
 
@@ -277,6 +302,14 @@ struct json_codec<sync_page<T>> {
     if (x.delta_link) obj.emplace("@odata.deltaLink", *x.delta_link);
     detail::encode_extra(obj, x.extra);
     return obj;
+  }
+  static void write(json_writer& w, const sync_page<T>& x) {
+    detail::object_writer o(w, !x.extra.empty());
+    write_value(o.key("value"), x.changes);
+    if (x.next_link) o.key("@odata.nextLink").string(*x.next_link);
+    if (x.delta_link) o.key("@odata.deltaLink").string(*x.delta_link);
+    o.extra(x.extra);
+    o.end();
   }
   static bool present(const sync_page<T>&) { return true; }
 };

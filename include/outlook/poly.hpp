@@ -78,6 +78,11 @@ class poly {
       return static_cast<T*>(ptr_);
     } else {
       if (*ops_->type == typeid(T)) return static_cast<T*>(ptr_);
+      // An object of exactly Base is no T derived from it. The common case (a plain
+      // message asked whether it is an event_message) is answered here: the throw below
+      // cost about 12,000 instructions and was a third of encoding a page of messages.
+      if constexpr (std::is_base_of_v<Base, T>)
+        if (*ops_->type == typeid(Base)) return nullptr;
       try {
         ops_->throw_pointer(ptr_);
       } catch (T* found) {

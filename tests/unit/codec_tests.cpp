@@ -47,9 +47,86 @@ date_time utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0, 
                    ticks(t));
 }
 
-std::string encode_text(const auto& x) { return boost::json::serialize(outlook::encode_value(x)); }
+/// The JSON text of x. Every test that encodes through here also checks that the direct
+/// writer (outlook::to_json_text, no DOM) writes the very bytes of serialize(encode_value(x)).
+std::string encode_text(const auto& x) {
+  std::string via_dom = boost::json::serialize(outlook::encode_value(x));
+  CHECK(outlook::to_json_text(x) == via_dom);
+  return via_dom;
+}
 
-boost::json::value encoded(const auto& x) { return outlook::encode_value(x); }
+boost::json::value encoded(const auto& x) {
+  boost::json::value v = outlook::encode_value(x);
+  CHECK(outlook::to_json_text(x) == boost::json::serialize(v));  // the direct writer agrees, byte for byte
+  return v;
+}
+
+TEST_CASE("json_writer writes what boost::json::serialize writes: every byte, numbers, raw values") {
+  std::string every_byte;
+  for (int c = 0; c < 256; ++c) every_byte.push_back(static_cast<char>(c));
+  for (const std::string& s : {every_byte, std::string("plain"), std::string(), std::string("\"\\/\u00e9\n\x7f")}) {
+    std::string out;
+    outlook::json_writer(out).string(s);
+    CHECK(out == boost::json::serialize(boost::json::value(boost::json::string_view(s))));
+  }
+  // Strings of every length around the 8-byte steps of the scan, escapes at every place.
+  std::mt19937 rng(7);
+  constexpr char alphabet[] = {'a', 'Z', '"', '\\', '\n', '\x01', '\x1f', ' ', '\x7f', '\xc3', '\xa9', '/'};
+  for (int i = 0; i < 3000; ++i) {
+    std::string s;
+    const int length = static_cast<int>(rng() % 40);
+    const bool mostly_plain = rng() % 2 == 0;
+    for (int j = 0; j < length; ++j)
+      s.push_back(mostly_plain && rng() % 8 != 0 ? 'x' : alphabet[rng() % sizeof alphabet]);
+    std::string out;
+    outlook::json_writer(out).string(s);
+    REQUIRE(out == boost::json::serialize(boost::json::value(boost::json::string_view(s))));
+  }
+  for (double d : {0.0, -0.0, 1.0, 0.1, -2.5e-300, 1e300, 123456789.125}) {
+    std::string out;
+    outlook::json_writer(out).number(d);
+    CHECK(out == boost::json::serialize(boost::json::value(d)));
+  }
+  for (std::int64_t i : {std::int64_t{0}, std::int64_t{-1}, INT64_MIN, INT64_MAX}) {
+    std::string out;
+    outlook::json_writer(out).integer(i);
+    CHECK(out == boost::json::serialize(boost::json::value(i)));
+  }
+  const auto raw = boost::json::parse(R"({"a":[1,2.5,null,true,{"b":"\u0001"}],"c":{}})");
+  std::string out;
+  outlook::json_writer(out).value(raw);
+  CHECK(out == boost::json::serialize(raw));
+}
+
+TEST_CASE("to_json_text: unknown members never repeat a model member, @odata.type is added once") {
+  mail::message m;
+  m.subject = "S";
+  m.extra["Subject"] = "from extra";  // the model's value wins, as in encode_value
+  m.extra["@odata.etag"] = "W/1";
+  CHECK(outlook::to_json_text(m) == R"({"Subject":"S","@odata.etag":"W/1"})");
+  CHECK(outlook::to_json_text(m) == boost::json::serialize(outlook::encode_value(m)));
+  m.subject.reset();  // not written by the model: the unknown member is kept
+  CHECK(outlook::to_json_text(m) == R"({"Subject":"from extra","@odata.etag":"W/1"})");
+
+  outlook::poly<mail::attachment> a = mail::file_attachment{};
+  a.as<mail::file_attachment>()->name = "a.txt";
+  CHECK(outlook::to_json_text(a) == boost::json::serialize(outlook::encode_value(a)));
+  CHECK(outlook::to_json_text(a).starts_with(R"({"@odata.type":"#Microsoft.OutlookServices.FileAttachment")"));
+  a.as<mail::file_attachment>()->extra["@odata.type"] = "#Microsoft.OutlookServices.FileAttachment";
+  CHECK(outlook::to_json_text(a) == boost::json::serialize(outlook::encode_value(a)));
+}
+
+TEST_CASE("poly::as answers for a plain base object without the exception path, and still finds derived types") {
+  outlook::poly<mail::message> plain = mail::message{};
+  CHECK(plain.as<mail::event_message>() == nullptr);
+  CHECK(plain.as<mail::event_message_request>() == nullptr);
+  CHECK(plain.as<mail::message>() != nullptr);
+  outlook::poly<mail::message> request = mail::event_message_request{};
+  CHECK(request.as<mail::event_message>() != nullptr);  // through the exception path: a base of the held type
+  CHECK(request.as<mail::event_message_request>() != nullptr);
+  CHECK(request.as<mail::event_message_response>() == nullptr);
+  CHECK(outlook::to_json_text(request).starts_with(R"({"@odata.type":"#Microsoft.OutlookServices.EventMessageRequest")"));
+}
 
 /// The message of the decode_error thrown by decoding `text` as T ("" when none is thrown).
 template <class T>

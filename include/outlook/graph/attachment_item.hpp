@@ -58,6 +58,9 @@ void decode_json(const boost::json::value& v, attachment_item& out, const outloo
 boost::json::value encode_json(const attachment_item& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const attachment_item& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const attachment_item& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const attachment_item& x);
+void write_fields(outlook::detail::object_writer& o, const attachment_item& x);
+void write_members(outlook::detail::object_writer& o, const attachment_item& x);
 
 namespace detail {
 
@@ -123,6 +126,28 @@ inline boost::json::value encode_json(const attachment_item& x, const boost::jso
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const attachment_item& x) {
+  outlook::detail::write_member(o, "attachmentType", x.attachment_type);
+  outlook::detail::write_member(o, "contentId", x.content_id);
+  outlook::detail::write_member(o, "contentType", x.content_type);
+  outlook::detail::write_member(o, "isInline", x.is_inline);
+  outlook::detail::write_member(o, "name", x.name);
+  outlook::detail::write_member(o, "size", x.size);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const attachment_item& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const attachment_item& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

@@ -55,6 +55,9 @@ void decode_json(const boost::json::value& v, attendee& out, const outlook::json
 boost::json::value encode_json(const attendee& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const attendee& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const attendee& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const attendee& x);
+void write_fields(outlook::detail::object_writer& o, const attendee& x);
+void write_members(outlook::detail::object_writer& o, const attendee& x);
 
 namespace detail {
 
@@ -112,6 +115,26 @@ inline boost::json::value encode_json(const attendee& x, const boost::json::stor
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const attendee& x) {
+  outlook::detail::write_member(o, "emailAddress", x.email_address);
+  outlook::detail::write_member(o, "type", x.type);
+  outlook::detail::write_member(o, "proposedNewTime", x.proposed_new_time);
+  outlook::detail::write_member(o, "status", x.status);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const attendee& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const attendee& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

@@ -60,6 +60,9 @@ void decode_json(const boost::json::value& v, automatic_replies_setting& out, co
 boost::json::value encode_json(const automatic_replies_setting& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const automatic_replies_setting& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const automatic_replies_setting& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const automatic_replies_setting& x);
+void write_fields(outlook::detail::object_writer& o, const automatic_replies_setting& x);
+void write_members(outlook::detail::object_writer& o, const automatic_replies_setting& x);
 
 namespace detail {
 
@@ -123,6 +126,28 @@ inline boost::json::value encode_json(const automatic_replies_setting& x, const 
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const automatic_replies_setting& x) {
+  outlook::detail::write_member(o, "status", x.status);
+  outlook::detail::write_member(o, "externalAudience", x.external_audience);
+  outlook::detail::write_member(o, "scheduledStartDateTime", x.scheduled_start_date_time);
+  outlook::detail::write_member(o, "scheduledEndDateTime", x.scheduled_end_date_time);
+  outlook::detail::write_member(o, "internalReplyMessage", x.internal_reply_message);
+  outlook::detail::write_member(o, "externalReplyMessage", x.external_reply_message);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const automatic_replies_setting& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const automatic_replies_setting& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

@@ -51,6 +51,9 @@ void decode_json(const boost::json::value& v, calendar_sharing_message_action& o
 boost::json::value encode_json(const calendar_sharing_message_action& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const calendar_sharing_message_action& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const calendar_sharing_message_action& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const calendar_sharing_message_action& x);
+void write_fields(outlook::detail::object_writer& o, const calendar_sharing_message_action& x);
+void write_members(outlook::detail::object_writer& o, const calendar_sharing_message_action& x);
 
 namespace detail {
 
@@ -101,6 +104,25 @@ inline boost::json::value encode_json(const calendar_sharing_message_action& x, 
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const calendar_sharing_message_action& x) {
+  outlook::detail::write_member(o, "action", x.action);
+  outlook::detail::write_member(o, "actionType", x.action_type);
+  outlook::detail::write_member(o, "importance", x.importance);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const calendar_sharing_message_action& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const calendar_sharing_message_action& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

@@ -184,6 +184,9 @@ void decode_json(const boost::json::value& v, contact& out, const outlook::json_
 boost::json::value encode_json(const contact& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const contact& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const contact& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const contact& x);
+void write_fields(outlook::detail::object_writer& o, const contact& x);
+void write_members(outlook::detail::object_writer& o, const contact& x);
 
 namespace detail {
 
@@ -389,6 +392,66 @@ inline boost::json::value encode_json(const contact& x, const boost::json::stora
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const contact& x) {
+  outlook::detail::write_member(o, "id", x.id);
+  outlook::detail::write_member(o, "changeKey", x.change_key);
+  outlook::detail::write_member(o, "categories", x.categories);
+  outlook::detail::write_member(o, "createdDateTime", x.created_date_time);
+  outlook::detail::write_member(o, "lastModifiedDateTime", x.last_modified_date_time);
+  outlook::detail::write_member(o, "assistantName", x.assistant_name);
+  outlook::detail::write_member(o, "birthday", x.birthday);
+  outlook::detail::write_member(o, "businessAddress", x.business_address);
+  outlook::detail::write_member(o, "businessHomePage", x.business_home_page);
+  outlook::detail::write_member(o, "businessPhones", x.business_phones);
+  outlook::detail::write_member(o, "children", x.children);
+  outlook::detail::write_member(o, "companyName", x.company_name);
+  outlook::detail::write_member(o, "department", x.department);
+  outlook::detail::write_member(o, "displayName", x.display_name);
+  outlook::detail::write_member(o, "emailAddresses", x.email_addresses);
+  outlook::detail::write_member(o, "fileAs", x.file_as);
+  outlook::detail::write_member(o, "generation", x.generation);
+  outlook::detail::write_member(o, "givenName", x.given_name);
+  outlook::detail::write_member(o, "homeAddress", x.home_address);
+  outlook::detail::write_member(o, "homePhones", x.home_phones);
+  outlook::detail::write_member(o, "imAddresses", x.im_addresses);
+  outlook::detail::write_member(o, "initials", x.initials);
+  outlook::detail::write_member(o, "jobTitle", x.job_title);
+  outlook::detail::write_member(o, "manager", x.manager);
+  outlook::detail::write_member(o, "middleName", x.middle_name);
+  outlook::detail::write_member(o, "mobilePhone", x.mobile_phone);
+  outlook::detail::write_member(o, "nickName", x.nick_name);
+  outlook::detail::write_member(o, "officeLocation", x.office_location);
+  outlook::detail::write_member(o, "otherAddress", x.other_address);
+  outlook::detail::write_member(o, "parentFolderId", x.parent_folder_id);
+  outlook::detail::write_member(o, "personalNotes", x.personal_notes);
+  outlook::detail::write_member(o, "primaryEmailAddress", x.primary_email_address);
+  outlook::detail::write_member(o, "profession", x.profession);
+  outlook::detail::write_member(o, "secondaryEmailAddress", x.secondary_email_address);
+  outlook::detail::write_member(o, "spouseName", x.spouse_name);
+  outlook::detail::write_member(o, "surname", x.surname);
+  outlook::detail::write_member(o, "tertiaryEmailAddress", x.tertiary_email_address);
+  outlook::detail::write_member(o, "title", x.title);
+  outlook::detail::write_member(o, "yomiCompanyName", x.yomi_company_name);
+  outlook::detail::write_member(o, "yomiGivenName", x.yomi_given_name);
+  outlook::detail::write_member(o, "yomiSurname", x.yomi_surname);
+  outlook::detail::write_member(o, "extensions", x.extensions);
+  outlook::detail::write_member(o, "multiValueExtendedProperties", x.multi_value_extended_properties);
+  outlook::detail::write_member(o, "singleValueExtendedProperties", x.single_value_extended_properties);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const contact& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const contact& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

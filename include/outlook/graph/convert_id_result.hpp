@@ -49,6 +49,9 @@ void decode_json(const boost::json::value& v, convert_id_result& out, const outl
 boost::json::value encode_json(const convert_id_result& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const convert_id_result& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const convert_id_result& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const convert_id_result& x);
+void write_fields(outlook::detail::object_writer& o, const convert_id_result& x);
+void write_members(outlook::detail::object_writer& o, const convert_id_result& x);
 
 namespace detail {
 
@@ -99,6 +102,25 @@ inline boost::json::value encode_json(const convert_id_result& x, const boost::j
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const convert_id_result& x) {
+  outlook::detail::write_member(o, "errorDetails", x.error_details);
+  outlook::detail::write_member(o, "sourceId", x.source_id);
+  outlook::detail::write_member(o, "targetId", x.target_id);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const convert_id_result& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const convert_id_result& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

@@ -45,6 +45,9 @@ void decode_json(const boost::json::value& v, date_time_time_zone& out, const ou
 boost::json::value encode_json(const date_time_time_zone& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const date_time_time_zone& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const date_time_time_zone& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const date_time_time_zone& x);
+void write_fields(outlook::detail::object_writer& o, const date_time_time_zone& x);
+void write_members(outlook::detail::object_writer& o, const date_time_time_zone& x);
 
 namespace detail {
 
@@ -90,6 +93,24 @@ inline boost::json::value encode_json(const date_time_time_zone& x, const boost:
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const date_time_time_zone& x) {
+  outlook::detail::write_member(o, "dateTime", x.date_time);
+  outlook::detail::write_member(o, "timeZone", x.time_zone);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const date_time_time_zone& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const date_time_time_zone& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

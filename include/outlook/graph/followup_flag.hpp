@@ -53,6 +53,9 @@ void decode_json(const boost::json::value& v, followup_flag& out, const outlook:
 boost::json::value encode_json(const followup_flag& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const followup_flag& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const followup_flag& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const followup_flag& x);
+void write_fields(outlook::detail::object_writer& o, const followup_flag& x);
+void write_members(outlook::detail::object_writer& o, const followup_flag& x);
 
 namespace detail {
 
@@ -110,6 +113,26 @@ inline boost::json::value encode_json(const followup_flag& x, const boost::json:
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const followup_flag& x) {
+  outlook::detail::write_member(o, "flagStatus", x.flag_status);
+  outlook::detail::write_member(o, "startDateTime", x.start_date_time);
+  outlook::detail::write_member(o, "dueDateTime", x.due_date_time);
+  outlook::detail::write_member(o, "completedDateTime", x.completed_date_time);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const followup_flag& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const followup_flag& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

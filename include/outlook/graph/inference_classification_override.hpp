@@ -51,6 +51,9 @@ void decode_json(const boost::json::value& v, inference_classification_override&
 boost::json::value encode_json(const inference_classification_override& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const inference_classification_override& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const inference_classification_override& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const inference_classification_override& x);
+void write_fields(outlook::detail::object_writer& o, const inference_classification_override& x);
+void write_members(outlook::detail::object_writer& o, const inference_classification_override& x);
 
 namespace detail {
 
@@ -103,6 +106,25 @@ inline boost::json::value encode_json(const inference_classification_override& x
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const inference_classification_override& x) {
+  outlook::detail::write_member(o, "id", x.id);
+  outlook::detail::write_member(o, "classifyAs", x.classify_as);
+  outlook::detail::write_member(o, "senderEmailAddress", x.sender_email_address);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const inference_classification_override& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const inference_classification_override& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 /// An update of inference_classification_override: only the properties that were set are sent, each one either a
@@ -167,6 +189,14 @@ inline boost::json::value encode_json(const inference_classification_override_pa
   outlook::detail::encode_member(obj, "classifyAs", x.classify_as(), sp);
   outlook::detail::encode_member(obj, "senderEmailAddress", x.sender_email_address(), sp);
   return obj;
+}
+
+inline void write_json(outlook::json_writer& w, const inference_classification_override_patch& x) {
+  outlook::detail::object_writer o(w, false);
+  (void)x;
+  outlook::detail::write_member(o, "classifyAs", x.classify_as());
+  outlook::detail::write_member(o, "senderEmailAddress", x.sender_email_address());
+  o.end();
 }
 
 /// Reads a patch from its wire JSON (as recorded in cassettes). A member that is not a

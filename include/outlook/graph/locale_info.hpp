@@ -45,6 +45,9 @@ void decode_json(const boost::json::value& v, locale_info& out, const outlook::j
 boost::json::value encode_json(const locale_info& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const locale_info& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const locale_info& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const locale_info& x);
+void write_fields(outlook::detail::object_writer& o, const locale_info& x);
+void write_members(outlook::detail::object_writer& o, const locale_info& x);
 
 namespace detail {
 
@@ -92,6 +95,24 @@ inline boost::json::value encode_json(const locale_info& x, const boost::json::s
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const locale_info& x) {
+  outlook::detail::write_member(o, "locale", x.locale);
+  outlook::detail::write_member(o, "displayName", x.display_name);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const locale_info& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const locale_info& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

@@ -80,6 +80,9 @@ void decode_json(const boost::json::value& v, mail_tips& out, const outlook::jso
 boost::json::value encode_json(const mail_tips& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const mail_tips& x);
+void write_fields(outlook::detail::object_writer& o, const mail_tips& x);
+void write_members(outlook::detail::object_writer& o, const mail_tips& x);
 
 namespace detail {
 
@@ -171,6 +174,34 @@ inline boost::json::value encode_json(const mail_tips& x, const boost::json::sto
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const mail_tips& x) {
+  outlook::detail::write_member(o, "emailAddress", x.email_address);
+  outlook::detail::write_member(o, "automaticReplies", x.automatic_replies);
+  outlook::detail::write_member(o, "mailboxFull", x.mailbox_full);
+  outlook::detail::write_member(o, "customMailTip", x.custom_mail_tip);
+  outlook::detail::write_member(o, "externalMemberCount", x.external_member_count);
+  outlook::detail::write_member(o, "totalMemberCount", x.total_member_count);
+  outlook::detail::write_member(o, "deliveryRestricted", x.delivery_restricted);
+  outlook::detail::write_member(o, "isModerated", x.is_moderated);
+  outlook::detail::write_member(o, "recipientScope", x.recipient_scope);
+  outlook::detail::write_member(o, "recipientSuggestions", x.recipient_suggestions);
+  outlook::detail::write_member(o, "maxMessageSize", x.max_message_size);
+  outlook::detail::write_member(o, "error", x.error);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const mail_tips& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const mail_tips& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

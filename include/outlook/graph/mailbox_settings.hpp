@@ -73,6 +73,9 @@ void decode_json(const boost::json::value& v, mailbox_settings& out, const outlo
 boost::json::value encode_json(const mailbox_settings& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const mailbox_settings& x);
+void write_fields(outlook::detail::object_writer& o, const mailbox_settings& x);
+void write_members(outlook::detail::object_writer& o, const mailbox_settings& x);
 
 namespace detail {
 
@@ -151,6 +154,31 @@ inline boost::json::value encode_json(const mailbox_settings& x, const boost::js
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const mailbox_settings& x) {
+  outlook::detail::write_member(o, "automaticRepliesSetting", x.automatic_replies_setting);
+  outlook::detail::write_member(o, "timeZone", x.time_zone);
+  outlook::detail::write_member(o, "language", x.language);
+  outlook::detail::write_member(o, "archiveFolder", x.archive_folder);
+  outlook::detail::write_member(o, "workingHours", x.working_hours);
+  outlook::detail::write_member(o, "dateFormat", x.date_format);
+  outlook::detail::write_member(o, "delegateMeetingMessageDeliveryOptions", x.delegate_meeting_message_delivery_options);
+  outlook::detail::write_member(o, "timeFormat", x.time_format);
+  outlook::detail::write_member(o, "userPurpose", x.user_purpose);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const mailbox_settings& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const mailbox_settings& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 /// An update of mailbox_settings: only the properties that were set are sent, each one either a
@@ -325,6 +353,19 @@ inline boost::json::value encode_json(const mailbox_settings_patch& x, const boo
   outlook::detail::encode_member(obj, "delegateMeetingMessageDeliveryOptions", x.delegate_meeting_message_delivery_options(), sp);
   outlook::detail::encode_member(obj, "timeFormat", x.time_format(), sp);
   return obj;
+}
+
+inline void write_json(outlook::json_writer& w, const mailbox_settings_patch& x) {
+  outlook::detail::object_writer o(w, false);
+  (void)x;
+  outlook::detail::write_member(o, "automaticRepliesSetting", x.automatic_replies_setting());
+  outlook::detail::write_member(o, "timeZone", x.time_zone());
+  outlook::detail::write_member(o, "language", x.language());
+  outlook::detail::write_member(o, "workingHours", x.working_hours());
+  outlook::detail::write_member(o, "dateFormat", x.date_format());
+  outlook::detail::write_member(o, "delegateMeetingMessageDeliveryOptions", x.delegate_meeting_message_delivery_options());
+  outlook::detail::write_member(o, "timeFormat", x.time_format());
+  o.end();
 }
 
 /// Reads a patch from its wire JSON (as recorded in cassettes). A member that is not a

@@ -74,6 +74,9 @@ void decode_json(const boost::json::value& v, message_rule_actions& out, const o
 boost::json::value encode_json(const message_rule_actions& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const message_rule_actions& x);
+void write_fields(outlook::detail::object_writer& o, const message_rule_actions& x);
+void write_members(outlook::detail::object_writer& o, const message_rule_actions& x);
 
 namespace detail {
 
@@ -162,6 +165,33 @@ inline boost::json::value encode_json(const message_rule_actions& x, const boost
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const message_rule_actions& x) {
+  outlook::detail::write_member(o, "moveToFolder", x.move_to_folder);
+  outlook::detail::write_member(o, "copyToFolder", x.copy_to_folder);
+  outlook::detail::write_member(o, "delete", x.delete_);
+  outlook::detail::write_member(o, "permanentDelete", x.permanent_delete);
+  outlook::detail::write_member(o, "markAsRead", x.mark_as_read);
+  outlook::detail::write_member(o, "markImportance", x.mark_importance);
+  outlook::detail::write_member(o, "forwardTo", x.forward_to);
+  outlook::detail::write_member(o, "forwardAsAttachmentTo", x.forward_as_attachment_to);
+  outlook::detail::write_member(o, "redirectTo", x.redirect_to);
+  outlook::detail::write_member(o, "assignCategories", x.assign_categories);
+  outlook::detail::write_member(o, "stopProcessingRules", x.stop_processing_rules);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const message_rule_actions& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const message_rule_actions& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

@@ -134,6 +134,9 @@ void decode_json(const boost::json::value& v, message_rule_predicates& out, cons
 boost::json::value encode_json(const message_rule_predicates& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const message_rule_predicates& x);
+void write_fields(outlook::detail::object_writer& o, const message_rule_predicates& x);
+void write_members(outlook::detail::object_writer& o, const message_rule_predicates& x);
 
 namespace detail {
 
@@ -287,6 +290,52 @@ inline boost::json::value encode_json(const message_rule_predicates& x, const bo
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const message_rule_predicates& x) {
+  outlook::detail::write_member(o, "categories", x.categories);
+  outlook::detail::write_member(o, "subjectContains", x.subject_contains);
+  outlook::detail::write_member(o, "bodyContains", x.body_contains);
+  outlook::detail::write_member(o, "bodyOrSubjectContains", x.body_or_subject_contains);
+  outlook::detail::write_member(o, "senderContains", x.sender_contains);
+  outlook::detail::write_member(o, "recipientContains", x.recipient_contains);
+  outlook::detail::write_member(o, "headerContains", x.header_contains);
+  outlook::detail::write_member(o, "messageActionFlag", x.message_action_flag);
+  outlook::detail::write_member(o, "importance", x.importance);
+  outlook::detail::write_member(o, "sensitivity", x.sensitivity);
+  outlook::detail::write_member(o, "fromAddresses", x.from_addresses);
+  outlook::detail::write_member(o, "sentToAddresses", x.sent_to_addresses);
+  outlook::detail::write_member(o, "sentToMe", x.sent_to_me);
+  outlook::detail::write_member(o, "sentOnlyToMe", x.sent_only_to_me);
+  outlook::detail::write_member(o, "sentCcMe", x.sent_cc_me);
+  outlook::detail::write_member(o, "sentToOrCcMe", x.sent_to_or_cc_me);
+  outlook::detail::write_member(o, "notSentToMe", x.not_sent_to_me);
+  outlook::detail::write_member(o, "hasAttachments", x.has_attachments);
+  outlook::detail::write_member(o, "isApprovalRequest", x.is_approval_request);
+  outlook::detail::write_member(o, "isAutomaticForward", x.is_automatic_forward);
+  outlook::detail::write_member(o, "isAutomaticReply", x.is_automatic_reply);
+  outlook::detail::write_member(o, "isEncrypted", x.is_encrypted);
+  outlook::detail::write_member(o, "isMeetingRequest", x.is_meeting_request);
+  outlook::detail::write_member(o, "isMeetingResponse", x.is_meeting_response);
+  outlook::detail::write_member(o, "isNonDeliveryReport", x.is_non_delivery_report);
+  outlook::detail::write_member(o, "isPermissionControlled", x.is_permission_controlled);
+  outlook::detail::write_member(o, "isReadReceipt", x.is_read_receipt);
+  outlook::detail::write_member(o, "isSigned", x.is_signed);
+  outlook::detail::write_member(o, "isVoicemail", x.is_voicemail);
+  outlook::detail::write_member(o, "withinSizeRange", x.within_size_range);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const message_rule_predicates& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const message_rule_predicates& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

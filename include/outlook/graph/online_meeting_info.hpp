@@ -58,6 +58,9 @@ void decode_json(const boost::json::value& v, online_meeting_info& out, const ou
 boost::json::value encode_json(const online_meeting_info& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const online_meeting_info& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const online_meeting_info& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const online_meeting_info& x);
+void write_fields(outlook::detail::object_writer& o, const online_meeting_info& x);
+void write_members(outlook::detail::object_writer& o, const online_meeting_info& x);
 
 namespace detail {
 
@@ -125,6 +128,28 @@ inline boost::json::value encode_json(const online_meeting_info& x, const boost:
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const online_meeting_info& x) {
+  outlook::detail::write_member(o, "conferenceId", x.conference_id);
+  outlook::detail::write_member(o, "joinUrl", x.join_url);
+  outlook::detail::write_member(o, "phones", x.phones);
+  outlook::detail::write_member(o, "quickDial", x.quick_dial);
+  outlook::detail::write_member(o, "tollFreeNumbers", x.toll_free_numbers);
+  outlook::detail::write_member(o, "tollNumber", x.toll_number);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const online_meeting_info& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const online_meeting_info& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

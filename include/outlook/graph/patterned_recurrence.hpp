@@ -47,6 +47,9 @@ void decode_json(const boost::json::value& v, patterned_recurrence& out, const o
 boost::json::value encode_json(const patterned_recurrence& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const patterned_recurrence& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const patterned_recurrence& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const patterned_recurrence& x);
+void write_fields(outlook::detail::object_writer& o, const patterned_recurrence& x);
+void write_members(outlook::detail::object_writer& o, const patterned_recurrence& x);
 
 namespace detail {
 
@@ -94,6 +97,24 @@ inline boost::json::value encode_json(const patterned_recurrence& x, const boost
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const patterned_recurrence& x) {
+  outlook::detail::write_member(o, "pattern", x.pattern);
+  outlook::detail::write_member(o, "range", x.range);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const patterned_recurrence& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const patterned_recurrence& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

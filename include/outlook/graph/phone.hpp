@@ -52,6 +52,9 @@ void decode_json(const boost::json::value& v, phone& out, const outlook::json_pa
 boost::json::value encode_json(const phone& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const phone& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const phone& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const phone& x);
+void write_fields(outlook::detail::object_writer& o, const phone& x);
+void write_members(outlook::detail::object_writer& o, const phone& x);
 
 namespace detail {
 
@@ -107,6 +110,26 @@ inline boost::json::value encode_json(const phone& x, const boost::json::storage
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const phone& x) {
+  outlook::detail::write_member(o, "language", x.language);
+  outlook::detail::write_member(o, "number", x.number);
+  outlook::detail::write_member(o, "region", x.region);
+  outlook::detail::write_member(o, "type", x.type);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const phone& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const phone& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

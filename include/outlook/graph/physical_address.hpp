@@ -54,6 +54,9 @@ void decode_json(const boost::json::value& v, physical_address& out, const outlo
 boost::json::value encode_json(const physical_address& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const physical_address& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const physical_address& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const physical_address& x);
+void write_fields(outlook::detail::object_writer& o, const physical_address& x);
+void write_members(outlook::detail::object_writer& o, const physical_address& x);
 
 namespace detail {
 
@@ -116,6 +119,27 @@ inline boost::json::value encode_json(const physical_address& x, const boost::js
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const physical_address& x) {
+  outlook::detail::write_member(o, "street", x.street);
+  outlook::detail::write_member(o, "city", x.city);
+  outlook::detail::write_member(o, "state", x.state);
+  outlook::detail::write_member(o, "countryOrRegion", x.country_or_region);
+  outlook::detail::write_member(o, "postalCode", x.postal_code);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const physical_address& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const physical_address& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

@@ -63,6 +63,9 @@ void decode_json(const boost::json::value& v, recurrence_pattern& out, const out
 boost::json::value encode_json(const recurrence_pattern& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const recurrence_pattern& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const recurrence_pattern& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const recurrence_pattern& x);
+void write_fields(outlook::detail::object_writer& o, const recurrence_pattern& x);
+void write_members(outlook::detail::object_writer& o, const recurrence_pattern& x);
 
 namespace detail {
 
@@ -131,6 +134,29 @@ inline boost::json::value encode_json(const recurrence_pattern& x, const boost::
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const recurrence_pattern& x) {
+  outlook::detail::write_member(o, "dayOfMonth", x.day_of_month);
+  outlook::detail::write_member(o, "daysOfWeek", x.days_of_week);
+  outlook::detail::write_member(o, "firstDayOfWeek", x.first_day_of_week);
+  outlook::detail::write_member(o, "index", x.index);
+  outlook::detail::write_member(o, "interval", x.interval);
+  outlook::detail::write_member(o, "month", x.month);
+  outlook::detail::write_member(o, "type", x.type);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const recurrence_pattern& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const recurrence_pattern& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

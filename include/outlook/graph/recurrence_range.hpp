@@ -55,6 +55,9 @@ void decode_json(const boost::json::value& v, recurrence_range& out, const outlo
 boost::json::value encode_json(const recurrence_range& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const recurrence_range& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const recurrence_range& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const recurrence_range& x);
+void write_fields(outlook::detail::object_writer& o, const recurrence_range& x);
+void write_members(outlook::detail::object_writer& o, const recurrence_range& x);
 
 namespace detail {
 
@@ -117,6 +120,27 @@ inline boost::json::value encode_json(const recurrence_range& x, const boost::js
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const recurrence_range& x) {
+  outlook::detail::write_member(o, "endDate", x.end_date);
+  outlook::detail::write_member(o, "numberOfOccurrences", x.number_of_occurrences);
+  outlook::detail::write_member(o, "recurrenceTimeZone", x.recurrence_time_zone);
+  outlook::detail::write_member(o, "startDate", x.start_date);
+  outlook::detail::write_member(o, "type", x.type);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const recurrence_range& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const recurrence_range& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

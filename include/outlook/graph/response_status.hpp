@@ -46,6 +46,9 @@ void decode_json(const boost::json::value& v, response_status& out, const outloo
 boost::json::value encode_json(const response_status& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const response_status& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const response_status& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const response_status& x);
+void write_fields(outlook::detail::object_writer& o, const response_status& x);
+void write_members(outlook::detail::object_writer& o, const response_status& x);
 
 namespace detail {
 
@@ -93,6 +96,24 @@ inline boost::json::value encode_json(const response_status& x, const boost::jso
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const response_status& x) {
+  outlook::detail::write_member(o, "response", x.response);
+  outlook::detail::write_member(o, "time", x.time);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const response_status& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const response_status& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

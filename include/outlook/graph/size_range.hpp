@@ -45,6 +45,9 @@ void decode_json(const boost::json::value& v, size_range& out, const outlook::js
 boost::json::value encode_json(const size_range& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const size_range& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const size_range& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const size_range& x);
+void write_fields(outlook::detail::object_writer& o, const size_range& x);
+void write_members(outlook::detail::object_writer& o, const size_range& x);
 
 namespace detail {
 
@@ -90,6 +93,24 @@ inline boost::json::value encode_json(const size_range& x, const boost::json::st
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const size_range& x) {
+  outlook::detail::write_member(o, "minimumSize", x.minimum_size);
+  outlook::detail::write_member(o, "maximumSize", x.maximum_size);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const size_range& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const size_range& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

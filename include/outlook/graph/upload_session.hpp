@@ -48,6 +48,9 @@ void decode_json(const boost::json::value& v, upload_session& out, const outlook
 boost::json::value encode_json(const upload_session& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const upload_session& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const upload_session& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const upload_session& x);
+void write_fields(outlook::detail::object_writer& o, const upload_session& x);
+void write_members(outlook::detail::object_writer& o, const upload_session& x);
 
 namespace detail {
 
@@ -98,6 +101,25 @@ inline boost::json::value encode_json(const upload_session& x, const boost::json
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const upload_session& x) {
+  outlook::detail::write_member(o, "expirationDateTime", x.expiration_date_time);
+  outlook::detail::write_member(o, "nextExpectedRanges", x.next_expected_ranges);
+  outlook::detail::write_member(o, "uploadUrl", x.upload_url);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const upload_session& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const upload_session& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

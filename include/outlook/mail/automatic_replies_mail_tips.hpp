@@ -54,6 +54,9 @@ void decode_json(const boost::json::value& v, automatic_replies_mail_tips& out, 
 boost::json::value encode_json(const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const automatic_replies_mail_tips& x);
+void write_fields(outlook::detail::object_writer& o, const automatic_replies_mail_tips& x);
+void write_members(outlook::detail::object_writer& o, const automatic_replies_mail_tips& x);
 
 namespace detail {
 
@@ -111,6 +114,26 @@ inline boost::json::value encode_json(const automatic_replies_mail_tips& x, cons
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const automatic_replies_mail_tips& x) {
+  outlook::detail::write_member(o, "Message", x.message);
+  outlook::detail::write_member(o, "MessageLanguage", x.message_language);
+  outlook::detail::write_member(o, "ScheduledStartTime", x.scheduled_start_time);
+  outlook::detail::write_member(o, "ScheduledEndTime", x.scheduled_end_time);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const automatic_replies_mail_tips& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const automatic_replies_mail_tips& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::mail

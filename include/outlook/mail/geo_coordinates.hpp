@@ -54,6 +54,9 @@ void decode_json(const boost::json::value& v, geo_coordinates& out, const outloo
 boost::json::value encode_json(const geo_coordinates& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const geo_coordinates& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const geo_coordinates& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const geo_coordinates& x);
+void write_fields(outlook::detail::object_writer& o, const geo_coordinates& x);
+void write_members(outlook::detail::object_writer& o, const geo_coordinates& x);
 
 namespace detail {
 
@@ -112,6 +115,27 @@ inline boost::json::value encode_json(const geo_coordinates& x, const boost::jso
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const geo_coordinates& x) {
+  outlook::detail::write_member(o, "Altitude", x.altitude);
+  outlook::detail::write_member(o, "Latitude", x.latitude);
+  outlook::detail::write_member(o, "Longitude", x.longitude);
+  outlook::detail::write_member(o, "Accuracy", x.accuracy);
+  outlook::detail::write_member(o, "AltitudeAccuracy", x.altitude_accuracy);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const geo_coordinates& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const geo_coordinates& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::mail

@@ -56,6 +56,9 @@ void decode_json(const boost::json::value& v, location& out, const outlook::json
 boost::json::value encode_json(const location& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const location& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const location& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const location& x);
+void write_fields(outlook::detail::object_writer& o, const location& x);
+void write_members(outlook::detail::object_writer& o, const location& x);
 
 namespace detail {
 
@@ -114,6 +117,27 @@ inline boost::json::value encode_json(const location& x, const boost::json::stor
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const location& x) {
+  outlook::detail::write_member(o, "DisplayName", x.display_name);
+  outlook::detail::write_member(o, "Address", x.address);
+  outlook::detail::write_member(o, "Coordinates", x.coordinates);
+  outlook::detail::write_member(o, "LocationEmailAddress", x.location_email_address);
+  outlook::detail::write_member(o, "LocationUri", x.location_uri);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const location& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const location& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::mail

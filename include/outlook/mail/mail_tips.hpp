@@ -81,6 +81,9 @@ void decode_json(const boost::json::value& v, mail_tips& out, const outlook::jso
 boost::json::value encode_json(const mail_tips& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const mail_tips& x);
+void write_fields(outlook::detail::object_writer& o, const mail_tips& x);
+void write_members(outlook::detail::object_writer& o, const mail_tips& x);
 
 namespace detail {
 
@@ -172,6 +175,34 @@ inline boost::json::value encode_json(const mail_tips& x, const boost::json::sto
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const mail_tips& x) {
+  outlook::detail::write_member(o, "EmailAddress", x.email_address);
+  outlook::detail::write_member(o, "AutomaticReplies", x.automatic_replies);
+  outlook::detail::write_member(o, "MailboxFull", x.mailbox_full);
+  outlook::detail::write_member(o, "CustomMailTip", x.custom_mail_tip);
+  outlook::detail::write_member(o, "ExternalMemberCount", x.external_member_count);
+  outlook::detail::write_member(o, "TotalMemberCount", x.total_member_count);
+  outlook::detail::write_member(o, "DeliveryRestricted", x.delivery_restricted);
+  outlook::detail::write_member(o, "IsModerated", x.is_moderated);
+  outlook::detail::write_member(o, "RecipientScope", x.recipient_scope);
+  outlook::detail::write_member(o, "RecipientSuggestions", x.recipient_suggestions);
+  outlook::detail::write_member(o, "MaxMessageSize", x.max_message_size);
+  outlook::detail::write_member(o, "Error", x.error);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const mail_tips& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const mail_tips& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::mail

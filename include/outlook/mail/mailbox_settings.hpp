@@ -58,6 +58,9 @@ void decode_json(const boost::json::value& v, mailbox_settings& out, const outlo
 boost::json::value encode_json(const mailbox_settings& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const mailbox_settings& x);
+void write_fields(outlook::detail::object_writer& o, const mailbox_settings& x);
+void write_members(outlook::detail::object_writer& o, const mailbox_settings& x);
 
 namespace detail {
 
@@ -118,6 +121,27 @@ inline boost::json::value encode_json(const mailbox_settings& x, const boost::js
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const mailbox_settings& x) {
+  outlook::detail::write_member(o, "AutomaticRepliesSetting", x.automatic_replies_setting);
+  outlook::detail::write_member(o, "TimeZone", x.time_zone);
+  outlook::detail::write_member(o, "Language", x.language);
+  outlook::detail::write_member(o, "ArchiveFolder", x.archive_folder);
+  outlook::detail::write_member(o, "WorkingHours", x.working_hours);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const mailbox_settings& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const mailbox_settings& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 /// An update of mailbox_settings: only the properties that were set are sent, each one either a
@@ -226,6 +250,16 @@ inline boost::json::value encode_json(const mailbox_settings_patch& x, const boo
   outlook::detail::encode_member(obj, "Language", x.language(), sp);
   outlook::detail::encode_member(obj, "WorkingHours", x.working_hours(), sp);
   return obj;
+}
+
+inline void write_json(outlook::json_writer& w, const mailbox_settings_patch& x) {
+  outlook::detail::object_writer o(w, false);
+  (void)x;
+  outlook::detail::write_member(o, "AutomaticRepliesSetting", x.automatic_replies_setting());
+  outlook::detail::write_member(o, "TimeZone", x.time_zone());
+  outlook::detail::write_member(o, "Language", x.language());
+  outlook::detail::write_member(o, "WorkingHours", x.working_hours());
+  o.end();
 }
 
 /// Reads a patch from its wire JSON (as recorded in cassettes). A member that is not a

@@ -71,6 +71,9 @@ void decode_json(const boost::json::value& v, mention& out, const outlook::json_
 boost::json::value encode_json(const mention& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mention& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mention& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const mention& x);
+void write_fields(outlook::detail::object_writer& o, const mention& x);
+void write_members(outlook::detail::object_writer& o, const mention& x);
 
 namespace detail {
 
@@ -147,6 +150,31 @@ inline boost::json::value encode_json(const mention& x, const boost::json::stora
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const mention& x) {
+  outlook::detail::write_member(o, "Id", x.id);
+  outlook::detail::write_member(o, "Mentioned", x.mentioned);
+  outlook::detail::write_member(o, "CreatedBy", x.created_by);
+  outlook::detail::write_member(o, "CreatedDateTime", x.created_date_time);
+  outlook::detail::write_member(o, "ServerCreatedDateTime", x.server_created_date_time);
+  outlook::detail::write_member(o, "MentionText", x.mention_text);
+  outlook::detail::write_member(o, "ClientReference", x.client_reference);
+  outlook::detail::write_member(o, "DeepLink", x.deep_link);
+  outlook::detail::write_member(o, "Application", x.application);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const mention& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const mention& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::mail

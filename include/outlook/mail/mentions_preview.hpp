@@ -44,6 +44,9 @@ void decode_json(const boost::json::value& v, mentions_preview& out, const outlo
 boost::json::value encode_json(const mentions_preview& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mentions_preview& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mentions_preview& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const mentions_preview& x);
+void write_fields(outlook::detail::object_writer& o, const mentions_preview& x);
+void write_members(outlook::detail::object_writer& o, const mentions_preview& x);
 
 namespace detail {
 
@@ -86,6 +89,23 @@ inline boost::json::value encode_json(const mentions_preview& x, const boost::js
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const mentions_preview& x) {
+  outlook::detail::write_member(o, "IsMentioned", x.is_mentioned);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const mentions_preview& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const mentions_preview& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::mail

@@ -71,6 +71,9 @@ void decode_json(const boost::json::value& v, message_rule& out, const outlook::
 boost::json::value encode_json(const message_rule& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const message_rule& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message_rule& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const message_rule& x);
+void write_fields(outlook::detail::object_writer& o, const message_rule& x);
+void write_members(outlook::detail::object_writer& o, const message_rule& x);
 
 namespace detail {
 
@@ -147,6 +150,31 @@ inline boost::json::value encode_json(const message_rule& x, const boost::json::
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const message_rule& x) {
+  outlook::detail::write_member(o, "Id", x.id);
+  outlook::detail::write_member(o, "DisplayName", x.display_name);
+  outlook::detail::write_member(o, "Sequence", x.sequence);
+  outlook::detail::write_member(o, "Conditions", x.conditions);
+  outlook::detail::write_member(o, "Actions", x.actions);
+  outlook::detail::write_member(o, "Exceptions", x.exceptions);
+  outlook::detail::write_member(o, "IsEnabled", x.is_enabled);
+  outlook::detail::write_member(o, "HasError", x.has_error);
+  outlook::detail::write_member(o, "IsReadOnly", x.is_read_only);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const message_rule& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const message_rule& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 /// An update of message_rule: only the properties that were set are sent, each one either a
@@ -321,6 +349,19 @@ inline boost::json::value encode_json(const message_rule_patch& x, const boost::
   outlook::detail::encode_member(obj, "IsEnabled", x.is_enabled(), sp);
   outlook::detail::encode_member(obj, "IsReadOnly", x.is_read_only(), sp);
   return obj;
+}
+
+inline void write_json(outlook::json_writer& w, const message_rule_patch& x) {
+  outlook::detail::object_writer o(w, false);
+  (void)x;
+  outlook::detail::write_member(o, "DisplayName", x.display_name());
+  outlook::detail::write_member(o, "Sequence", x.sequence());
+  outlook::detail::write_member(o, "Conditions", x.conditions());
+  outlook::detail::write_member(o, "Actions", x.actions());
+  outlook::detail::write_member(o, "Exceptions", x.exceptions());
+  outlook::detail::write_member(o, "IsEnabled", x.is_enabled());
+  outlook::detail::write_member(o, "IsReadOnly", x.is_read_only());
+  o.end();
 }
 
 /// Reads a patch from its wire JSON (as recorded in cassettes). A member that is not a

@@ -135,6 +135,9 @@ void decode_json(const boost::json::value& v, message_rule_predicates& out, cons
 boost::json::value encode_json(const message_rule_predicates& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const message_rule_predicates& x);
+void write_fields(outlook::detail::object_writer& o, const message_rule_predicates& x);
+void write_members(outlook::detail::object_writer& o, const message_rule_predicates& x);
 
 namespace detail {
 
@@ -288,6 +291,52 @@ inline boost::json::value encode_json(const message_rule_predicates& x, const bo
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const message_rule_predicates& x) {
+  outlook::detail::write_member(o, "Categories", x.categories);
+  outlook::detail::write_member(o, "SubjectContains", x.subject_contains);
+  outlook::detail::write_member(o, "BodyContains", x.body_contains);
+  outlook::detail::write_member(o, "BodyOrSubjectContains", x.body_or_subject_contains);
+  outlook::detail::write_member(o, "SenderContains", x.sender_contains);
+  outlook::detail::write_member(o, "RecipientContains", x.recipient_contains);
+  outlook::detail::write_member(o, "HeaderContains", x.header_contains);
+  outlook::detail::write_member(o, "MessageActionFlag", x.message_action_flag);
+  outlook::detail::write_member(o, "Importance", x.importance);
+  outlook::detail::write_member(o, "Sensitivity", x.sensitivity);
+  outlook::detail::write_member(o, "FromAddresses", x.from_addresses);
+  outlook::detail::write_member(o, "SentToAddresses", x.sent_to_addresses);
+  outlook::detail::write_member(o, "SentToMe", x.sent_to_me);
+  outlook::detail::write_member(o, "SentOnlyToMe", x.sent_only_to_me);
+  outlook::detail::write_member(o, "SentCcMe", x.sent_cc_me);
+  outlook::detail::write_member(o, "SentToOrCcMe", x.sent_to_or_cc_me);
+  outlook::detail::write_member(o, "NotSentToMe", x.not_sent_to_me);
+  outlook::detail::write_member(o, "HasAttachments", x.has_attachments);
+  outlook::detail::write_member(o, "IsApprovalRequest", x.is_approval_request);
+  outlook::detail::write_member(o, "IsAutomaticForward", x.is_automatic_forward);
+  outlook::detail::write_member(o, "IsAutomaticReply", x.is_automatic_reply);
+  outlook::detail::write_member(o, "IsEncrypted", x.is_encrypted);
+  outlook::detail::write_member(o, "IsMeetingRequest", x.is_meeting_request);
+  outlook::detail::write_member(o, "IsMeetingResponse", x.is_meeting_response);
+  outlook::detail::write_member(o, "IsNonDeliveryReport", x.is_non_delivery_report);
+  outlook::detail::write_member(o, "IsPermissionControlled", x.is_permission_controlled);
+  outlook::detail::write_member(o, "IsReadReceipt", x.is_read_receipt);
+  outlook::detail::write_member(o, "IsSigned", x.is_signed);
+  outlook::detail::write_member(o, "IsVoicemail", x.is_voicemail);
+  outlook::detail::write_member(o, "WithinSizeRange", x.within_size_range);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const message_rule_predicates& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const message_rule_predicates& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::mail

@@ -59,6 +59,9 @@ void decode_json(const boost::json::value& v, outlook_item& out, const outlook::
 boost::json::value encode_json(const outlook_item& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const outlook_item& x);
+void write_fields(outlook::detail::object_writer& o, const outlook_item& x);
+void write_members(outlook::detail::object_writer& o, const outlook_item& x);
 
 namespace detail {
 
@@ -121,6 +124,27 @@ inline boost::json::value encode_json(const outlook_item& x, const boost::json::
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const outlook_item& x) {
+  outlook::detail::write_member(o, "Id", x.id);
+  outlook::detail::write_member(o, "ChangeKey", x.change_key);
+  outlook::detail::write_member(o, "Categories", x.categories);
+  outlook::detail::write_member(o, "CreatedDateTime", x.created_date_time);
+  outlook::detail::write_member(o, "LastModifiedDateTime", x.last_modified_date_time);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const outlook_item& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const outlook_item& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::mail

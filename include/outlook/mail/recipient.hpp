@@ -43,6 +43,9 @@ void decode_json(const boost::json::value& v, recipient& out, const outlook::jso
 boost::json::value encode_json(const recipient& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const recipient& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const recipient& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const recipient& x);
+void write_fields(outlook::detail::object_writer& o, const recipient& x);
+void write_members(outlook::detail::object_writer& o, const recipient& x);
 
 namespace detail {
 
@@ -85,6 +88,23 @@ inline boost::json::value encode_json(const recipient& x, const boost::json::sto
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const recipient& x) {
+  outlook::detail::write_member(o, "EmailAddress", x.email_address);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const recipient& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const recipient& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::mail

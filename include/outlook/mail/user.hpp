@@ -80,6 +80,9 @@ void decode_json(const boost::json::value& v, user& out, const outlook::json_pat
 boost::json::value encode_json(const user& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const user& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const user& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const user& x);
+void write_fields(outlook::detail::object_writer& o, const user& x);
+void write_members(outlook::detail::object_writer& o, const user& x);
 
 namespace detail {
 
@@ -163,6 +166,32 @@ inline boost::json::value encode_json(const user& x, const boost::json::storage_
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const user& x) {
+  outlook::detail::write_member(o, "Id", x.id);
+  outlook::detail::write_member(o, "EmailAddress", x.email_address);
+  outlook::detail::write_member(o, "DisplayName", x.display_name);
+  outlook::detail::write_member(o, "Alias", x.alias);
+  outlook::detail::write_member(o, "MailboxGuid", x.mailbox_guid);
+  outlook::detail::write_member(o, "MailboxSettings", x.mailbox_settings);
+  outlook::detail::write_member(o, "InferenceClassification", x.inference_classification);
+  outlook::detail::write_member(o, "MailFolders", x.mail_folders);
+  outlook::detail::write_member(o, "Messages", x.messages);
+  outlook::detail::write_member(o, "RootFolder", x.root_folder);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const user& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const user& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::mail

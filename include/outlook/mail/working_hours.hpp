@@ -53,6 +53,9 @@ void decode_json(const boost::json::value& v, working_hours& out, const outlook:
 boost::json::value encode_json(const working_hours& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const working_hours& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const working_hours& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const working_hours& x);
+void write_fields(outlook::detail::object_writer& o, const working_hours& x);
+void write_members(outlook::detail::object_writer& o, const working_hours& x);
 
 namespace detail {
 
@@ -110,6 +113,26 @@ inline boost::json::value encode_json(const working_hours& x, const boost::json:
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const working_hours& x) {
+  outlook::detail::write_member(o, "DaysOfWeek", x.days_of_week);
+  outlook::detail::write_member(o, "StartTime", x.start_time);
+  outlook::detail::write_member(o, "EndTime", x.end_time);
+  outlook::detail::write_member(o, "TimeZone", x.time_zone);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const working_hours& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const working_hours& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::mail

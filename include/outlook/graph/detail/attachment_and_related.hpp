@@ -635,56 +635,94 @@ void decode_json(const boost::json::value& v, attachment& out, const outlook::js
 boost::json::value encode_json(const attachment& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const attachment& x);
+void write_fields(outlook::detail::object_writer& o, const attachment& x);
+void write_members(outlook::detail::object_writer& o, const attachment& x);
 void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<attachment>& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const outlook::poly<attachment>& x);
+void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<attachment>& x);
 void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path);
 boost::json::value encode_json(const message& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const message& x);
+void write_fields(outlook::detail::object_writer& o, const message& x);
+void write_members(outlook::detail::object_writer& o, const message& x);
 void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<message>& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const outlook::poly<message>& x);
+void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<message>& x);
 void decode_json(const boost::json::value& v, calendar_sharing_message& out, const outlook::json_path& path);
 boost::json::value encode_json(const calendar_sharing_message& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const calendar_sharing_message& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const calendar_sharing_message& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const calendar_sharing_message& x);
+void write_fields(outlook::detail::object_writer& o, const calendar_sharing_message& x);
+void write_members(outlook::detail::object_writer& o, const calendar_sharing_message& x);
 void decode_json(const boost::json::value& v, event& out, const outlook::json_path& path);
 boost::json::value encode_json(const event& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const event& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const event& x);
+void write_fields(outlook::detail::object_writer& o, const event& x);
+void write_members(outlook::detail::object_writer& o, const event& x);
 void decode_json(const boost::json::value& v, event_message& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const event_message& x);
+void write_fields(outlook::detail::object_writer& o, const event_message& x);
+void write_members(outlook::detail::object_writer& o, const event_message& x);
 void decode_json(const boost::json::value& v, event_message_request& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message_request& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const event_message_request& x);
+void write_fields(outlook::detail::object_writer& o, const event_message_request& x);
+void write_members(outlook::detail::object_writer& o, const event_message_request& x);
 void decode_json(const boost::json::value& v, event_message_response& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message_response& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const event_message_response& x);
+void write_fields(outlook::detail::object_writer& o, const event_message_response& x);
+void write_members(outlook::detail::object_writer& o, const event_message_response& x);
 void decode_json(const boost::json::value& v, file_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const file_attachment& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const file_attachment& x);
+void write_fields(outlook::detail::object_writer& o, const file_attachment& x);
+void write_members(outlook::detail::object_writer& o, const file_attachment& x);
 void decode_json(const boost::json::value& v, item_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const item_attachment& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const item_attachment& x);
+void write_fields(outlook::detail::object_writer& o, const item_attachment& x);
+void write_members(outlook::detail::object_writer& o, const item_attachment& x);
 void decode_json(const boost::json::value& v, outlook_item& out, const outlook::json_path& path);
 boost::json::value encode_json(const outlook_item& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const outlook_item& x);
+void write_fields(outlook::detail::object_writer& o, const outlook_item& x);
+void write_members(outlook::detail::object_writer& o, const outlook_item& x);
 void decode_json(const boost::json::value& v, outlook::one_of<outlook::poly<::outlook::graph::outlook_item>, outlook::poly<::outlook::graph::contact>, outlook::poly<::outlook::graph::event>, outlook::poly<::outlook::graph::message>>& out, const outlook::json_path& path);
 boost::json::value encode_json(const outlook::one_of<outlook::poly<::outlook::graph::outlook_item>, outlook::poly<::outlook::graph::contact>, outlook::poly<::outlook::graph::event>, outlook::poly<::outlook::graph::message>>& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const outlook::one_of<outlook::poly<::outlook::graph::outlook_item>, outlook::poly<::outlook::graph::contact>, outlook::poly<::outlook::graph::event>, outlook::poly<::outlook::graph::message>>& x);
 void decode_json(const boost::json::value& v, reference_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const reference_attachment& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const reference_attachment& x);
+void write_fields(outlook::detail::object_writer& o, const reference_attachment& x);
+void write_members(outlook::detail::object_writer& o, const reference_attachment& x);
 
 namespace detail {
 
@@ -1780,6 +1818,28 @@ inline boost::json::value encode_json(const attachment& x, const boost::json::st
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const attachment& x) {
+  outlook::detail::write_member(o, "id", x.id);
+  outlook::detail::write_member(o, "name", x.name);
+  outlook::detail::write_member(o, "contentType", x.content_type);
+  outlook::detail::write_member(o, "size", x.size);
+  outlook::detail::write_member(o, "isInline", x.is_inline);
+  outlook::detail::write_member(o, "lastModifiedDateTime", x.last_modified_date_time);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const attachment& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const attachment& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives attachment.
@@ -1827,6 +1887,32 @@ inline boost::json::value encode_json(const outlook::poly<attachment>& x, const 
   }
   encode_members(obj, x.base(), sp);
   return obj;
+}
+
+/// encode_json of the poly, written into an open object: the derived type's name first.
+inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<attachment>& x) {
+  if (const auto* d = x.as<file_attachment>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(file_attachment::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  if (const auto* d = x.as<item_attachment>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(item_attachment::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  if (const auto* d = x.as<reference_attachment>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(reference_attachment::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  write_members(o, x.base());
+}
+
+inline void write_json(outlook::json_writer& w, const outlook::poly<attachment>& x) {
+  outlook::detail::object_writer o(w, !x.base().extra.empty());
+  write_poly_members(o, x);
+  o.end();
 }
 
 inline void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path) {
@@ -1882,6 +1968,57 @@ inline boost::json::value encode_json(const message& x, const boost::json::stora
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const message& x) {
+  outlook::detail::write_member(o, "id", x.id);
+  outlook::detail::write_member(o, "changeKey", x.change_key);
+  outlook::detail::write_member(o, "categories", x.categories);
+  outlook::detail::write_member(o, "createdDateTime", x.created_date_time);
+  outlook::detail::write_member(o, "lastModifiedDateTime", x.last_modified_date_time);
+  outlook::detail::write_member(o, "receivedDateTime", x.received_date_time);
+  outlook::detail::write_member(o, "sentDateTime", x.sent_date_time);
+  outlook::detail::write_member(o, "subject", x.subject);
+  outlook::detail::write_member(o, "body", x.body);
+  outlook::detail::write_member(o, "bodyPreview", x.body_preview);
+  outlook::detail::write_member(o, "uniqueBody", x.unique_body);
+  outlook::detail::write_member(o, "importance", x.importance);
+  outlook::detail::write_member(o, "inferenceClassification", x.inference_classification);
+  outlook::detail::write_member(o, "hasAttachments", x.has_attachments);
+  outlook::detail::write_member(o, "parentFolderId", x.parent_folder_id);
+  outlook::detail::write_member(o, "from", x.from);
+  outlook::detail::write_member(o, "sender", x.sender);
+  outlook::detail::write_member(o, "toRecipients", x.to_recipients);
+  outlook::detail::write_member(o, "ccRecipients", x.cc_recipients);
+  outlook::detail::write_member(o, "bccRecipients", x.bcc_recipients);
+  outlook::detail::write_member(o, "replyTo", x.reply_to);
+  outlook::detail::write_member(o, "conversationId", x.conversation_id);
+  outlook::detail::write_member(o, "isDeliveryReceiptRequested", x.is_delivery_receipt_requested);
+  outlook::detail::write_member(o, "isReadReceiptRequested", x.is_read_receipt_requested);
+  outlook::detail::write_member(o, "isRead", x.is_read);
+  outlook::detail::write_member(o, "isDraft", x.is_draft);
+  outlook::detail::write_member(o, "webLink", x.web_link);
+  outlook::detail::write_member(o, "flag", x.flag);
+  outlook::detail::write_member(o, "internetMessageId", x.internet_message_id);
+  outlook::detail::write_member(o, "internetMessageHeaders", x.internet_message_headers);
+  outlook::detail::write_member(o, "conversationIndex", x.conversation_index);
+  outlook::detail::write_member(o, "attachments", x.attachments);
+  outlook::detail::write_member(o, "extensions", x.extensions);
+  outlook::detail::write_member(o, "singleValueExtendedProperties", x.single_value_extended_properties);
+  outlook::detail::write_member(o, "multiValueExtendedProperties", x.multi_value_extended_properties);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const message& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const message& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 namespace detail {
@@ -1940,6 +2077,37 @@ inline boost::json::value encode_json(const outlook::poly<message>& x, const boo
   return obj;
 }
 
+/// encode_json of the poly, written into an open object: the derived type's name first.
+inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<message>& x) {
+  if (const auto* d = x.as<calendar_sharing_message>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(calendar_sharing_message::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  if (const auto* d = x.as<event_message_request>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(event_message_request::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  if (const auto* d = x.as<event_message_response>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(event_message_response::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  if (const auto* d = x.as<event_message>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(event_message::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  write_members(o, x.base());
+}
+
+inline void write_json(outlook::json_writer& w, const outlook::poly<message>& x) {
+  outlook::detail::object_writer o(w, !x.base().extra.empty());
+  write_poly_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, calendar_sharing_message& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::calendar_sharing_message_members, detail::find_calendar_sharing_message_member, path);
 }
@@ -1963,6 +2131,27 @@ inline boost::json::value encode_json(const calendar_sharing_message& x, const b
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const calendar_sharing_message& x) {
+  write_fields(o, static_cast<const message&>(x));
+  outlook::detail::write_member(o, "canAccept", x.can_accept);
+  outlook::detail::write_member(o, "sharingMessageAction", x.sharing_message_action);
+  outlook::detail::write_member(o, "sharingMessageActions", x.sharing_message_actions);
+  outlook::detail::write_member(o, "suggestedCalendarName", x.suggested_calendar_name);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const calendar_sharing_message& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const calendar_sharing_message& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 inline void decode_json(const boost::json::value& v, event& out, const outlook::json_path& path) {
@@ -2033,6 +2222,70 @@ inline boost::json::value encode_json(const event& x, const boost::json::storage
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const event& x) {
+  outlook::detail::write_member(o, "id", x.id);
+  outlook::detail::write_member(o, "changeKey", x.change_key);
+  outlook::detail::write_member(o, "categories", x.categories);
+  outlook::detail::write_member(o, "createdDateTime", x.created_date_time);
+  outlook::detail::write_member(o, "lastModifiedDateTime", x.last_modified_date_time);
+  outlook::detail::write_member(o, "allowNewTimeProposals", x.allow_new_time_proposals);
+  outlook::detail::write_member(o, "attendees", x.attendees);
+  outlook::detail::write_member(o, "body", x.body);
+  outlook::detail::write_member(o, "bodyPreview", x.body_preview);
+  outlook::detail::write_member(o, "cancelledOccurrences", x.cancelled_occurrences);
+  outlook::detail::write_member(o, "end", x.end);
+  outlook::detail::write_member(o, "hasAttachments", x.has_attachments);
+  outlook::detail::write_member(o, "hideAttendees", x.hide_attendees);
+  outlook::detail::write_member(o, "iCalUId", x.i_cal_u_id);
+  outlook::detail::write_member(o, "importance", x.importance);
+  outlook::detail::write_member(o, "isAllDay", x.is_all_day);
+  outlook::detail::write_member(o, "isCancelled", x.is_cancelled);
+  outlook::detail::write_member(o, "isDraft", x.is_draft);
+  outlook::detail::write_member(o, "isOnlineMeeting", x.is_online_meeting);
+  outlook::detail::write_member(o, "isOrganizer", x.is_organizer);
+  outlook::detail::write_member(o, "isReminderOn", x.is_reminder_on);
+  outlook::detail::write_member(o, "location", x.location);
+  outlook::detail::write_member(o, "locations", x.locations);
+  outlook::detail::write_member(o, "onlineMeeting", x.online_meeting);
+  outlook::detail::write_member(o, "onlineMeetingProvider", x.online_meeting_provider);
+  outlook::detail::write_member(o, "onlineMeetingUrl", x.online_meeting_url);
+  outlook::detail::write_member(o, "organizer", x.organizer);
+  outlook::detail::write_member(o, "originalEndTimeZone", x.original_end_time_zone);
+  outlook::detail::write_member(o, "originalStart", x.original_start);
+  outlook::detail::write_member(o, "originalStartTimeZone", x.original_start_time_zone);
+  outlook::detail::write_member(o, "recurrence", x.recurrence);
+  outlook::detail::write_member(o, "reminderMinutesBeforeStart", x.reminder_minutes_before_start);
+  outlook::detail::write_member(o, "responseRequested", x.response_requested);
+  outlook::detail::write_member(o, "responseStatus", x.response_status);
+  outlook::detail::write_member(o, "sensitivity", x.sensitivity);
+  outlook::detail::write_member(o, "seriesMasterId", x.series_master_id);
+  outlook::detail::write_member(o, "showAs", x.show_as);
+  outlook::detail::write_member(o, "start", x.start);
+  outlook::detail::write_member(o, "subject", x.subject);
+  outlook::detail::write_member(o, "transactionId", x.transaction_id);
+  outlook::detail::write_member(o, "type", x.type);
+  outlook::detail::write_member(o, "webLink", x.web_link);
+  outlook::detail::write_member(o, "attachments", x.attachments);
+  outlook::detail::write_member(o, "exceptionOccurrences", x.exception_occurrences);
+  outlook::detail::write_member(o, "extensions", x.extensions);
+  outlook::detail::write_member(o, "instances", x.instances);
+  outlook::detail::write_member(o, "multiValueExtendedProperties", x.multi_value_extended_properties);
+  outlook::detail::write_member(o, "singleValueExtendedProperties", x.single_value_extended_properties);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const event& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const event& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, event_message& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_members, detail::find_event_message_member, path);
 }
@@ -2064,6 +2317,33 @@ inline boost::json::value encode_json(const event_message& x, const boost::json:
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const event_message& x) {
+  write_fields(o, static_cast<const message&>(x));
+  outlook::detail::write_member(o, "meetingMessageType", x.meeting_message_type);
+  outlook::detail::write_member(o, "event", x.event);
+  outlook::detail::write_member(o, "startDateTime", x.start_date_time);
+  outlook::detail::write_member(o, "endDateTime", x.end_date_time);
+  outlook::detail::write_member(o, "location", x.location);
+  outlook::detail::write_member(o, "type", x.type);
+  outlook::detail::write_member(o, "recurrence", x.recurrence);
+  outlook::detail::write_member(o, "isOutOfDate", x.is_out_of_date);
+  outlook::detail::write_member(o, "isAllDay", x.is_all_day);
+  outlook::detail::write_member(o, "isDelegated", x.is_delegated);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const event_message& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const event_message& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, event_message_request& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_request_members, detail::find_event_message_request_member, path);
 }
@@ -2091,6 +2371,29 @@ inline boost::json::value encode_json(const event_message_request& x, const boos
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const event_message_request& x) {
+  write_fields(o, static_cast<const event_message&>(x));
+  outlook::detail::write_member(o, "previousStartDateTime", x.previous_start_date_time);
+  outlook::detail::write_member(o, "previousEndDateTime", x.previous_end_date_time);
+  outlook::detail::write_member(o, "previousLocation", x.previous_location);
+  outlook::detail::write_member(o, "responseRequested", x.response_requested);
+  outlook::detail::write_member(o, "allowNewTimeProposals", x.allow_new_time_proposals);
+  outlook::detail::write_member(o, "meetingRequestType", x.meeting_request_type);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const event_message_request& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const event_message_request& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, event_message_response& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_response_members, detail::find_event_message_response_member, path);
 }
@@ -2112,6 +2415,25 @@ inline boost::json::value encode_json(const event_message_response& x, const boo
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const event_message_response& x) {
+  write_fields(o, static_cast<const event_message&>(x));
+  outlook::detail::write_member(o, "proposedNewTime", x.proposed_new_time);
+  outlook::detail::write_member(o, "responseType", x.response_type);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const event_message_response& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const event_message_response& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 inline void decode_json(const boost::json::value& v, file_attachment& out, const outlook::json_path& path) {
@@ -2138,6 +2460,26 @@ inline boost::json::value encode_json(const file_attachment& x, const boost::jso
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const file_attachment& x) {
+  write_fields(o, static_cast<const attachment&>(x));
+  outlook::detail::write_member(o, "contentBytes", x.content_bytes);
+  outlook::detail::write_member(o, "contentId", x.content_id);
+  outlook::detail::write_member(o, "contentLocation", x.content_location);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const file_attachment& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const file_attachment& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, item_attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::item_attachment_members, detail::find_item_attachment_member, path);
 }
@@ -2158,6 +2500,24 @@ inline boost::json::value encode_json(const item_attachment& x, const boost::jso
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const item_attachment& x) {
+  write_fields(o, static_cast<const attachment&>(x));
+  outlook::detail::write_member(o, "item", x.item);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const item_attachment& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const item_attachment& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 inline void decode_json(const boost::json::value& v, outlook_item& out, const outlook::json_path& path) {
@@ -2183,6 +2543,27 @@ inline boost::json::value encode_json(const outlook_item& x, const boost::json::
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const outlook_item& x) {
+  outlook::detail::write_member(o, "id", x.id);
+  outlook::detail::write_member(o, "changeKey", x.change_key);
+  outlook::detail::write_member(o, "categories", x.categories);
+  outlook::detail::write_member(o, "createdDateTime", x.created_date_time);
+  outlook::detail::write_member(o, "lastModifiedDateTime", x.last_modified_date_time);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const outlook_item& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const outlook_item& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 /// Decodes the family named by @odata.type (contact, event, message); other or no @odata.type gives outlook_item.
@@ -2230,6 +2611,28 @@ inline boost::json::value encode_json(const outlook::one_of<outlook::poly<::outl
   }
 }
 
+inline void write_json(outlook::json_writer& w, const outlook::one_of<outlook::poly<::outlook::graph::outlook_item>, outlook::poly<::outlook::graph::contact>, outlook::poly<::outlook::graph::event>, outlook::poly<::outlook::graph::message>>& x) {
+  outlook::detail::object_writer o(w, true);  // @odata.type is added at the end when missing
+  switch (x.value.index()) {
+    case 1:
+      write_members(o, *std::get<1>(x.value));
+      if (!o.wrote("@odata.type")) o.key("@odata.type").string(contact::odata_type);
+      break;
+    case 2:
+      write_members(o, *std::get<2>(x.value));
+      if (!o.wrote("@odata.type")) o.key("@odata.type").string(event::odata_type);
+      break;
+    case 3:
+      write_poly_members(o, std::get<3>(x.value));
+      if (!o.wrote("@odata.type")) o.key("@odata.type").string(message::odata_type);
+      break;
+    default:
+      write_members(o, *std::get<0>(x.value));
+      break;
+  }
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, reference_attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::reference_attachment_members, detail::find_reference_attachment_member, path);
 }
@@ -2250,6 +2653,24 @@ inline boost::json::value encode_json(const reference_attachment& x, const boost
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const reference_attachment& x) {
+  write_fields(o, static_cast<const attachment&>(x));
+  (void)o, (void)x;
+}
+
+inline void write_members(outlook::detail::object_writer& o, const reference_attachment& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const reference_attachment& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 /// An update of message: only the properties that were set are sent, each one either a
@@ -2666,6 +3087,30 @@ inline boost::json::value encode_json(const message_patch& x, const boost::json:
   outlook::detail::encode_member(obj, "singleValueExtendedProperties", x.single_value_extended_properties(), sp);
   outlook::detail::encode_member(obj, "multiValueExtendedProperties", x.multi_value_extended_properties(), sp);
   return obj;
+}
+
+inline void write_json(outlook::json_writer& w, const message_patch& x) {
+  outlook::detail::object_writer o(w, false);
+  (void)x;
+  outlook::detail::write_member(o, "categories", x.categories());
+  outlook::detail::write_member(o, "subject", x.subject());
+  outlook::detail::write_member(o, "body", x.body());
+  outlook::detail::write_member(o, "importance", x.importance());
+  outlook::detail::write_member(o, "inferenceClassification", x.inference_classification());
+  outlook::detail::write_member(o, "from", x.from());
+  outlook::detail::write_member(o, "sender", x.sender());
+  outlook::detail::write_member(o, "toRecipients", x.to_recipients());
+  outlook::detail::write_member(o, "ccRecipients", x.cc_recipients());
+  outlook::detail::write_member(o, "bccRecipients", x.bcc_recipients());
+  outlook::detail::write_member(o, "replyTo", x.reply_to());
+  outlook::detail::write_member(o, "isDeliveryReceiptRequested", x.is_delivery_receipt_requested());
+  outlook::detail::write_member(o, "isReadReceiptRequested", x.is_read_receipt_requested());
+  outlook::detail::write_member(o, "isRead", x.is_read());
+  outlook::detail::write_member(o, "flag", x.flag());
+  outlook::detail::write_member(o, "attachments", x.attachments());
+  outlook::detail::write_member(o, "singleValueExtendedProperties", x.single_value_extended_properties());
+  outlook::detail::write_member(o, "multiValueExtendedProperties", x.multi_value_extended_properties());
+  o.end();
 }
 
 /// Reads a patch from its wire JSON (as recorded in cassettes). A member that is not a

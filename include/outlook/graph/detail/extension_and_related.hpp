@@ -61,14 +61,22 @@ void decode_json(const boost::json::value& v, extension& out, const outlook::jso
 boost::json::value encode_json(const extension& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const extension& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const extension& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const extension& x);
+void write_fields(outlook::detail::object_writer& o, const extension& x);
+void write_members(outlook::detail::object_writer& o, const extension& x);
 void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<extension>& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const outlook::poly<extension>& x);
+void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<extension>& x);
 void decode_json(const boost::json::value& v, open_type_extension& out, const outlook::json_path& path);
 boost::json::value encode_json(const open_type_extension& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const open_type_extension& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const open_type_extension& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const open_type_extension& x);
+void write_fields(outlook::detail::object_writer& o, const open_type_extension& x);
+void write_members(outlook::detail::object_writer& o, const open_type_extension& x);
 
 namespace detail {
 
@@ -135,6 +143,23 @@ inline boost::json::value encode_json(const extension& x, const boost::json::sto
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const extension& x) {
+  outlook::detail::write_member(o, "id", x.id);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const extension& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const extension& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives extension.
@@ -170,6 +195,22 @@ inline boost::json::value encode_json(const outlook::poly<extension>& x, const b
   return obj;
 }
 
+/// encode_json of the poly, written into an open object: the derived type's name first.
+inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<extension>& x) {
+  if (const auto* d = x.as<open_type_extension>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(open_type_extension::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  write_members(o, x.base());
+}
+
+inline void write_json(outlook::json_writer& w, const outlook::poly<extension>& x) {
+  outlook::detail::object_writer o(w, !x.base().extra.empty());
+  write_poly_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, open_type_extension& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::open_type_extension_members, detail::find_open_type_extension_member, path);
 }
@@ -190,6 +231,24 @@ inline boost::json::value encode_json(const open_type_extension& x, const boost:
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const open_type_extension& x) {
+  write_fields(o, static_cast<const extension&>(x));
+  outlook::detail::write_member(o, "extensionName", x.extension_name);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const open_type_extension& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const open_type_extension& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

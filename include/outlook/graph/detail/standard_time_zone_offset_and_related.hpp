@@ -72,14 +72,22 @@ void decode_json(const boost::json::value& v, standard_time_zone_offset& out, co
 boost::json::value encode_json(const standard_time_zone_offset& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const standard_time_zone_offset& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const standard_time_zone_offset& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const standard_time_zone_offset& x);
+void write_fields(outlook::detail::object_writer& o, const standard_time_zone_offset& x);
+void write_members(outlook::detail::object_writer& o, const standard_time_zone_offset& x);
 void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<standard_time_zone_offset>& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const outlook::poly<standard_time_zone_offset>& x);
+void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<standard_time_zone_offset>& x);
 void decode_json(const boost::json::value& v, daylight_time_zone_offset& out, const outlook::json_path& path);
 boost::json::value encode_json(const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const daylight_time_zone_offset& x);
+void write_fields(outlook::detail::object_writer& o, const daylight_time_zone_offset& x);
+void write_members(outlook::detail::object_writer& o, const daylight_time_zone_offset& x);
 
 namespace detail {
 
@@ -178,6 +186,27 @@ inline boost::json::value encode_json(const standard_time_zone_offset& x, const 
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const standard_time_zone_offset& x) {
+  outlook::detail::write_member(o, "time", x.time);
+  outlook::detail::write_member(o, "dayOccurrence", x.day_occurrence);
+  outlook::detail::write_member(o, "dayOfWeek", x.day_of_week);
+  outlook::detail::write_member(o, "month", x.month);
+  outlook::detail::write_member(o, "year", x.year);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const standard_time_zone_offset& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const standard_time_zone_offset& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives standard_time_zone_offset.
@@ -213,6 +242,22 @@ inline boost::json::value encode_json(const outlook::poly<standard_time_zone_off
   return obj;
 }
 
+/// encode_json of the poly, written into an open object: the derived type's name first.
+inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<standard_time_zone_offset>& x) {
+  if (const auto* d = x.as<daylight_time_zone_offset>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(daylight_time_zone_offset::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  write_members(o, x.base());
+}
+
+inline void write_json(outlook::json_writer& w, const outlook::poly<standard_time_zone_offset>& x) {
+  outlook::detail::object_writer o(w, !x.base().extra.empty());
+  write_poly_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, daylight_time_zone_offset& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::daylight_time_zone_offset_members, detail::find_daylight_time_zone_offset_member, path);
 }
@@ -233,6 +278,24 @@ inline boost::json::value encode_json(const daylight_time_zone_offset& x, const 
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const daylight_time_zone_offset& x) {
+  write_fields(o, static_cast<const standard_time_zone_offset&>(x));
+  outlook::detail::write_member(o, "daylightBias", x.daylight_bias);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const daylight_time_zone_offset& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const daylight_time_zone_offset& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

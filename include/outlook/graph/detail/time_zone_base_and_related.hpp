@@ -66,14 +66,22 @@ void decode_json(const boost::json::value& v, time_zone_base& out, const outlook
 boost::json::value encode_json(const time_zone_base& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const time_zone_base& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const time_zone_base& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const time_zone_base& x);
+void write_fields(outlook::detail::object_writer& o, const time_zone_base& x);
+void write_members(outlook::detail::object_writer& o, const time_zone_base& x);
 void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<time_zone_base>& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const outlook::poly<time_zone_base>& x);
+void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<time_zone_base>& x);
 void decode_json(const boost::json::value& v, custom_time_zone& out, const outlook::json_path& path);
 boost::json::value encode_json(const custom_time_zone& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const custom_time_zone& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const custom_time_zone& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const custom_time_zone& x);
+void write_fields(outlook::detail::object_writer& o, const custom_time_zone& x);
+void write_members(outlook::detail::object_writer& o, const custom_time_zone& x);
 
 namespace detail {
 
@@ -144,6 +152,23 @@ inline boost::json::value encode_json(const time_zone_base& x, const boost::json
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const time_zone_base& x) {
+  outlook::detail::write_member(o, "name", x.name);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const time_zone_base& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const time_zone_base& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives time_zone_base.
@@ -179,6 +204,22 @@ inline boost::json::value encode_json(const outlook::poly<time_zone_base>& x, co
   return obj;
 }
 
+/// encode_json of the poly, written into an open object: the derived type's name first.
+inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<time_zone_base>& x) {
+  if (const auto* d = x.as<custom_time_zone>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(custom_time_zone::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  write_members(o, x.base());
+}
+
+inline void write_json(outlook::json_writer& w, const outlook::poly<time_zone_base>& x) {
+  outlook::detail::object_writer o(w, !x.base().extra.empty());
+  write_poly_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, custom_time_zone& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::custom_time_zone_members, detail::find_custom_time_zone_member, path);
 }
@@ -201,6 +242,26 @@ inline boost::json::value encode_json(const custom_time_zone& x, const boost::js
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const custom_time_zone& x) {
+  write_fields(o, static_cast<const time_zone_base&>(x));
+  outlook::detail::write_member(o, "bias", x.bias);
+  outlook::detail::write_member(o, "standardOffset", x.standard_offset);
+  outlook::detail::write_member(o, "daylightOffset", x.daylight_offset);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const custom_time_zone& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const custom_time_zone& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace outlook::graph

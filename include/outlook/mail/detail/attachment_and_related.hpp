@@ -412,42 +412,70 @@ void decode_json(const boost::json::value& v, attachment& out, const outlook::js
 boost::json::value encode_json(const attachment& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const attachment& x);
+void write_fields(outlook::detail::object_writer& o, const attachment& x);
+void write_members(outlook::detail::object_writer& o, const attachment& x);
 void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<attachment>& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const outlook::poly<attachment>& x);
+void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<attachment>& x);
 void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path);
 boost::json::value encode_json(const message& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const message& x);
+void write_fields(outlook::detail::object_writer& o, const message& x);
+void write_members(outlook::detail::object_writer& o, const message& x);
 void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<message>& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const outlook::poly<message>& x);
+void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<message>& x);
 void decode_json(const boost::json::value& v, event_message& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const event_message& x);
+void write_fields(outlook::detail::object_writer& o, const event_message& x);
+void write_members(outlook::detail::object_writer& o, const event_message& x);
 void decode_json(const boost::json::value& v, event_message_request& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message_request& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const event_message_request& x);
+void write_fields(outlook::detail::object_writer& o, const event_message_request& x);
+void write_members(outlook::detail::object_writer& o, const event_message_request& x);
 void decode_json(const boost::json::value& v, event_message_response& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message_response& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const event_message_response& x);
+void write_fields(outlook::detail::object_writer& o, const event_message_response& x);
+void write_members(outlook::detail::object_writer& o, const event_message_response& x);
 void decode_json(const boost::json::value& v, file_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const file_attachment& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const file_attachment& x);
+void write_fields(outlook::detail::object_writer& o, const file_attachment& x);
+void write_members(outlook::detail::object_writer& o, const file_attachment& x);
 void decode_json(const boost::json::value& v, item_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const item_attachment& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const item_attachment& x);
+void write_fields(outlook::detail::object_writer& o, const item_attachment& x);
+void write_members(outlook::detail::object_writer& o, const item_attachment& x);
 void decode_json(const boost::json::value& v, reference_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const reference_attachment& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const reference_attachment& x);
+void write_fields(outlook::detail::object_writer& o, const reference_attachment& x);
+void write_members(outlook::detail::object_writer& o, const reference_attachment& x);
 
 namespace detail {
 
@@ -1301,6 +1329,28 @@ inline boost::json::value encode_json(const attachment& x, const boost::json::st
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const attachment& x) {
+  outlook::detail::write_member(o, "Id", x.id);
+  outlook::detail::write_member(o, "Name", x.name);
+  outlook::detail::write_member(o, "ContentType", x.content_type);
+  outlook::detail::write_member(o, "Size", x.size);
+  outlook::detail::write_member(o, "IsInline", x.is_inline);
+  outlook::detail::write_member(o, "LastModifiedDateTime", x.last_modified_date_time);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const attachment& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const attachment& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives attachment.
@@ -1348,6 +1398,32 @@ inline boost::json::value encode_json(const outlook::poly<attachment>& x, const 
   }
   encode_members(obj, x.base(), sp);
   return obj;
+}
+
+/// encode_json of the poly, written into an open object: the derived type's name first.
+inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<attachment>& x) {
+  if (const auto* d = x.as<file_attachment>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(file_attachment::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  if (const auto* d = x.as<item_attachment>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(item_attachment::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  if (const auto* d = x.as<reference_attachment>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(reference_attachment::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  write_members(o, x.base());
+}
+
+inline void write_json(outlook::json_writer& w, const outlook::poly<attachment>& x) {
+  outlook::detail::object_writer o(w, !x.base().extra.empty());
+  write_poly_members(o, x);
+  o.end();
 }
 
 inline void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path) {
@@ -1413,6 +1489,65 @@ inline boost::json::value encode_json(const message& x, const boost::json::stora
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const message& x) {
+  outlook::detail::write_member(o, "Id", x.id);
+  outlook::detail::write_member(o, "ChangeKey", x.change_key);
+  outlook::detail::write_member(o, "Categories", x.categories);
+  outlook::detail::write_member(o, "CreatedDateTime", x.created_date_time);
+  outlook::detail::write_member(o, "LastModifiedDateTime", x.last_modified_date_time);
+  outlook::detail::write_member(o, "ReceivedDateTime", x.received_date_time);
+  outlook::detail::write_member(o, "SentDateTime", x.sent_date_time);
+  outlook::detail::write_member(o, "Subject", x.subject);
+  outlook::detail::write_member(o, "Body", x.body);
+  outlook::detail::write_member(o, "BodyPreview", x.body_preview);
+  outlook::detail::write_member(o, "UniqueBody", x.unique_body);
+  outlook::detail::write_member(o, "Importance", x.importance);
+  outlook::detail::write_member(o, "InferenceClassification", x.inference_classification);
+  outlook::detail::write_member(o, "HasAttachments", x.has_attachments);
+  outlook::detail::write_member(o, "ParentFolderId", x.parent_folder_id);
+  outlook::detail::write_member(o, "From", x.from);
+  outlook::detail::write_member(o, "Sender", x.sender);
+  outlook::detail::write_member(o, "ToRecipients", x.to_recipients);
+  outlook::detail::write_member(o, "CcRecipients", x.cc_recipients);
+  outlook::detail::write_member(o, "BccRecipients", x.bcc_recipients);
+  outlook::detail::write_member(o, "ReplyTo", x.reply_to);
+  outlook::detail::write_member(o, "ConversationId", x.conversation_id);
+  outlook::detail::write_member(o, "IsDeliveryReceiptRequested", x.is_delivery_receipt_requested);
+  outlook::detail::write_member(o, "IsReadReceiptRequested", x.is_read_receipt_requested);
+  outlook::detail::write_member(o, "IsRead", x.is_read);
+  outlook::detail::write_member(o, "IsDraft", x.is_draft);
+  outlook::detail::write_member(o, "WebLink", x.web_link);
+  outlook::detail::write_member(o, "Flag", x.flag);
+  outlook::detail::write_member(o, "InternetMessageId", x.internet_message_id);
+  outlook::detail::write_member(o, "InternetMessageHeaders", x.internet_message_headers);
+  outlook::detail::write_member(o, "ConversationIndex", x.conversation_index);
+  outlook::detail::write_member(o, "UnsubscribeData", x.unsubscribe_data);
+  outlook::detail::write_member(o, "UnsubscribeEnabled", x.unsubscribe_enabled);
+  outlook::detail::write_member(o, "MentionsPreview", x.mentions_preview);
+  outlook::detail::write_member(o, "MentionedMe", x.mentioned_me);
+  outlook::detail::write_member(o, "AppliedHashtagsPreview", x.applied_hashtags_preview);
+  outlook::detail::write_member(o, "LikesPreview", x.likes_preview);
+  outlook::detail::write_member(o, "Mentioned", x.mentioned);
+  outlook::detail::write_member(o, "Attachments", x.attachments);
+  outlook::detail::write_member(o, "Extensions", x.extensions);
+  outlook::detail::write_member(o, "SingleValueExtendedProperties", x.single_value_extended_properties);
+  outlook::detail::write_member(o, "MultiValueExtendedProperties", x.multi_value_extended_properties);
+  outlook::detail::write_member(o, "Mentions", x.mentions);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const message& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const message& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives message.
@@ -1462,6 +1597,32 @@ inline boost::json::value encode_json(const outlook::poly<message>& x, const boo
   return obj;
 }
 
+/// encode_json of the poly, written into an open object: the derived type's name first.
+inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<message>& x) {
+  if (const auto* d = x.as<event_message_request>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(event_message_request::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  if (const auto* d = x.as<event_message_response>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(event_message_response::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  if (const auto* d = x.as<event_message>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(event_message::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  write_members(o, x.base());
+}
+
+inline void write_json(outlook::json_writer& w, const outlook::poly<message>& x) {
+  outlook::detail::object_writer o(w, !x.base().extra.empty());
+  write_poly_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, event_message& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_members, detail::find_event_message_member, path);
 }
@@ -1493,6 +1654,33 @@ inline boost::json::value encode_json(const event_message& x, const boost::json:
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const event_message& x) {
+  write_fields(o, static_cast<const message&>(x));
+  outlook::detail::write_member(o, "MeetingMessageType", x.meeting_message_type);
+  outlook::detail::write_member(o, "Event", x.event);
+  outlook::detail::write_member(o, "StartDateTime", x.start_date_time);
+  outlook::detail::write_member(o, "EndDateTime", x.end_date_time);
+  outlook::detail::write_member(o, "Location", x.location);
+  outlook::detail::write_member(o, "Type", x.type);
+  outlook::detail::write_member(o, "Recurrence", x.recurrence);
+  outlook::detail::write_member(o, "IsOutOfDate", x.is_out_of_date);
+  outlook::detail::write_member(o, "IsAllDay", x.is_all_day);
+  outlook::detail::write_member(o, "IsDelegated", x.is_delegated);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const event_message& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const event_message& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, event_message_request& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_request_members, detail::find_event_message_request_member, path);
 }
@@ -1518,6 +1706,27 @@ inline boost::json::value encode_json(const event_message_request& x, const boos
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const event_message_request& x) {
+  write_fields(o, static_cast<const event_message&>(x));
+  outlook::detail::write_member(o, "PreviousStartDateTime", x.previous_start_date_time);
+  outlook::detail::write_member(o, "PreviousEndDateTime", x.previous_end_date_time);
+  outlook::detail::write_member(o, "PreviousLocation", x.previous_location);
+  outlook::detail::write_member(o, "ResponseRequested", x.response_requested);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const event_message_request& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const event_message_request& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, event_message_response& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_response_members, detail::find_event_message_response_member, path);
 }
@@ -1538,6 +1747,24 @@ inline boost::json::value encode_json(const event_message_response& x, const boo
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const event_message_response& x) {
+  write_fields(o, static_cast<const event_message&>(x));
+  (void)o, (void)x;
+}
+
+inline void write_members(outlook::detail::object_writer& o, const event_message_response& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const event_message_response& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 inline void decode_json(const boost::json::value& v, file_attachment& out, const outlook::json_path& path) {
@@ -1564,6 +1791,26 @@ inline boost::json::value encode_json(const file_attachment& x, const boost::jso
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const file_attachment& x) {
+  write_fields(o, static_cast<const attachment&>(x));
+  outlook::detail::write_member(o, "ContentBytes", x.content_bytes);
+  outlook::detail::write_member(o, "ContentId", x.content_id);
+  outlook::detail::write_member(o, "ContentLocation", x.content_location);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const file_attachment& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const file_attachment& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, item_attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::item_attachment_members, detail::find_item_attachment_member, path);
 }
@@ -1584,6 +1831,24 @@ inline boost::json::value encode_json(const item_attachment& x, const boost::jso
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const item_attachment& x) {
+  write_fields(o, static_cast<const attachment&>(x));
+  outlook::detail::write_member(o, "Item", x.item);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const item_attachment& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const item_attachment& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 inline void decode_json(const boost::json::value& v, reference_attachment& out, const outlook::json_path& path) {
@@ -1611,6 +1876,29 @@ inline boost::json::value encode_json(const reference_attachment& x, const boost
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const reference_attachment& x) {
+  write_fields(o, static_cast<const attachment&>(x));
+  outlook::detail::write_member(o, "SourceUrl", x.source_url);
+  outlook::detail::write_member(o, "ProviderType", x.provider_type);
+  outlook::detail::write_member(o, "Permission", x.permission);
+  outlook::detail::write_member(o, "IsFolder", x.is_folder);
+  outlook::detail::write_member(o, "ThumbnailUrl", x.thumbnail_url);
+  outlook::detail::write_member(o, "PreviewUrl", x.preview_url);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const reference_attachment& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const reference_attachment& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 /// An update of message: only the properties that were set are sent, each one either a
@@ -2049,6 +2337,31 @@ inline boost::json::value encode_json(const message_patch& x, const boost::json:
   outlook::detail::encode_member(obj, "MultiValueExtendedProperties", x.multi_value_extended_properties(), sp);
   outlook::detail::encode_member(obj, "Mentions", x.mentions(), sp);
   return obj;
+}
+
+inline void write_json(outlook::json_writer& w, const message_patch& x) {
+  outlook::detail::object_writer o(w, false);
+  (void)x;
+  outlook::detail::write_member(o, "Categories", x.categories());
+  outlook::detail::write_member(o, "Subject", x.subject());
+  outlook::detail::write_member(o, "Body", x.body());
+  outlook::detail::write_member(o, "Importance", x.importance());
+  outlook::detail::write_member(o, "InferenceClassification", x.inference_classification());
+  outlook::detail::write_member(o, "From", x.from());
+  outlook::detail::write_member(o, "Sender", x.sender());
+  outlook::detail::write_member(o, "ToRecipients", x.to_recipients());
+  outlook::detail::write_member(o, "CcRecipients", x.cc_recipients());
+  outlook::detail::write_member(o, "BccRecipients", x.bcc_recipients());
+  outlook::detail::write_member(o, "ReplyTo", x.reply_to());
+  outlook::detail::write_member(o, "IsDeliveryReceiptRequested", x.is_delivery_receipt_requested());
+  outlook::detail::write_member(o, "IsReadReceiptRequested", x.is_read_receipt_requested());
+  outlook::detail::write_member(o, "IsRead", x.is_read());
+  outlook::detail::write_member(o, "Flag", x.flag());
+  outlook::detail::write_member(o, "Attachments", x.attachments());
+  outlook::detail::write_member(o, "SingleValueExtendedProperties", x.single_value_extended_properties());
+  outlook::detail::write_member(o, "MultiValueExtendedProperties", x.multi_value_extended_properties());
+  outlook::detail::write_member(o, "Mentions", x.mentions());
+  o.end();
 }
 
 /// Reads a patch from its wire JSON (as recorded in cassettes). A member that is not a

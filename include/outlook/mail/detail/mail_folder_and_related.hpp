@@ -119,14 +119,22 @@ void decode_json(const boost::json::value& v, mail_folder& out, const outlook::j
 boost::json::value encode_json(const mail_folder& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const mail_folder& x);
+void write_fields(outlook::detail::object_writer& o, const mail_folder& x);
+void write_members(outlook::detail::object_writer& o, const mail_folder& x);
 void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<mail_folder>& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const outlook::poly<mail_folder>& x);
+void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<mail_folder>& x);
 void decode_json(const boost::json::value& v, mail_search_folder& out, const outlook::json_path& path);
 boost::json::value encode_json(const mail_search_folder& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const mail_search_folder& x);
+void write_fields(outlook::detail::object_writer& o, const mail_search_folder& x);
+void write_members(outlook::detail::object_writer& o, const mail_search_folder& x);
 
 namespace detail {
 
@@ -295,6 +303,35 @@ inline boost::json::value encode_json(const mail_folder& x, const boost::json::s
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const mail_folder& x) {
+  outlook::detail::write_member(o, "Id", x.id);
+  outlook::detail::write_member(o, "DisplayName", x.display_name);
+  outlook::detail::write_member(o, "ParentFolderId", x.parent_folder_id);
+  outlook::detail::write_member(o, "ChildFolderCount", x.child_folder_count);
+  outlook::detail::write_member(o, "TotalItemCount", x.total_item_count);
+  outlook::detail::write_member(o, "UnreadItemCount", x.unread_item_count);
+  outlook::detail::write_member(o, "ChildFolders", x.child_folders);
+  outlook::detail::write_member(o, "Messages", x.messages);
+  outlook::detail::write_member(o, "SingleValueExtendedProperties", x.single_value_extended_properties);
+  outlook::detail::write_member(o, "MultiValueExtendedProperties", x.multi_value_extended_properties);
+  outlook::detail::write_member(o, "MessageRules", x.message_rules);
+  outlook::detail::write_member(o, "WellKnownName", x.well_known_name);
+  outlook::detail::write_member(o, "IsHidden", x.is_hidden);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const mail_folder& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const mail_folder& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives mail_folder.
@@ -330,6 +367,22 @@ inline boost::json::value encode_json(const outlook::poly<mail_folder>& x, const
   return obj;
 }
 
+/// encode_json of the poly, written into an open object: the derived type's name first.
+inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<mail_folder>& x) {
+  if (const auto* d = x.as<mail_search_folder>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(mail_search_folder::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  write_members(o, x.base());
+}
+
+inline void write_json(outlook::json_writer& w, const outlook::poly<mail_folder>& x) {
+  outlook::detail::object_writer o(w, !x.base().extra.empty());
+  write_poly_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, mail_search_folder& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mail_search_folder_members, detail::find_mail_search_folder_member, path);
 }
@@ -353,6 +406,27 @@ inline boost::json::value encode_json(const mail_search_folder& x, const boost::
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const mail_search_folder& x) {
+  write_fields(o, static_cast<const mail_folder&>(x));
+  outlook::detail::write_member(o, "IsSupported", x.is_supported);
+  outlook::detail::write_member(o, "IncludeNestedFolders", x.include_nested_folders);
+  outlook::detail::write_member(o, "SourceFolderIDs", x.source_folder_i_ds);
+  outlook::detail::write_member(o, "FilterQuery", x.filter_query);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const mail_search_folder& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const mail_search_folder& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 /// An update of mail_folder: only the properties that were set are sent, each one either a
@@ -461,6 +535,16 @@ inline boost::json::value encode_json(const mail_folder_patch& x, const boost::j
   outlook::detail::encode_member(obj, "MultiValueExtendedProperties", x.multi_value_extended_properties(), sp);
   outlook::detail::encode_member(obj, "IsHidden", x.is_hidden(), sp);
   return obj;
+}
+
+inline void write_json(outlook::json_writer& w, const mail_folder_patch& x) {
+  outlook::detail::object_writer o(w, false);
+  (void)x;
+  outlook::detail::write_member(o, "DisplayName", x.display_name());
+  outlook::detail::write_member(o, "SingleValueExtendedProperties", x.single_value_extended_properties());
+  outlook::detail::write_member(o, "MultiValueExtendedProperties", x.multi_value_extended_properties());
+  outlook::detail::write_member(o, "IsHidden", x.is_hidden());
+  o.end();
 }
 
 /// Reads a patch from its wire JSON (as recorded in cassettes). A member that is not a

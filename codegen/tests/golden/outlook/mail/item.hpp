@@ -52,6 +52,9 @@ void decode_json(const boost::json::value& v, item& out, const outlook::json_pat
 boost::json::value encode_json(const item& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const item& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const item& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const item& x);
+void write_fields(outlook::detail::object_writer& o, const item& x);
+void write_members(outlook::detail::object_writer& o, const item& x);
 
 namespace detail {
 
@@ -104,6 +107,25 @@ inline boost::json::value encode_json(const item& x, const boost::json::storage_
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const item& x) {
+  outlook::detail::write_member(o, "Id", x.id);
+  outlook::detail::write_member(o, "ChangeKey", x.change_key);
+  outlook::detail::write_member(o, "CreatedDateTime", x.created_date_time);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const item& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const item& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace kitchen::sink

@@ -47,8 +47,12 @@ void decode_json(const boost::json::value& v, pin& out, const outlook::json_path
 boost::json::value encode_json(const pin& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const pin& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const pin& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const pin& x);
+void write_fields(outlook::detail::object_writer& o, const pin& x);
+void write_members(outlook::detail::object_writer& o, const pin& x);
 void decode_json(const boost::json::value& v, outlook::one_of<outlook::poly<::kitchen::sink::pin>, outlook::poly<::kitchen::sink::link_pin>, outlook::poly<::kitchen::sink::part>>& out, const outlook::json_path& path);
 boost::json::value encode_json(const outlook::one_of<outlook::poly<::kitchen::sink::pin>, outlook::poly<::kitchen::sink::link_pin>, outlook::poly<::kitchen::sink::part>>& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const outlook::one_of<outlook::poly<::kitchen::sink::pin>, outlook::poly<::kitchen::sink::link_pin>, outlook::poly<::kitchen::sink::part>>& x);
 
 namespace detail {
 
@@ -93,6 +97,23 @@ inline boost::json::value encode_json(const pin& x, const boost::json::storage_p
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const pin& x) {
+  outlook::detail::write_member(o, "Id", x.id);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const pin& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const pin& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 /// Decodes the family named by @odata.type (LinkPin, Part); other or no @odata.type gives pin.
 inline void decode_json(const boost::json::value& v, outlook::one_of<outlook::poly<::kitchen::sink::pin>, outlook::poly<::kitchen::sink::link_pin>, outlook::poly<::kitchen::sink::part>>& out, const outlook::json_path& path) {
   const auto odata_type = outlook::detail::odata_type_of(v);
@@ -125,6 +146,24 @@ inline boost::json::value encode_json(const outlook::one_of<outlook::poly<::kitc
     default:
       return encode_json(*std::get<0>(x.value), sp);
   }
+}
+
+inline void write_json(outlook::json_writer& w, const outlook::one_of<outlook::poly<::kitchen::sink::pin>, outlook::poly<::kitchen::sink::link_pin>, outlook::poly<::kitchen::sink::part>>& x) {
+  outlook::detail::object_writer o(w, true);  // @odata.type is added at the end when missing
+  switch (x.value.index()) {
+    case 1:
+      write_members(o, *std::get<1>(x.value));
+      if (!o.wrote("@odata.type")) o.key("@odata.type").string(link_pin::odata_type);
+      break;
+    case 2:
+      write_poly_members(o, std::get<2>(x.value));
+      if (!o.wrote("@odata.type")) o.key("@odata.type").string(part::odata_type);
+      break;
+    default:
+      write_members(o, *std::get<0>(x.value));
+      break;
+  }
+  o.end();
 }
 
 }  // namespace kitchen::sink

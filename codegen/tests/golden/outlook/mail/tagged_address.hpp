@@ -48,6 +48,9 @@ void decode_json(const boost::json::value& v, tagged_address& out, const outlook
 boost::json::value encode_json(const tagged_address& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const tagged_address& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const tagged_address& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const tagged_address& x);
+void write_fields(outlook::detail::object_writer& o, const tagged_address& x);
+void write_members(outlook::detail::object_writer& o, const tagged_address& x);
 
 namespace detail {
 
@@ -100,6 +103,25 @@ inline boost::json::value encode_json(const tagged_address& x, const boost::json
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const tagged_address& x) {
+  outlook::detail::write_member(o, "Name", x.name);
+  outlook::detail::write_member(o, "Address", x.address);
+  outlook::detail::write_member(o, "Tag", x.tag);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const tagged_address& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const tagged_address& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace kitchen::sink

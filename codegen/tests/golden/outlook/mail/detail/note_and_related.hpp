@@ -171,22 +171,36 @@ void decode_json(const boost::json::value& v, note& out, const outlook::json_pat
 boost::json::value encode_json(const note& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const note& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const note& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const note& x);
+void write_fields(outlook::detail::object_writer& o, const note& x);
+void write_members(outlook::detail::object_writer& o, const note& x);
 void decode_json(const boost::json::value& v, part& out, const outlook::json_path& path);
 boost::json::value encode_json(const part& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const part& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const part& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const part& x);
+void write_fields(outlook::detail::object_writer& o, const part& x);
+void write_members(outlook::detail::object_writer& o, const part& x);
 void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<part>& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const outlook::poly<part>& x);
+void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<part>& x);
 void decode_json(const boost::json::value& v, note_part& out, const outlook::json_path& path);
 boost::json::value encode_json(const note_part& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const note_part& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const note_part& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const note_part& x);
+void write_fields(outlook::detail::object_writer& o, const note_part& x);
+void write_members(outlook::detail::object_writer& o, const note_part& x);
 void decode_json(const boost::json::value& v, text_part& out, const outlook::json_path& path);
 boost::json::value encode_json(const text_part& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const text_part& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const text_part& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const text_part& x);
+void write_fields(outlook::detail::object_writer& o, const text_part& x);
+void write_members(outlook::detail::object_writer& o, const text_part& x);
 
 namespace detail {
 
@@ -377,6 +391,43 @@ inline boost::json::value encode_json(const note& x, const boost::json::storage_
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const note& x) {
+  outlook::detail::write_member(o, "Id", x.id);
+  outlook::detail::write_member(o, "ChangeKey", x.change_key);
+  outlook::detail::write_member(o, "CreatedDateTime", x.created_date_time);
+  outlook::detail::write_member(o, "Subject", x.subject);
+  outlook::detail::write_member(o, "EmailAddress", x.email_address);
+  outlook::detail::write_member(o, "Private", x.private_);
+  outlook::detail::write_member(o, "IsDraft", x.is_draft);
+  outlook::detail::write_member(o, "Size", x.size);
+  outlook::detail::write_member(o, "Priority", x.priority);
+  outlook::detail::write_member(o, "Score", x.score);
+  outlook::detail::write_member(o, "RemindAt", x.remind_at);
+  outlook::detail::write_member(o, "DueDateTime", x.due_date_time);
+  outlook::detail::write_member(o, "Thumbnail", x.thumbnail);
+  outlook::detail::write_member(o, "Payload", x.payload);
+  outlook::detail::write_member(o, "Color", x.color);
+  outlook::detail::write_member(o, "Permissions", x.permissions);
+  outlook::detail::write_member(o, "Mood", x.mood);
+  outlook::detail::write_member(o, "Tags", x.tags);
+  outlook::detail::write_member(o, "Watchers", x.watchers);
+  outlook::detail::write_member(o, "Parts", x.parts);
+  outlook::detail::write_member(o, "DueDate", x.due_date);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const note& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const note& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, part& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::part_members, detail::find_part_member, path);
 }
@@ -397,6 +448,24 @@ inline boost::json::value encode_json(const part& x, const boost::json::storage_
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const part& x) {
+  outlook::detail::write_member(o, "Id", x.id);
+  outlook::detail::write_member(o, "Name", x.name);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const part& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const part& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 namespace detail {
@@ -441,6 +510,27 @@ inline boost::json::value encode_json(const outlook::poly<part>& x, const boost:
   return obj;
 }
 
+/// encode_json of the poly, written into an open object: the derived type's name first.
+inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<part>& x) {
+  if (const auto* d = x.as<text_part>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(text_part::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  if (const auto* d = x.as<note_part>()) {
+    if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(note_part::odata_type);
+    write_members(o, *d);
+    return;
+  }
+  write_members(o, x.base());
+}
+
+inline void write_json(outlook::json_writer& w, const outlook::poly<part>& x) {
+  outlook::detail::object_writer o(w, !x.base().extra.empty());
+  write_poly_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, note_part& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::note_part_members, detail::find_note_part_member, path);
 }
@@ -463,6 +553,24 @@ inline boost::json::value encode_json(const note_part& x, const boost::json::sto
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const note_part& x) {
+  write_fields(o, static_cast<const part&>(x));
+  outlook::detail::write_member(o, "Note", x.note);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const note_part& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const note_part& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, text_part& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::text_part_members, detail::find_text_part_member, path);
 }
@@ -483,6 +591,24 @@ inline boost::json::value encode_json(const text_part& x, const boost::json::sto
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const text_part& x) {
+  write_fields(o, static_cast<const part&>(x));
+  outlook::detail::write_member(o, "Text", x.text);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const text_part& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const text_part& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 /// An update of note: only the properties that were set are sent, each one either a
@@ -856,6 +982,28 @@ inline boost::json::value encode_json(const note_patch& x, const boost::json::st
   outlook::detail::encode_member(obj, "Parts", x.parts(), sp);
   outlook::detail::encode_member(obj, "DueDate", x.due_date(), sp);
   return obj;
+}
+
+inline void write_json(outlook::json_writer& w, const note_patch& x) {
+  outlook::detail::object_writer o(w, false);
+  (void)x;
+  outlook::detail::write_member(o, "Subject", x.subject());
+  outlook::detail::write_member(o, "EmailAddress", x.email_address());
+  outlook::detail::write_member(o, "Private", x.private_());
+  outlook::detail::write_member(o, "Priority", x.priority());
+  outlook::detail::write_member(o, "Score", x.score());
+  outlook::detail::write_member(o, "RemindAt", x.remind_at());
+  outlook::detail::write_member(o, "DueDateTime", x.due_date_time());
+  outlook::detail::write_member(o, "Thumbnail", x.thumbnail());
+  outlook::detail::write_member(o, "Payload", x.payload());
+  outlook::detail::write_member(o, "Color", x.color());
+  outlook::detail::write_member(o, "Permissions", x.permissions());
+  outlook::detail::write_member(o, "Mood", x.mood());
+  outlook::detail::write_member(o, "Tags", x.tags());
+  outlook::detail::write_member(o, "Watchers", x.watchers());
+  outlook::detail::write_member(o, "Parts", x.parts());
+  outlook::detail::write_member(o, "DueDate", x.due_date());
+  o.end();
 }
 
 /// Reads a patch from its wire JSON (as recorded in cassettes). A member that is not a

@@ -77,10 +77,16 @@ void decode_json(const boost::json::value& v, notebook& out, const outlook::json
 boost::json::value encode_json(const notebook& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const notebook& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const notebook& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const notebook& x);
+void write_fields(outlook::detail::object_writer& o, const notebook& x);
+void write_members(outlook::detail::object_writer& o, const notebook& x);
 void decode_json(const boost::json::value& v, rule& out, const outlook::json_path& path);
 boost::json::value encode_json(const rule& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const rule& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const rule& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const rule& x);
+void write_fields(outlook::detail::object_writer& o, const rule& x);
+void write_members(outlook::detail::object_writer& o, const rule& x);
 
 namespace detail {
 
@@ -160,6 +166,26 @@ inline boost::json::value encode_json(const notebook& x, const boost::json::stor
   return obj;
 }
 
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const notebook& x) {
+  outlook::detail::write_member(o, "Id", x.id);
+  outlook::detail::write_member(o, "DisplayName", x.display_name);
+  outlook::detail::write_member(o, "Rules", x.rules);
+  outlook::detail::write_member(o, "Pinned", x.pinned);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const notebook& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const notebook& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
+}
+
 inline void decode_json(const boost::json::value& v, rule& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::rule_members, detail::find_rule_member, path);
 }
@@ -180,6 +206,24 @@ inline boost::json::value encode_json(const rule& x, const boost::json::storage_
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
+}
+
+/// write_json's encode_fields: the same members in the same order, written as text.
+inline void write_fields(outlook::detail::object_writer& o, const rule& x) {
+  outlook::detail::write_member(o, "Delete", x.delete_);
+  outlook::detail::write_member(o, "Target", x.target);
+}
+
+inline void write_members(outlook::detail::object_writer& o, const rule& x) {
+  write_fields(o, x);
+  o.extra(x.extra);
+}
+
+/// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
+inline void write_json(outlook::json_writer& w, const rule& x) {
+  outlook::detail::object_writer o(w, !x.extra.empty());
+  write_members(o, x);
+  o.end();
 }
 
 }  // namespace kitchen::sink

@@ -7,8 +7,10 @@
 // For tests and tools: decode a response body by type name ("message",
 // "collection<message>", "sync_page<message>", "value<string>") and encode the result
 // again. Used by the fixture runner for decode-only cassettes.
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <stdexcept>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -23,7 +25,13 @@ using decoder = boost::json::value (*)(std::string_view body);
 
 template <class T>
 boost::json::value decode_and_encode(std::string_view body) {
-  return outlook::encode_value(outlook::decode_text<T>(body));
+  const auto decoded = outlook::decode_text<T>(body);
+  auto encoded = outlook::encode_value(decoded);
+  // Both encoders must agree byte for byte: the direct writer (to_json_text) is what
+  // request bodies use, encode_value what the cassettes are compared with.
+  if (outlook::to_json_text(decoded) != boost::json::serialize(encoded))
+    throw std::logic_error("to_json_text differs from serialize(encode_value) for this body");
+  return encoded;
 }
 
 inline const std::vector<std::pair<std::string_view, decoder>>& decoders() {
