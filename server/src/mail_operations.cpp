@@ -465,7 +465,7 @@ http_response sync_messages(mail_context& ctx, const folder_row& folder) {
 
 http_response create_message(mail_context& ctx, const folder_row& folder) {
   require_body_object(ctx);
-  auto given = message_from_wire(ctx.body);
+  auto given = message_from_wire(ctx.body, ctx.d);
   store::transaction tx(ctx.db);
   message_row row{new_id(ctx), ctx.mailbox.id, folder.id, new_message(ctx, given, true), 0};
   row.json["sentDateTime"] = nullptr;
@@ -481,7 +481,7 @@ http_response update_message(mail_context& ctx, message_row m) {
     if (!k.starts_with("@") && is_read_only(k))
       throw service_error(400, "ErrorInvalidPropertySet", "The property '" + std::string(k) + "' is read-only and cannot be set.");
   }
-  const auto patch = message_from_wire(ctx.body);
+  const auto patch = message_from_wire(ctx.body, ctx.d);
   for (const auto& [k, v] : patch) {
     if (k.starts_with("@")) continue;
     if (v.is_null()) m.json.erase(k);
@@ -578,7 +578,7 @@ http_response respond_to(mail_context& ctx, const message_row& original, std::st
   const std::string comment = string_member(body, "comment");
 
   json::object given;
-  if (const auto* m = member(body, "message"); m && m->is_object()) given = message_from_wire(*m);
+  if (const auto* m = member(body, "message"); m && m->is_object()) given = message_from_wire(*m, ctx.d);
   json::object reply;
   reply["subject"] = prefixed_subject(forward ? "FW:" : "RE:", string_member(original.json, "subject"));
   reply["body"] = quoted_body(original.json, comment);
@@ -621,7 +621,7 @@ http_response send_mail(mail_context& ctx) {
   require_body_object(ctx);
   const auto* message = member(ctx.body, "message");
   if (!message) throw service_error(400, "RequestBodyRead", "The parameter 'Message' is missing.");
-  const auto given = message_from_wire(*message);
+  const auto given = message_from_wire(*message, ctx.d);
   bool save = true;
   if (const auto* s = member(ctx.body, "saveToSentItems")) {
     if (s->is_bool()) save = s->as_bool();
@@ -801,7 +801,7 @@ http_response mailbox_settings(mail_context& ctx, std::span<const std::string> r
   if (rest.empty()) {
     if (ctx.method == "PATCH") {
       require_body_object(ctx);
-      const auto patch = settings_from_wire(ctx.body);
+      const auto patch = settings_from_wire(ctx.body, ctx.d);
       for (const auto& [k, v] : patch) {
         if (k.starts_with("@")) continue;
         // One level deep: a patch of automaticRepliesSetting keeps the members it leaves out.
@@ -959,7 +959,7 @@ void seed_mailboxes(mail_context& ctx, const json::value& seed) {
           if (!message || !message->is_object()) throw seed_error(where + ": \"message\" must be an object");
           json::object given;
           try {
-            given = message_from_wire(*message);
+            given = message_from_wire(*message, dialect::outlook_v2);
           } catch (const body_error& e) {
             throw seed_error(where + ".message: " + e.what());
           }

@@ -5,6 +5,10 @@
 
 #include <outlook/codec.hpp>
 #include <outlook/error.hpp>
+#include <outlook/graph/automatic_replies_setting.hpp>
+#include <outlook/graph/mail_folder.hpp>
+#include <outlook/graph/mailbox_settings.hpp>
+#include <outlook/graph/message.hpp>
 #include <outlook/mail/automatic_replies_setting.hpp>
 #include <outlook/mail/mail_folder.hpp>
 #include <outlook/mail/mailbox_settings.hpp>
@@ -70,6 +74,27 @@ boost::json::object through_model(const boost::json::object& canonical) {
   return std::move(encoded.as_object());
 }
 
+/// The canonical JSON through the model of the dialect: V2 for Outlook v2.0, Graph for v1.0.
+template <class V2, class Graph>
+boost::json::object through_dialect(const boost::json::object& canonical, dialect d) {
+  return d == dialect::outlook_v2 ? through_model<V2>(canonical) : through_model<Graph>(canonical);
+}
+
+/// Reads a request body through the dialect's model, which checks every known member's
+/// JSON type; what() of the body_error names the offending value's JSON pointer.
+template <class V2, class Graph>
+void check_with_model(const boost::json::value& wire, dialect d) {
+  if (!wire.is_object()) throw body_error("(document): expected a JSON object");
+  try {
+    if (d == dialect::outlook_v2)
+      (void)outlook::decode_document<V2>(wire);
+    else
+      (void)outlook::decode_document<Graph>(wire);
+  } catch (const outlook::decode_error& e) {
+    throw body_error(e.what());
+  }
+}
+
 }  // namespace
 
 boost::json::value canonical_keys(const boost::json::value& wire) { return canonical_keys_at(wire, 0); }
@@ -82,43 +107,28 @@ std::string wire_name(std::string_view canonical, dialect d) {
 }
 
 boost::json::object message_to_wire(const boost::json::object& canonical, dialect d) {
-  if (d == dialect::graph_v1) return canonical;
-  return through_model<outlook::mail::message>(canonical);
+  return through_dialect<outlook::mail::message, outlook::graph::message>(canonical, d);
 }
 
 boost::json::object folder_to_wire(const boost::json::object& canonical, dialect d) {
-  if (d == dialect::graph_v1) return canonical;
-  return through_model<outlook::mail::mail_folder>(canonical);
+  return through_dialect<outlook::mail::mail_folder, outlook::graph::mail_folder>(canonical, d);
 }
 
 boost::json::object settings_to_wire(const boost::json::object& canonical, dialect d) {
-  if (d == dialect::graph_v1) return canonical;
-  return through_model<outlook::mail::mailbox_settings>(canonical);
+  return through_dialect<outlook::mail::mailbox_settings, outlook::graph::mailbox_settings>(canonical, d);
 }
 
 boost::json::object automatic_replies_to_wire(const boost::json::object& canonical, dialect d) {
-  if (d == dialect::graph_v1) return canonical;
-  return through_model<outlook::mail::automatic_replies_setting>(canonical);
+  return through_dialect<outlook::mail::automatic_replies_setting, outlook::graph::automatic_replies_setting>(canonical, d);
 }
 
-boost::json::object settings_from_wire(const boost::json::value& wire) {
-  if (!wire.is_object()) throw body_error("(document): expected a JSON object");
-  try {
-    (void)outlook::decode_document<outlook::mail::mailbox_settings>(wire);
-  } catch (const outlook::decode_error& e) {
-    throw body_error(e.what());
-  }
+boost::json::object settings_from_wire(const boost::json::value& wire, dialect d) {
+  check_with_model<outlook::mail::mailbox_settings, outlook::graph::mailbox_settings>(wire, d);
   return std::move(canonical_keys(wire).as_object());
 }
 
-boost::json::object message_from_wire(const boost::json::value& wire) {
-  if (!wire.is_object()) throw body_error("(document): expected a JSON object");
-  try {
-    // Reading it through the model checks every known member's JSON type.
-    (void)outlook::decode_document<outlook::mail::message>(wire);
-  } catch (const outlook::decode_error& e) {
-    throw body_error(e.what());
-  }
+boost::json::object message_from_wire(const boost::json::value& wire, dialect d) {
+  check_with_model<outlook::mail::message, outlook::graph::message>(wire, d);
   return std::move(canonical_keys(wire).as_object());
 }
 
