@@ -28,6 +28,12 @@ class body_error : public std::runtime_error {
 
 /// Canonical message JSON -> the dialect's wire object.
 [[nodiscard]] boost::json::object message_to_wire(const boost::json::object& canonical, dialect d);
+/// Canonical attachment JSON (a file, item or reference attachment, "@odata.type" in
+/// Graph's spelling) -> the dialect's wire object, through the generated attachment models.
+[[nodiscard]] boost::json::object attachment_to_wire(const boost::json::object& canonical, dialect d);
+/// An attachment in the spelling of `d` -> canonical JSON; body_error when the model cannot read it.
+[[nodiscard]] boost::json::object attachment_from_wire(const boost::json::value& wire, dialect d);
+
 /// Canonical folder JSON -> the dialect's wire object.
 [[nodiscard]] boost::json::object folder_to_wire(const boost::json::object& canonical, dialect d);
 
@@ -44,7 +50,7 @@ class body_error : public std::runtime_error {
 [[nodiscard]] boost::json::object message_from_wire(const boost::json::value& wire, dialect d);
 
 /// Any JSON object in either spelling -> canonical key spelling (keys camelCase, enum
-/// values of known enum-valued members camelCase). Used for bodies with no model here.
+/// values of known enum-valued members camelCase, "@odata.type" in Graph's namespace). Used for bodies with no model here.
 [[nodiscard]] boost::json::value canonical_keys(const boost::json::value& wire);
 
 /// Property name in the dialect's spelling ("isRead" -> "IsRead" for v2.0).

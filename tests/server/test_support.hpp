@@ -66,13 +66,13 @@ class client_set {
       : transport_(outlook::make_beast_transport(ioc.get_executor(), {.ca_file = ca})),
         base_(origin + std::string(api)) {}
 
-  outlook::mail::client client(const std::string& token) { return client_of<outlook::mail::client>(token, base_); }
+  outlook::mail::client client(const std::string& token) { return make_client<outlook::mail::client>(token, base_); }
 
   /// A client of either dialect (outlook::mail::client, outlook::graph::client) on `api`
   /// ("/api/v2.0", "/v1.0") of the same server, over the same transport.
   template <class Client>
   Client client_of(const std::string& token, std::string_view api) {
-    return client_of<Client>(token, origin() + std::string(api));
+    return make_client<Client>(token, origin() + std::string(api));
   }
 
   /// A raw request through the same transport (for what the typed client does not send).
@@ -92,7 +92,7 @@ class client_set {
 
  private:
   template <class Client>
-  Client client_of(const std::string& token, const std::string& base) {
+  Client make_client(const std::string& token, const std::string& base) {
     outlook::client_options options;
     options.base_url = base;
     options.retry.enabled = false;  // each request once: the tests count what the server answers
