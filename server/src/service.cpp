@@ -127,7 +127,13 @@ http_response service::handle(const http_request& request, std::string_view orig
       const auto query_string = qmark == std::string_view::npos ? std::string_view{} : target.substr(qmark + 1);
 
       auto segs = split_path(path);
+      if (segs.size() == 2 && segs[0] == "uploads") {
+        // An upload URL: its authtoken is the credential, no bearer token.
+        response = upload_request(store_, uploads_, request, segs[1], query_string, origin, random_);
+        throw response;
+      }
       mail_context ctx{store_, random_};
+      ctx.uploads = &uploads_;
       ctx.origin = std::string(origin);
       ctx.path = std::string(path);
       std::size_t i = 0;

@@ -125,6 +125,9 @@ struct upload_attachment_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The attachments operations of a mailbox (a base of outlook::graph::mailbox).
 template <class Mailbox>
 class attachments_operations {
@@ -133,12 +136,12 @@ class attachments_operations {
   /// Lists the attachments of a message.
   /// GET {mailbox}/messages/{message_id}/attachments
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::attachment>>> list_attachments(std::string_view message_id, const list_attachments_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::attachment>>> list_attachments(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const {
     return outlook::fetch_page<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
   }
 
   /// list_attachments() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::attachment>> list_attachments_pages(std::string_view message_id, const list_attachments_options& options = {}) const {
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::attachment>> list_attachments_pages(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const {
     return outlook::pager<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
   }
 
@@ -146,7 +149,7 @@ class attachments_operations {
   /// GET {mailbox}/messages/{message_id}/attachments/{attachment_id}
   /// @param message_id ID of the message.
   /// @param attachment_id ID of the attachment.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::attachment>> get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::attachment>> get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = get_attachment_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }));
   }
 
@@ -154,7 +157,7 @@ class attachments_operations {
   /// POST {mailbox}/messages/{message_id}/attachments
   /// @param message_id ID of the message.
   /// @param attachment The file, item or reference attachment.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::attachment>> create_attachment(std::string_view message_id, const outlook::poly<::outlook::graph::attachment>& attachment, const create_attachment_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::attachment>> create_attachment(std::string_view message_id, const outlook::poly<::outlook::graph::attachment>& attachment, const create_attachment_options& options = create_attachment_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_create_attachment(message_id, attachment, options); }));
   }
 
@@ -162,7 +165,7 @@ class attachments_operations {
   /// DELETE {mailbox}/messages/{message_id}/attachments/{attachment_id}
   /// @param message_id ID of the message.
   /// @param attachment_id ID of the attachment.
-  [[nodiscard]] boost::asio::awaitable<void> delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = delete_attachment_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_attachment(message_id, attachment_id, options); }));
   }
 
@@ -170,7 +173,7 @@ class attachments_operations {
   /// POST {mailbox}/messages/{message_id}/attachments/createUploadSession
   /// @param message_id ID of the message.
   /// @param attachment_item Name, size and kind of the file to upload.
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::upload_session> create_upload_session(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const create_upload_session_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::upload_session> create_upload_session(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const create_upload_session_options& options = create_upload_session_options()) const {
     return outlook::fetch_one<::outlook::graph::upload_session>(ctx_().session, outlook::prepare([&] { return build_create_upload_session(message_id, attachment_item, options); }));
   }
 
@@ -179,7 +182,7 @@ class attachments_operations {
   /// @param message_id ID of the message.
   /// @param attachment_item Name, size and kind of the file to upload (the size is set from the content when absent).
   /// @param content The bytes of the file.
-  [[nodiscard]] boost::asio::awaitable<std::string> upload_attachment(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const outlook::bytes& content, const upload_attachment_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<std::string> upload_attachment(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const outlook::bytes& content, const upload_attachment_options& options = upload_attachment_options()) const {
     return outlook::upload_through_session(ctx_().session, outlook::prepare([&] { return build_upload_attachment(message_id, attachment_item, options); }),
                                            content, options.progress, options.range_size);
   }

@@ -99,6 +99,9 @@ struct delete_category_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The categories operations of a mailbox (a base of outlook::graph::mailbox).
 template <class Mailbox>
 class categories_operations {
@@ -106,26 +109,26 @@ class categories_operations {
 
   /// Lists the categories of the master list.
   /// GET {mailbox}/outlook/masterCategories
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::outlook_category>> list_categories(const list_categories_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::outlook_category>> list_categories(const list_categories_options& options = list_categories_options()) const {
     return outlook::fetch_page<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_list_categories(options); }));
   }
 
   /// list_categories() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::graph::outlook_category> list_categories_pages(const list_categories_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::outlook::graph::outlook_category> list_categories_pages(const list_categories_options& options = list_categories_options()) const {
     return outlook::pager<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_list_categories(options); }));
   }
 
   /// Reads one category of the master list.
   /// GET {mailbox}/outlook/masterCategories/{category_id}
   /// @param category_id ID of the category.
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::outlook_category> get_category(std::string_view category_id, const get_category_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::outlook_category> get_category(std::string_view category_id, const get_category_options& options = get_category_options()) const {
     return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_get_category(category_id, options); }));
   }
 
   /// Adds a category to the master list.
   /// POST {mailbox}/outlook/masterCategories
   /// @param category Name and colour of the category.
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::outlook_category> create_category(const ::outlook::graph::outlook_category& category, const create_category_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::outlook_category> create_category(const ::outlook::graph::outlook_category& category, const create_category_options& options = create_category_options()) const {
     return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_create_category(category, options); }));
   }
 
@@ -133,14 +136,14 @@ class categories_operations {
   /// PATCH {mailbox}/outlook/masterCategories/{category_id}
   /// @param category_id ID of the category.
   /// @param patch The properties to change.
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::outlook_category> update_category(std::string_view category_id, const ::outlook::graph::outlook_category_patch& patch, const update_category_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::outlook_category> update_category(std::string_view category_id, const ::outlook::graph::outlook_category_patch& patch, const update_category_options& options = update_category_options()) const {
     return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_update_category(category_id, patch, options); }));
   }
 
   /// Removes a category from the master list.
   /// DELETE {mailbox}/outlook/masterCategories/{category_id}
   /// @param category_id ID of the category.
-  [[nodiscard]] boost::asio::awaitable<void> delete_category(std::string_view category_id, const delete_category_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> delete_category(std::string_view category_id, const delete_category_options& options = delete_category_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_category(category_id, options); }));
   }
 

@@ -87,6 +87,9 @@ struct delete_override_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The focused_inbox operations of a mailbox (a base of outlook::graph::mailbox).
 template <class Mailbox>
 class focused_inbox_operations {
@@ -94,19 +97,19 @@ class focused_inbox_operations {
 
   /// Lists the Focused Inbox overrides of the mailbox.
   /// GET {mailbox}/inferenceClassification/overrides
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::inference_classification_override>> list_overrides(const list_overrides_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::inference_classification_override>> list_overrides(const list_overrides_options& options = list_overrides_options()) const {
     return outlook::fetch_page<::outlook::graph::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_list_overrides(options); }));
   }
 
   /// list_overrides() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::graph::inference_classification_override> list_overrides_pages(const list_overrides_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::outlook::graph::inference_classification_override> list_overrides_pages(const list_overrides_options& options = list_overrides_options()) const {
     return outlook::pager<::outlook::graph::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_list_overrides(options); }));
   }
 
   /// Creates an override that always sends mail from one sender to Focused or Other (posting an existing sender updates it).
   /// POST {mailbox}/inferenceClassification/overrides
   /// @param override The sender and where their mail goes.
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::inference_classification_override> create_override(const ::outlook::graph::inference_classification_override& override, const create_override_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::inference_classification_override> create_override(const ::outlook::graph::inference_classification_override& override, const create_override_options& options = create_override_options()) const {
     return outlook::fetch_one<::outlook::graph::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_create_override(override, options); }));
   }
 
@@ -114,14 +117,14 @@ class focused_inbox_operations {
   /// PATCH {mailbox}/inferenceClassification/overrides/{override_id}
   /// @param override_id ID of the override.
   /// @param classify_as Focused or Other.
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::inference_classification_override> update_override(std::string_view override_id, ::outlook::graph::inference_classification_type classify_as, const update_override_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::inference_classification_override> update_override(std::string_view override_id, ::outlook::graph::inference_classification_type classify_as, const update_override_options& options = update_override_options()) const {
     return outlook::fetch_one<::outlook::graph::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_update_override(override_id, classify_as, options); }));
   }
 
   /// Deletes an override.
   /// DELETE {mailbox}/inferenceClassification/overrides/{override_id}
   /// @param override_id ID of the override.
-  [[nodiscard]] boost::asio::awaitable<void> delete_override(std::string_view override_id, const delete_override_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> delete_override(std::string_view override_id, const delete_override_options& options = delete_override_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_override(override_id, options); }));
   }
 

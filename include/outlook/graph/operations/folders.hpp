@@ -184,6 +184,9 @@ struct sync_folders_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The folders operations of a mailbox (a base of outlook::graph::mailbox).
 template <class Mailbox>
 class folders_operations {
@@ -191,31 +194,31 @@ class folders_operations {
 
   /// Lists the folders directly below the root of the mailbox.
   /// GET {mailbox}/mailFolders
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_folders(const list_folders_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_folders(const list_folders_options& options = list_folders_options()) const {
     return outlook::fetch_page<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
   }
 
   /// list_folders() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::mail_folder>> list_folders_pages(const list_folders_options& options = {}) const {
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::mail_folder>> list_folders_pages(const list_folders_options& options = list_folders_options()) const {
     return outlook::pager<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
   }
 
   /// Lists the folders directly below a folder.
   /// GET {mailbox}/mailFolders/{folder_id}/childFolders
   /// @param folder_id ID or well-known name of the folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_child_folders(std::string_view folder_id, const list_child_folders_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_child_folders(std::string_view folder_id, const list_child_folders_options& options = list_child_folders_options()) const {
     return outlook::fetch_page<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
   }
 
   /// list_child_folders() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::mail_folder>> list_child_folders_pages(std::string_view folder_id, const list_child_folders_options& options = {}) const {
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::mail_folder>> list_child_folders_pages(std::string_view folder_id, const list_child_folders_options& options = list_child_folders_options()) const {
     return outlook::pager<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
   }
 
   /// Reads one folder.
   /// GET {mailbox}/mailFolders/{folder_id}
   /// @param folder_id ID or well-known name of the folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> get_folder(std::string_view folder_id, const get_folder_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> get_folder(std::string_view folder_id, const get_folder_options& options = get_folder_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_get_folder(folder_id, options); }));
   }
 
@@ -223,14 +226,14 @@ class folders_operations {
   /// POST {mailbox}/mailFolders/{folder_id}/childFolders
   /// @param folder_id ID or well-known name of the parent folder; none creates a top-level folder.
   /// @param display_name Name of the new folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> create_folder(std::string_view folder_id, const std::string& display_name, const create_folder_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> create_folder(std::string_view folder_id, const std::string& display_name, const create_folder_options& options = create_folder_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(folder_id, display_name, options); }));
   }
 
   /// Creates a folder below the given folder, or at the top of the mailbox when none is given.
   /// POST {mailbox}/mailFolders
   /// @param display_name Name of the new folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> create_folder(const std::string& display_name, const create_folder_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> create_folder(const std::string& display_name, const create_folder_options& options = create_folder_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(display_name, options); }));
   }
 
@@ -238,14 +241,14 @@ class folders_operations {
   /// PATCH {mailbox}/mailFolders/{folder_id}
   /// @param folder_id ID or well-known name of the folder.
   /// @param display_name New name of the folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> update_folder(std::string_view folder_id, const std::string& display_name, const update_folder_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> update_folder(std::string_view folder_id, const std::string& display_name, const update_folder_options& options = update_folder_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_update_folder(folder_id, display_name, options); }));
   }
 
   /// Deletes a folder and its contents.
   /// DELETE {mailbox}/mailFolders/{folder_id}
   /// @param folder_id ID or well-known name of the folder.
-  [[nodiscard]] boost::asio::awaitable<void> delete_folder(std::string_view folder_id, const delete_folder_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> delete_folder(std::string_view folder_id, const delete_folder_options& options = delete_folder_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_folder(folder_id, options); }));
   }
 
@@ -253,7 +256,7 @@ class folders_operations {
   /// POST {mailbox}/mailFolders/{folder_id}/move
   /// @param folder_id ID or well-known name of the folder.
   /// @param destination_id ID or well-known name of the destination folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> move_folder(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> move_folder(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options = move_folder_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_move_folder(folder_id, destination_id, options); }));
   }
 
@@ -261,18 +264,18 @@ class folders_operations {
   /// POST {mailbox}/mailFolders/{folder_id}/copy
   /// @param folder_id ID or well-known name of the folder.
   /// @param destination_id ID or well-known name of the destination folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> copy_folder(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> copy_folder(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options = copy_folder_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_copy_folder(folder_id, destination_id, options); }));
   }
 
   /// Runs a round of change tracking on the folder tree with the delta function.
   /// GET {mailbox}/mailFolders/delta
-  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::graph::mail_folder>>> sync_folders(const sync_folders_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::graph::mail_folder>>> sync_folders(const sync_folders_options& options = sync_folders_options()) const {
     return outlook::fetch_delta_round<outlook::poly<::outlook::graph::mail_folder>>(sync_folders_pages(outlook::without_response(options)), options.response);
   }
 
   /// sync_folders() page by page; state() after each page is what to store to resume.
-  [[nodiscard]] outlook::delta_pager<outlook::poly<::outlook::graph::mail_folder>> sync_folders_pages(const sync_folders_options& options = {}) const {
+  [[nodiscard]] outlook::delta_pager<outlook::poly<::outlook::graph::mail_folder>> sync_folders_pages(const sync_folders_options& options = sync_folders_options()) const {
     return outlook::delta_pager<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_sync_folders(options); }),
                                                    options.state, options.delta_link);
   }

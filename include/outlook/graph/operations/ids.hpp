@@ -36,6 +36,9 @@ struct translate_exchange_ids_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The ids operations of a mailbox (a base of outlook::graph::mailbox).
 template <class Mailbox>
 class ids_operations {
@@ -45,12 +48,12 @@ class ids_operations {
   /// POST {mailbox}/translateExchangeIds
   /// @param input_ids The IDs to translate.
   /// @param target_id_type The format wanted.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::convert_id_result>> translate_exchange_ids(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::convert_id_result>> translate_exchange_ids(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options = translate_exchange_ids_options()) const {
     return outlook::fetch_page<::outlook::graph::convert_id_result>(ctx_().session, outlook::prepare([&] { return build_translate_exchange_ids(input_ids, target_id_type, options); }));
   }
 
   /// translate_exchange_ids() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::graph::convert_id_result> translate_exchange_ids_pages(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::outlook::graph::convert_id_result> translate_exchange_ids_pages(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options = translate_exchange_ids_options()) const {
     return outlook::pager<::outlook::graph::convert_id_result>(ctx_().session, outlook::prepare([&] { return build_translate_exchange_ids(input_ids, target_id_type, options); }));
   }
 

@@ -34,6 +34,9 @@ struct get_mail_tips_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The mail_tips operations of a mailbox (a base of outlook::graph::mailbox).
 template <class Mailbox>
 class mail_tips_operations {
@@ -43,12 +46,12 @@ class mail_tips_operations {
   /// POST {mailbox}/getMailTips
   /// @param email_addresses SMTP addresses of the recipients.
   /// @param mail_tips_options The mail tips wanted.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::mail_tips>> get_mail_tips(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::graph::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::mail_tips>> get_mail_tips(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::graph::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = get_mail_tips_options()) const {
     return outlook::fetch_page<::outlook::graph::mail_tips>(ctx_().session, outlook::prepare([&] { return build_get_mail_tips(email_addresses, mail_tips_options, options); }));
   }
 
   /// get_mail_tips() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::graph::mail_tips> get_mail_tips_pages(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::graph::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::outlook::graph::mail_tips> get_mail_tips_pages(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::graph::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = get_mail_tips_options()) const {
     return outlook::pager<::outlook::graph::mail_tips>(ctx_().session, outlook::prepare([&] { return build_get_mail_tips(email_addresses, mail_tips_options, options); }));
   }
 

@@ -123,6 +123,9 @@ struct get_supported_time_zones_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The mailbox_settings operations of a mailbox (a base of outlook::graph::mailbox).
 template <class Mailbox>
 class mailbox_settings_operations {
@@ -130,66 +133,66 @@ class mailbox_settings_operations {
 
   /// Reads the mailbox settings.
   /// GET {mailbox}/mailboxSettings
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::mailbox_settings> get_mailbox_settings(const get_mailbox_settings_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::mailbox_settings> get_mailbox_settings(const get_mailbox_settings_options& options = get_mailbox_settings_options()) const {
     return outlook::fetch_one<::outlook::graph::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_get_mailbox_settings(options); }));
   }
 
   /// Changes mailbox settings; the answer holds the properties that were changed.
   /// PATCH {mailbox}/mailboxSettings
   /// @param patch The settings to change.
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::mailbox_settings> update_mailbox_settings(const ::outlook::graph::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::mailbox_settings> update_mailbox_settings(const ::outlook::graph::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = update_mailbox_settings_options()) const {
     return outlook::fetch_one<::outlook::graph::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_update_mailbox_settings(patch, options); }));
   }
 
   /// Reads the automatic replies (out of office) setting.
   /// GET {mailbox}/mailboxSettings/automaticRepliesSetting
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::automatic_replies_setting> get_automatic_replies_setting(const get_automatic_replies_setting_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::automatic_replies_setting> get_automatic_replies_setting(const get_automatic_replies_setting_options& options = get_automatic_replies_setting_options()) const {
     return outlook::fetch_one<::outlook::graph::automatic_replies_setting>(ctx_().session, outlook::prepare([&] { return build_get_automatic_replies_setting(options); }));
   }
 
   /// Reads the language of the mailbox.
   /// GET {mailbox}/mailboxSettings/language
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::locale_info> get_language(const get_language_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::locale_info> get_language(const get_language_options& options = get_language_options()) const {
     return outlook::fetch_one<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_language(options); }));
   }
 
   /// Reads the time zone of the mailbox.
   /// GET {mailbox}/mailboxSettings/timeZone
-  [[nodiscard]] boost::asio::awaitable<outlook::value_envelope<std::string>> get_time_zone(const get_time_zone_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::value_envelope<std::string>> get_time_zone(const get_time_zone_options& options = get_time_zone_options()) const {
     return outlook::fetch_value<std::string>(ctx_().session, outlook::prepare([&] { return build_get_time_zone(options); }));
   }
 
   /// Lists the languages the mailbox can be set to.
   /// GET {mailbox}/outlook/supportedLanguages
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::locale_info>> get_supported_languages(const get_supported_languages_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::locale_info>> get_supported_languages(const get_supported_languages_options& options = get_supported_languages_options()) const {
     return outlook::fetch_page<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
   }
 
   /// get_supported_languages() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::graph::locale_info> get_supported_languages_pages(const get_supported_languages_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::outlook::graph::locale_info> get_supported_languages_pages(const get_supported_languages_options& options = get_supported_languages_options()) const {
     return outlook::pager<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
   }
 
   /// Lists the time zones the mailbox can be set to, in Windows or IANA form.
   /// GET {mailbox}/outlook/supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'{time_zone_standard}')
   /// @param time_zone_standard Windows or IANA names; none gives Windows names.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
     return outlook::fetch_page<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
   }
 
   /// get_supported_time_zones() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::graph::time_zone_information> get_supported_time_zones_pages(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::outlook::graph::time_zone_information> get_supported_time_zones_pages(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
     return outlook::pager<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
   }
 
   /// Lists the time zones the mailbox can be set to, in Windows or IANA form.
   /// GET {mailbox}/outlook/supportedTimeZones
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones(const get_supported_time_zones_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
     return outlook::fetch_page<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
   }
 
   /// get_supported_time_zones() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::graph::time_zone_information> get_supported_time_zones_pages(const get_supported_time_zones_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::outlook::graph::time_zone_information> get_supported_time_zones_pages(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
     return outlook::pager<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
   }
 

@@ -346,6 +346,9 @@ struct permanent_delete_message_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The messages operations of a mailbox (a base of outlook::graph::mailbox).
 template <class Mailbox>
 class messages_operations {
@@ -354,42 +357,42 @@ class messages_operations {
   /// Lists the messages of a folder, or of the whole mailbox when no folder is given.
   /// GET {mailbox}/mailFolders/{folder_id}/messages
   /// @param folder_id ID or well-known name of the folder; none lists the whole mailbox.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages(std::string_view folder_id, const list_messages_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const {
     return outlook::fetch_page<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
   }
 
   /// list_messages() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::message>> list_messages_pages(std::string_view folder_id, const list_messages_options& options = {}) const {
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::message>> list_messages_pages(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const {
     return outlook::pager<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
   }
 
   /// Lists the messages of a folder, or of the whole mailbox when no folder is given.
   /// GET {mailbox}/messages
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages(const list_messages_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages(const list_messages_options& options = list_messages_options()) const {
     return outlook::fetch_page<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
   }
 
   /// list_messages() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::message>> list_messages_pages(const list_messages_options& options = {}) const {
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::message>> list_messages_pages(const list_messages_options& options = list_messages_options()) const {
     return outlook::pager<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
   }
 
   /// Reads one message.
   /// GET {mailbox}/messages/{message_id}
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> get_message(std::string_view message_id, const get_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> get_message(std::string_view message_id, const get_message_options& options = get_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_get_message(message_id, options); }));
   }
 
   /// Runs a round of change tracking on a folder with the delta function: every message added, changed or removed since the round the delta link came from (all of them without one).
   /// GET {mailbox}/mailFolders/{folder_id}/messages/delta
   /// @param folder_id ID or well-known name of the folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::graph::message>>> sync_messages(std::string_view folder_id, const sync_messages_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::graph::message>>> sync_messages(std::string_view folder_id, const sync_messages_options& options = sync_messages_options()) const {
     return outlook::fetch_delta_round<outlook::poly<::outlook::graph::message>>(sync_messages_pages(folder_id, outlook::without_response(options)), options.response);
   }
 
   /// sync_messages() page by page; state() after each page is what to store to resume.
-  [[nodiscard]] outlook::delta_pager<outlook::poly<::outlook::graph::message>> sync_messages_pages(std::string_view folder_id, const sync_messages_options& options = {}) const {
+  [[nodiscard]] outlook::delta_pager<outlook::poly<::outlook::graph::message>> sync_messages_pages(std::string_view folder_id, const sync_messages_options& options = sync_messages_options()) const {
     return outlook::delta_pager<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_sync_messages(folder_id, options); }),
                                                    options.state, options.delta_link);
   }
@@ -397,7 +400,7 @@ class messages_operations {
   /// Sends a new message in one step; it is saved in Sent Items unless asked otherwise.
   /// POST {mailbox}/sendMail
   /// @param message The message to send.
-  [[nodiscard]] boost::asio::awaitable<void> send_mail(const ::outlook::graph::message& message, const send_mail_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> send_mail(const ::outlook::graph::message& message, const send_mail_options& options = send_mail_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_mail(message, options); }));
   }
 
@@ -405,21 +408,21 @@ class messages_operations {
   /// POST {mailbox}/mailFolders/{folder_id}/messages
   /// @param message The draft to create.
   /// @param folder_id Folder to create the draft in; none means Drafts.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message(const ::outlook::graph::message& message, std::string_view folder_id, const create_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message(const ::outlook::graph::message& message, std::string_view folder_id, const create_message_options& options = create_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, folder_id, options); }));
   }
 
   /// Creates a draft, in Drafts or in the given folder.
   /// POST {mailbox}/messages
   /// @param message The draft to create.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message(const ::outlook::graph::message& message, const create_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message(const ::outlook::graph::message& message, const create_message_options& options = create_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, options); }));
   }
 
   /// Sends an existing draft.
   /// POST {mailbox}/messages/{message_id}/send
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<void> send_message(std::string_view message_id, const send_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> send_message(std::string_view message_id, const send_message_options& options = send_message_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_message(message_id, options); }));
   }
 
@@ -427,7 +430,7 @@ class messages_operations {
   /// POST {mailbox}/messages/{message_id}/reply
   /// @param message_id ID of the message.
   /// @param comment Text put above the quoted message.
-  [[nodiscard]] boost::asio::awaitable<void> reply(std::string_view message_id, const std::string& comment, const reply_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> reply(std::string_view message_id, const std::string& comment, const reply_options& options = reply_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply(message_id, comment, options); }));
   }
 
@@ -435,21 +438,21 @@ class messages_operations {
   /// POST {mailbox}/messages/{message_id}/replyAll
   /// @param message_id ID of the message.
   /// @param comment Text put above the quoted message.
-  [[nodiscard]] boost::asio::awaitable<void> reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options = reply_all_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply_all(message_id, comment, options); }));
   }
 
   /// Creates a draft reply to the sender.
   /// POST {mailbox}/messages/{message_id}/createReply
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_reply(std::string_view message_id, const create_reply_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_reply(std::string_view message_id, const create_reply_options& options = create_reply_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply(message_id, options); }));
   }
 
   /// Creates a draft reply to everyone.
   /// POST {mailbox}/messages/{message_id}/createReplyAll
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_reply_all(std::string_view message_id, const create_reply_all_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_reply_all(std::string_view message_id, const create_reply_all_options& options = create_reply_all_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply_all(message_id, options); }));
   }
 
@@ -458,14 +461,14 @@ class messages_operations {
   /// @param message_id ID of the message.
   /// @param comment Text put above the forwarded message.
   /// @param to_recipients Who to forward the message to.
-  [[nodiscard]] boost::asio::awaitable<void> forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::graph::recipient>& to_recipients, const forward_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::graph::recipient>& to_recipients, const forward_options& options = forward_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_forward(message_id, comment, to_recipients, options); }));
   }
 
   /// Creates a draft forward of a message.
   /// POST {mailbox}/messages/{message_id}/createForward
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_forward(std::string_view message_id, const create_forward_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_forward(std::string_view message_id, const create_forward_options& options = create_forward_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_forward(message_id, options); }));
   }
 
@@ -473,14 +476,14 @@ class messages_operations {
   /// PATCH {mailbox}/messages/{message_id}
   /// @param message_id ID of the message.
   /// @param patch The properties to change.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> update_message(std::string_view message_id, const ::outlook::graph::message_patch& patch, const update_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> update_message(std::string_view message_id, const ::outlook::graph::message_patch& patch, const update_message_options& options = update_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_update_message(message_id, patch, options); }));
   }
 
   /// Deletes a message (it goes to Recoverable Items).
   /// DELETE {mailbox}/messages/{message_id}
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<void> delete_message(std::string_view message_id, const delete_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> delete_message(std::string_view message_id, const delete_message_options& options = delete_message_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_message(message_id, options); }));
   }
 
@@ -488,7 +491,7 @@ class messages_operations {
   /// POST {mailbox}/messages/{message_id}/move
   /// @param message_id ID of the message.
   /// @param destination_id ID or well-known name of the destination folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options = move_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_move_message(message_id, destination_id, options); }));
   }
 
@@ -496,26 +499,26 @@ class messages_operations {
   /// POST {mailbox}/messages/{message_id}/copy
   /// @param message_id ID of the message.
   /// @param destination_id ID or well-known name of the destination folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = copy_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_copy_message(message_id, destination_id, options); }));
   }
 
   /// Reads the whole message in MIME form (RFC 822 bytes) from its $value.
   /// GET {mailbox}/messages/{message_id}/$value
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<outlook::bytes> get_message_mime(std::string_view message_id, const get_message_mime_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::bytes> get_message_mime(std::string_view message_id, const get_message_mime_options& options = get_message_mime_options()) const {
     return outlook::fetch_bytes(ctx_().session, outlook::prepare([&] { return build_get_message_mime(message_id, options); }));
   }
 
   /// get_message_mime() into a sink: the bytes are handed over in pieces instead of returned.
-  [[nodiscard]] boost::asio::awaitable<void> get_message_mime(std::string_view message_id, outlook::byte_sink sink, const get_message_mime_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> get_message_mime(std::string_view message_id, outlook::byte_sink sink, const get_message_mime_options& options = get_message_mime_options()) const {
     return outlook::fetch_to_sink(ctx_().session, outlook::prepare([&] { return build_get_message_mime(message_id, options); }), std::move(sink));
   }
 
   /// Sends a message given as MIME bytes (sent base64-encoded as text/plain).
   /// POST {mailbox}/sendMail
   /// @param mime The whole RFC 822 message, headers and attachments included.
-  [[nodiscard]] boost::asio::awaitable<void> send_mail_mime(const outlook::bytes& mime, const send_mail_mime_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> send_mail_mime(const outlook::bytes& mime, const send_mail_mime_options& options = send_mail_mime_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_mail_mime(mime, options); }));
   }
 
@@ -523,21 +526,21 @@ class messages_operations {
   /// POST {mailbox}/mailFolders/{folder_id}/messages
   /// @param mime The whole RFC 822 message.
   /// @param folder_id Folder to create the draft in; none means Drafts.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message_mime(const outlook::bytes& mime, std::string_view folder_id, const create_message_mime_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message_mime(const outlook::bytes& mime, std::string_view folder_id, const create_message_mime_options& options = create_message_mime_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message_mime(mime, folder_id, options); }));
   }
 
   /// Creates a draft from MIME bytes, in Drafts or in the given folder.
   /// POST {mailbox}/messages
   /// @param mime The whole RFC 822 message.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message_mime(const outlook::bytes& mime, const create_message_mime_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message_mime(const outlook::bytes& mime, const create_message_mime_options& options = create_message_mime_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message_mime(mime, options); }));
   }
 
   /// Deletes a message for good: it goes to the Purges folder, which the user cannot recover from.
   /// POST {mailbox}/messages/{message_id}/permanentDelete
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<void> permanent_delete_message(std::string_view message_id, const permanent_delete_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> permanent_delete_message(std::string_view message_id, const permanent_delete_message_options& options = permanent_delete_message_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_permanent_delete_message(message_id, options); }));
   }
 

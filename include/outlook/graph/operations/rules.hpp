@@ -85,6 +85,9 @@ struct delete_rule_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The rules operations of a mailbox (a base of outlook::graph::mailbox).
 template <class Mailbox>
 class rules_operations {
@@ -92,26 +95,26 @@ class rules_operations {
 
   /// Lists the Inbox rules.
   /// GET {mailbox}/mailFolders/inbox/messageRules
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::message_rule>> list_rules(const list_rules_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::message_rule>> list_rules(const list_rules_options& options = list_rules_options()) const {
     return outlook::fetch_page<::outlook::graph::message_rule>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
   }
 
   /// list_rules() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::graph::message_rule> list_rules_pages(const list_rules_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::outlook::graph::message_rule> list_rules_pages(const list_rules_options& options = list_rules_options()) const {
     return outlook::pager<::outlook::graph::message_rule>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
   }
 
   /// Reads one Inbox rule.
   /// GET {mailbox}/mailFolders/inbox/messageRules/{rule_id}
   /// @param rule_id ID of the rule.
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::message_rule> get_rule(std::string_view rule_id, const get_rule_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::message_rule> get_rule(std::string_view rule_id, const get_rule_options& options = get_rule_options()) const {
     return outlook::fetch_one<::outlook::graph::message_rule>(ctx_().session, outlook::prepare([&] { return build_get_rule(rule_id, options); }));
   }
 
   /// Creates an Inbox rule.
   /// POST {mailbox}/mailFolders/inbox/messageRules
   /// @param rule The rule to create.
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::message_rule> create_rule(const ::outlook::graph::message_rule& rule, const create_rule_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::message_rule> create_rule(const ::outlook::graph::message_rule& rule, const create_rule_options& options = create_rule_options()) const {
     return outlook::fetch_one<::outlook::graph::message_rule>(ctx_().session, outlook::prepare([&] { return build_create_rule(rule, options); }));
   }
 
@@ -119,14 +122,14 @@ class rules_operations {
   /// PATCH {mailbox}/mailFolders/inbox/messageRules/{rule_id}
   /// @param rule_id ID of the rule.
   /// @param patch The properties to change.
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::message_rule> update_rule(std::string_view rule_id, const ::outlook::graph::message_rule_patch& patch, const update_rule_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::message_rule> update_rule(std::string_view rule_id, const ::outlook::graph::message_rule_patch& patch, const update_rule_options& options = update_rule_options()) const {
     return outlook::fetch_one<::outlook::graph::message_rule>(ctx_().session, outlook::prepare([&] { return build_update_rule(rule_id, patch, options); }));
   }
 
   /// Deletes an Inbox rule.
   /// DELETE {mailbox}/mailFolders/inbox/messageRules/{rule_id}
   /// @param rule_id ID of the rule.
-  [[nodiscard]] boost::asio::awaitable<void> delete_rule(std::string_view rule_id, const delete_rule_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> delete_rule(std::string_view rule_id, const delete_rule_options& options = delete_rule_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_rule(rule_id, options); }));
   }
 

@@ -207,6 +207,9 @@ struct upload_thumbnail_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The notes operations of a mailbox (a base of kitchen::sink::mailbox).
 template <class Mailbox>
 class notes_operations {
@@ -215,42 +218,42 @@ class notes_operations {
   /// Lists the notes of a folder, or of the whole mailbox when no folder is given.
   /// GET {mailbox}/Folders/{folder_id}/Notes
   /// @param folder_id The folder; leave it out for every note.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::note>> list_notes(std::string_view folder_id, const list_notes_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::note>> list_notes(std::string_view folder_id, const list_notes_options& options = list_notes_options()) const {
     return outlook::fetch_page<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(folder_id, options); }));
   }
 
   /// list_notes() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::kitchen::sink::note> list_notes_pages(std::string_view folder_id, const list_notes_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::kitchen::sink::note> list_notes_pages(std::string_view folder_id, const list_notes_options& options = list_notes_options()) const {
     return outlook::pager<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(folder_id, options); }));
   }
 
   /// Lists the notes of a folder, or of the whole mailbox when no folder is given.
   /// GET {mailbox}/Notes
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::note>> list_notes(const list_notes_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::note>> list_notes(const list_notes_options& options = list_notes_options()) const {
     return outlook::fetch_page<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(options); }));
   }
 
   /// list_notes() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::kitchen::sink::note> list_notes_pages(const list_notes_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::kitchen::sink::note> list_notes_pages(const list_notes_options& options = list_notes_options()) const {
     return outlook::pager<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(options); }));
   }
 
   /// Gets one note.
   /// GET {mailbox}/Notes/{note_id}
   /// @param note_id The ID of the note.
-  [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> get_note(std::string_view note_id, const get_note_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> get_note(std::string_view note_id, const get_note_options& options = get_note_options()) const {
     return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_get_note(note_id, options); }));
   }
 
   /// Runs one change-tracking round over the notes of a folder.
   /// GET {mailbox}/Folders/{folder_id}/Notes
   /// @param folder_id The folder to synchronize.
-  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<::kitchen::sink::note>> sync_notes(std::string_view folder_id, const sync_notes_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<::kitchen::sink::note>> sync_notes(std::string_view folder_id, const sync_notes_options& options = sync_notes_options()) const {
     return outlook::fetch_sync_round<::kitchen::sink::note>(sync_notes_pages(folder_id, outlook::without_response(options)), options.response);
   }
 
   /// sync_notes() page by page; state() after each page is what to store to resume.
-  [[nodiscard]] outlook::sync_pager<::kitchen::sink::note> sync_notes_pages(std::string_view folder_id, const sync_notes_options& options = {}) const {
+  [[nodiscard]] outlook::sync_pager<::kitchen::sink::note> sync_notes_pages(std::string_view folder_id, const sync_notes_options& options = sync_notes_options()) const {
     return outlook::sync_pager<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_sync_notes(folder_id, options); }), options.state,
         "odata.track-changes", "$deltatoken",
         "$skiptoken");
@@ -259,7 +262,7 @@ class notes_operations {
   /// Creates a note from a whole-body argument.
   /// POST {mailbox}/Notes
   /// @param note The note to create.
-  [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> create_note(const ::kitchen::sink::note& note, const create_note_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> create_note(const ::kitchen::sink::note& note, const create_note_options& options = create_note_options()) const {
     return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_create_note(note, options); }));
   }
 
@@ -267,14 +270,14 @@ class notes_operations {
   /// PATCH {mailbox}/Notes/{note_id}
   /// @param note_id The ID of the note.
   /// @param patch The properties to change.
-  [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> update_note(std::string_view note_id, const ::kitchen::sink::note_patch& patch, const update_note_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> update_note(std::string_view note_id, const ::kitchen::sink::note_patch& patch, const update_note_options& options = update_note_options()) const {
     return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_update_note(note_id, patch, options); }));
   }
 
   /// Deletes a note.
   /// DELETE {mailbox}/Notes/{note_id}
   /// @param note_id The ID of the note.
-  [[nodiscard]] boost::asio::awaitable<void> delete_note(std::string_view note_id, const delete_note_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> delete_note(std::string_view note_id, const delete_note_options& options = delete_note_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_note(note_id, options); }));
   }
 
@@ -284,33 +287,33 @@ class notes_operations {
   /// @param recipients Who to share with.
   /// @param color A plain enum member of the body.
   /// @param permissions A flags enum member of the body.
-  [[nodiscard]] boost::asio::awaitable<void> share_note(std::string_view note_id, const std::vector<::kitchen::sink::email_address>& recipients, ::kitchen::sink::color color, outlook::flags<::kitchen::sink::permission> permissions, const share_note_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> share_note(std::string_view note_id, const std::vector<::kitchen::sink::email_address>& recipients, ::kitchen::sink::color color, outlook::flags<::kitchen::sink::permission> permissions, const share_note_options& options = share_note_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_share_note(note_id, recipients, color, permissions, options); }));
   }
 
   /// Reads one primitive value, returned as {"value": ...}.
   /// GET {mailbox}/Notes/{note_id}/Size
   /// @param note_id The ID of the note.
-  [[nodiscard]] boost::asio::awaitable<outlook::value_envelope<std::int64_t>> get_note_size(std::string_view note_id, const get_note_size_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::value_envelope<std::int64_t>> get_note_size(std::string_view note_id, const get_note_size_options& options = get_note_size_options()) const {
     return outlook::fetch_value<std::int64_t>(ctx_().session, outlook::prepare([&] { return build_get_note_size(note_id, options); }));
   }
 
   /// The note as raw bytes ($value).
   /// GET {mailbox}/Notes/{note_id}/$value
   /// @param note_id ID of the note.
-  [[nodiscard]] boost::asio::awaitable<outlook::bytes> get_note_raw(std::string_view note_id, const get_note_raw_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::bytes> get_note_raw(std::string_view note_id, const get_note_raw_options& options = get_note_raw_options()) const {
     return outlook::fetch_bytes(ctx_().session, outlook::prepare([&] { return build_get_note_raw(note_id, options); }));
   }
 
   /// get_note_raw() into a sink: the bytes are handed over in pieces instead of returned.
-  [[nodiscard]] boost::asio::awaitable<void> get_note_raw(std::string_view note_id, outlook::byte_sink sink, const get_note_raw_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> get_note_raw(std::string_view note_id, outlook::byte_sink sink, const get_note_raw_options& options = get_note_raw_options()) const {
     return outlook::fetch_to_sink(ctx_().session, outlook::prepare([&] { return build_get_note_raw(note_id, options); }), std::move(sink));
   }
 
   /// Creates a note from exported bytes, sent base64 as text/plain.
   /// POST {mailbox}/Notes
   /// @param content The exported note.
-  [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> import_note(const outlook::bytes& content, const import_note_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> import_note(const outlook::bytes& content, const import_note_options& options = import_note_options()) const {
     return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_import_note(content, options); }));
   }
 
@@ -318,7 +321,7 @@ class notes_operations {
   /// POST {mailbox}/Notes/{note_id}/CreateUploadSession
   /// @param note_id ID of the note.
   /// @param content The image bytes.
-  [[nodiscard]] boost::asio::awaitable<std::string> upload_thumbnail(std::string_view note_id, const outlook::bytes& content, const upload_thumbnail_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<std::string> upload_thumbnail(std::string_view note_id, const outlook::bytes& content, const upload_thumbnail_options& options = upload_thumbnail_options()) const {
     return outlook::upload_through_session(ctx_().session, outlook::prepare([&] { return build_upload_thumbnail(note_id, options); }),
                                            content, options.progress, options.range_size);
   }

@@ -33,6 +33,9 @@ struct add_part_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The parts operations of a mailbox (a base of kitchen::sink::mailbox).
 template <class Mailbox>
 class parts_operations {
@@ -42,7 +45,7 @@ class parts_operations {
   /// POST {mailbox}/Notes/{note_id}/Parts
   /// @param note_id The ID of the note.
   /// @param part The part; its @odata.type says which kind.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::kitchen::sink::part>> add_part(std::string_view note_id, const outlook::poly<::kitchen::sink::part>& part, const add_part_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::kitchen::sink::part>> add_part(std::string_view note_id, const outlook::poly<::kitchen::sink::part>& part, const add_part_options& options = add_part_options()) const {
     return outlook::fetch_one<outlook::poly<::kitchen::sink::part>>(ctx_().session, outlook::prepare([&] { return build_add_part(note_id, part, options); }));
   }
 

@@ -36,6 +36,9 @@ struct list_notebooks_by_color_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The preview_notebooks operations of a mailbox (a base of kitchen::sink::mailbox).
 template <class Mailbox>
 class preview_notebooks_operations {
@@ -46,12 +49,12 @@ class preview_notebooks_operations {
   /// GET {mailbox}/Notebooks/ByColor({color})/Page/{page}
   /// @param color The color to look for.
   /// @param page The page number.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::notebook>> list_notebooks_by_color(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::notebook>> list_notebooks_by_color(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options = list_notebooks_by_color_options()) const {
     return outlook::fetch_page<::kitchen::sink::notebook>(ctx_().session, outlook::prepare([&] { return build_list_notebooks_by_color(color, page, options); }));
   }
 
   /// list_notebooks_by_color() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::kitchen::sink::notebook> list_notebooks_by_color_pages(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::kitchen::sink::notebook> list_notebooks_by_color_pages(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options = list_notebooks_by_color_options()) const {
     return outlook::pager<::kitchen::sink::notebook>(ctx_().session, outlook::prepare([&] { return build_list_notebooks_by_color(color, page, options); }));
   }
 
