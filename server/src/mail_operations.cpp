@@ -463,7 +463,9 @@ http_response sync_messages(mail_context& ctx, const folder_row& folder) {
   // A full round (no token) lists what is there; removals only matter after a token.
   for (const auto& gone : st.since == 0 ? std::vector<removal_row>{} : ctx.db.removals_since(folder.id, st.since)) {
     if (gone.seq > st.upto) continue;
-    if (ctx.db.message_by_id(ctx.mailbox.id, gone.id)) continue;  // moved back: reported as present
+    // Moved back (reported as present above), unless it now lives elsewhere under the
+    // same (immutable) ID.
+    if (auto still = ctx.db.message_by_id(ctx.mailbox.id, gone.id); still && still->folder == folder.id) continue;
     if (ctx.d == dialect::outlook_v2) {
       entries.push_back(json::object{{"@odata.type", "#Microsoft.OutlookServices.Message"},
                                      {"id", "Messages('" + gone.id + "')"},
@@ -529,9 +531,11 @@ http_response update_message(mail_context& ctx, message_row m) {
   return json_response(200, render_message(ctx, m, {}));
 }
 
-/// Moves (new ID, removal in the old folder) or copies a message into `dest`.
+/// Moves (new ID, removal in the old folder) or copies a message into `dest`. On Graph
+/// with Prefer IdType="ImmutableId" a move keeps the ID (a copy is a new item either way).
 message_row move_or_copy(mail_context& ctx, const message_row& m, const folder_row& dest, bool move) {
-  message_row copy{new_id(ctx), ctx.mailbox.id, dest.id, m.json, 0};
+  const bool keep_id = move && ctx.d == dialect::graph_v1 && ctx.prefer.immutable_id;
+  message_row copy{keep_id ? m.id : new_id(ctx), ctx.mailbox.id, dest.id, m.json, 0};
   touch(ctx, copy.json);
   if (move) ctx.db.delete_message(m);
   ctx.db.insert_message(copy);

@@ -24,6 +24,7 @@ struct prefer_options {
   std::optional<long> max_page_size;
   bool body_text = false;
   bool track_changes = false;
+  bool immutable_id = false;  // Graph: IdType="ImmutableId", IDs that survive moves
   std::string time_zone;
 };
 

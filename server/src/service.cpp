@@ -95,6 +95,8 @@ prefer_options parse_prefer(const http_headers& headers) {
         p.body_text = outlook::iequals(value, "text");
       } else if (outlook::iequals(name, "odata.track-changes")) {
         p.track_changes = true;
+      } else if (outlook::iequals(name, "IdType")) {
+        p.immutable_id = outlook::iequals(value, "ImmutableId");
       } else if (outlook::iequals(name, "outlook.timezone")) {
         p.time_zone = value;
       }

@@ -164,3 +164,40 @@ TEST_CASE("Graph answers are written by the generated outlook::graph model") {
   CHECK(bad.body.find("RequestBodyRead") != std::string::npos);
   CHECK(bad.body.find("/isRead") != std::string::npos);
 }
+
+TEST_CASE("immutable IDs (Graph, Prefer IdType=\"ImmutableId\"): a move keeps the ID; change tracking still sees it leave") {
+  fixture f;
+  namespace graph = outlook::graph;
+  auto alex = f.clients.client_of<graph::client>("alex-token", "/v1.0").me();
+  graph::message m;
+  m.subject = "Keep my ID";
+  m.to_recipients = {graph::recipient{.email_address = graph::email_address{.address = "alex@contoso.example"}}};
+  f.go(f.clients.client_of<graph::client>("adele-token", "/v1.0").me().send_mail(m));
+  f.go(f.clients.client_of<graph::client>("adele-token", "/v1.0").me().send_mail(m));
+  auto inbox = f.go(alex.list_messages(graph::folder::inbox));
+  REQUIRE(inbox.value.size() == 2);
+  const std::string first = *inbox.value[0]->id;
+  const std::string second = *inbox.value[1]->id;
+
+  graph::sync_messages_options sync;
+  sync.state = f.go(alex.sync_messages(graph::folder::inbox, sync)).state;
+
+  graph::move_message_options immutable;
+  immutable.prefer.immutable_id = true;
+  auto kept = f.go(alex.move_message(first, "archive", immutable));
+  CHECK(kept->id == first);
+  CHECK(f.go(alex.get_message(first))->parent_folder_id == f.go(alex.get_folder("archive"))->id);
+  auto renamed = f.go(alex.move_message(second, "archive"));
+  CHECK(renamed->id != second);  // without the preference, the service's usual new ID
+
+  auto round = f.go(alex.sync_messages(graph::folder::inbox, sync));
+  std::vector<std::string> removed;
+  for (const auto& c : round.changes) {
+    CHECK(c.removed());
+    if (c.removed()) removed.push_back(c.removal()->item_id());
+  }
+  std::sort(removed.begin(), removed.end());
+  auto expected = std::vector<std::string>{first, second};
+  std::sort(expected.begin(), expected.end());
+  CHECK(removed == expected);
+}
