@@ -125,6 +125,10 @@ def check_semantics(doc):
             check_type_ref(p["type"], names, f"{where}, parameter {p['name']}")
             if p.get("patch") and not types.get(p["type"], {}).get("patch"):
                 raise DescriptionError(f"{where}, parameter {p['name']}: type {p['type']} has no patch type")
+            if p.get("omit_empty") and (p["in"] != "body" or p["type"] != "String" or p.get("optional")
+                                        or p.get("collection") or not p.get("wire")):
+                raise DescriptionError(f"{where}, parameter {p['name']}: omit_empty is for a required String "
+                                       "body member")
         uploads = [p for p in o["parameters"] if p["in"] == "upload"]
         if uploads and not (o["response"] or {}).get("upload"):
             raise DescriptionError(f"{where}: an 'upload' parameter needs a response with upload: true")

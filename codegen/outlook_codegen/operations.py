@@ -21,6 +21,7 @@ class Param:
     to_path: str = ""     # expression turning the argument into path text
     body_expr: str = ""   # expression encoded into the body
     holder: str = ""      # type that holds the argument when read from JSON (tests)
+    omit_empty: bool = False  # an empty string is not sent (the member is left out)
 
 
 @dataclass
@@ -153,6 +154,7 @@ def make_param(model, p):
         to_path = f"std::to_string({p['name']})"
     param = Param(p["name"], p["in"], p.get("wire"), bool(p.get("optional")), arg, vt, t, collection, patch,
                   p["description"], to_path)
+    param.omit_empty = bool(p.get("omit_empty"))
     if t in model.enums and not collection and not model.enums[t].flags:
         param.body_expr = f"outlook::open_enum<::{model.ns}::{model.enums[t].cpp}>({p['name']})"
         param.holder = f"::{model.ns}::{model.enums[t].cpp}"

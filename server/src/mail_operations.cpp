@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: BSL-1.0
 #include "mail_operations.hpp"
 
+#include "attachments.hpp"
 #include "message_text.hpp"
 #include "service_error.hpp"
 
@@ -38,8 +39,11 @@ std::string random_chars(std::mt19937_64& random, std::size_t n) {
   return out;
 }
 
-/// Item IDs look like the service's ("AAMk" + base64 characters).
+}  // namespace
+
 std::string new_id(mail_context& ctx) { return "AAMk" + random_chars(ctx.random, 44); }
+
+namespace {
 
 bool well_formed_id(std::string_view id) {
   if (id.size() < 8 || !(id.starts_with("AAMk") || id.starts_with("AQMk"))) return false;
@@ -48,11 +52,15 @@ bool well_formed_id(std::string_view id) {
   });
 }
 
+}  // namespace
+
 std::string now_text() {
   // Milliseconds, as the service writes them: messages sent in the same second still sort.
   const auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
   return outlook::format_date_time(std::chrono::time_point_cast<outlook::ticks>(now));
 }
+
+namespace {
 
 /// A member of an object, by name case-insensitively (request bodies come in either spelling).
 const json::value* member(const json::object& o, std::string_view name) {
@@ -70,6 +78,8 @@ std::string string_member(const JsonObjectOrValue& v, std::string_view name) {
   return m && m->is_string() ? std::string(m->as_string()) : std::string();
 }
 
+}  // namespace
+
 http_response json_response(int status, const json::value& body) {
   http_response r;
   r.status = status;
@@ -83,6 +93,8 @@ http_response empty_response(int status) {
   r.status = status;
   return r;
 }
+
+namespace {
 
 [[noreturn]] void not_found() {
   throw service_error(404, "ErrorItemNotFound", "The specified object was not found in the store.");
@@ -139,11 +151,15 @@ folder_row resolve_folder(mail_context& ctx, std::string_view id_or_name) {
   not_found();
 }
 
+}  // namespace
+
 message_row resolve_message(mail_context& ctx, std::string_view id) {
   if (!well_formed_id(id)) throw service_error(400, "ErrorInvalidIdMalformed", "Id is malformed.");
   if (auto m = ctx.db.message_by_id(ctx.mailbox.id, id)) return *m;
-  not_found();
+  throw service_error(404, "ErrorItemNotFound", "The specified object was not found in the store.");
 }
+
+namespace {
 
 // ---- rendering ------------------------------------------------------------------------
 
@@ -165,8 +181,21 @@ std::string entity_link(const mail_context& ctx, std::string_view set, std::stri
          std::string(id) + "')";
 }
 
+bool expands_attachments(const mail_context& ctx) {
+  return std::any_of(ctx.query.expand.begin(), ctx.query.expand.end(),
+                     [](const std::string& e) { return outlook::iequals(e, "attachments"); });
+}
+
 json::object render_message(const mail_context& ctx, const message_row& m, const std::vector<std::string>& select) {
   json::object o = canonical_of(m);
+  // Attachments are a navigation property: shown with $expand=attachments, never otherwise.
+  if (expands_attachments(ctx)) {
+    if (auto* list = o.if_contains("attachments"); list && list->is_array())
+      for (auto& a : list->as_array())
+        if (a.is_object()) a.as_object().erase("item");  // an item attachment's item needs its own $expand
+  } else {
+    o.erase("attachments");
+  }
   if (ctx.prefer.body_text) body_as_text(o);
   json::object wire = message_to_wire(o, ctx.d);
   json::object out;
@@ -174,7 +203,7 @@ json::object render_message(const mail_context& ctx, const message_row& m, const
   if (const auto* ck = member(o, "changeKey"); ck && ck->is_string())
     out["@odata.etag"] = "W/\"" + std::string(ck->as_string()) + "\"";
   for (auto& [k, v] : wire)
-    if (selected(select, k)) out[k] = std::move(v);
+    if (selected(select, k) || (outlook::iequals(k, "attachments") && expands_attachments(ctx))) out[k] = std::move(v);
   return out;
 }
 
@@ -221,7 +250,7 @@ std::string link_with(const mail_context& ctx, std::initializer_list<std::string
 
 // ---- new messages ---------------------------------------------------------------------
 
-constexpr std::array<std::string_view, 19> read_only_message_properties{
+constexpr std::array<std::string_view, 20> read_only_message_properties{"attachments",
     "id", "changeKey", "createdDateTime", "lastModifiedDateTime", "receivedDateTime", "sentDateTime", "bodyPreview",
     "uniqueBody", "hasAttachments", "parentFolderId", "conversationId", "isDraft", "webLink", "internetMessageHeaders",
     "conversationIndex", "unsubscribeData", "unsubscribeEnabled", "mentionsPreview", "conversationIndex"};
@@ -261,14 +290,19 @@ json::object new_message(mail_context& ctx, const json::object& given, bool draf
     m[k] = v;
   }
   if (!given.contains("bodyPreview")) m["bodyPreview"] = body_preview(m);
+  normalize_attachments(ctx, m);
   m["webLink"] = "https://outlook.office.com/owa/?ItemID=" + random_chars(ctx.random, 16) + "&exvsurl=1";
   return m;
 }
+
+}  // namespace
 
 void touch(mail_context& ctx, json::object& m) {
   m["lastModifiedDateTime"] = now_text();
   m["changeKey"] = random_chars(ctx.random, 28);
 }
+
+namespace {
 
 json::object email_of(const user_row& u) {
   return {{"emailAddress", json::object{{"name", u.display_name}, {"address", u.address}}}};
@@ -429,7 +463,9 @@ http_response sync_messages(mail_context& ctx, const folder_row& folder) {
   // A full round (no token) lists what is there; removals only matter after a token.
   for (const auto& gone : st.since == 0 ? std::vector<removal_row>{} : ctx.db.removals_since(folder.id, st.since)) {
     if (gone.seq > st.upto) continue;
-    if (ctx.db.message_by_id(ctx.mailbox.id, gone.id)) continue;  // moved back: reported as present
+    // Moved back (reported as present above), unless it now lives elsewhere under the
+    // same (immutable) ID.
+    if (auto still = ctx.db.message_by_id(ctx.mailbox.id, gone.id); still && still->folder == folder.id) continue;
     if (ctx.d == dialect::outlook_v2) {
       entries.push_back(json::object{{"@odata.type", "#Microsoft.OutlookServices.Message"},
                                      {"id", "Messages('" + gone.id + "')"},
@@ -465,7 +501,7 @@ http_response sync_messages(mail_context& ctx, const folder_row& folder) {
 
 http_response create_message(mail_context& ctx, const folder_row& folder) {
   require_body_object(ctx);
-  auto given = message_from_wire(ctx.body);
+  auto given = message_from_wire(ctx.body, ctx.d);
   store::transaction tx(ctx.db);
   message_row row{new_id(ctx), ctx.mailbox.id, folder.id, new_message(ctx, given, true), 0};
   row.json["sentDateTime"] = nullptr;
@@ -481,7 +517,7 @@ http_response update_message(mail_context& ctx, message_row m) {
     if (!k.starts_with("@") && is_read_only(k))
       throw service_error(400, "ErrorInvalidPropertySet", "The property '" + std::string(k) + "' is read-only and cannot be set.");
   }
-  const auto patch = message_from_wire(ctx.body);
+  const auto patch = message_from_wire(ctx.body, ctx.d);
   for (const auto& [k, v] : patch) {
     if (k.starts_with("@")) continue;
     if (v.is_null()) m.json.erase(k);
@@ -495,9 +531,11 @@ http_response update_message(mail_context& ctx, message_row m) {
   return json_response(200, render_message(ctx, m, {}));
 }
 
-/// Moves (new ID, removal in the old folder) or copies a message into `dest`.
+/// Moves (new ID, removal in the old folder) or copies a message into `dest`. On Graph
+/// with Prefer IdType="ImmutableId" a move keeps the ID (a copy is a new item either way).
 message_row move_or_copy(mail_context& ctx, const message_row& m, const folder_row& dest, bool move) {
-  message_row copy{new_id(ctx), ctx.mailbox.id, dest.id, m.json, 0};
+  const bool keep_id = move && ctx.d == dialect::graph_v1 && ctx.prefer.immutable_id;
+  message_row copy{keep_id ? m.id : new_id(ctx), ctx.mailbox.id, dest.id, m.json, 0};
   touch(ctx, copy.json);
   if (move) ctx.db.delete_message(m);
   ctx.db.insert_message(copy);
@@ -578,14 +616,14 @@ http_response respond_to(mail_context& ctx, const message_row& original, std::st
   const std::string comment = string_member(body, "comment");
 
   json::object given;
-  if (const auto* m = member(body, "message"); m && m->is_object()) given = message_from_wire(*m);
+  if (const auto* m = member(body, "message"); m && m->is_object()) given = message_from_wire(*m, ctx.d);
   json::object reply;
   reply["subject"] = prefixed_subject(forward ? "FW:" : "RE:", string_member(original.json, "subject"));
   reply["body"] = quoted_body(original.json, comment);
   if (const auto* c = original.json.if_contains("conversationId")) reply["conversationId"] = *c;
   if (forward) {
     if (const auto* to = member(body, "toRecipients")) reply["toRecipients"] = canonical_keys(*to);
-    if (forward && original.json.contains("hasAttachments")) reply["hasAttachments"] = original.json.at("hasAttachments");
+    if (const auto* a = original.json.if_contains("attachments")) reply["attachments"] = *a;  // a forward carries them
   } else {
     reply_recipients(ctx, original.json, kind == "replyall", reply);
   }
@@ -621,7 +659,7 @@ http_response send_mail(mail_context& ctx) {
   require_body_object(ctx);
   const auto* message = member(ctx.body, "message");
   if (!message) throw service_error(400, "RequestBodyRead", "The parameter 'Message' is missing.");
-  const auto given = message_from_wire(*message);
+  const auto given = message_from_wire(*message, ctx.d);
   bool save = true;
   if (const auto* s = member(ctx.body, "saveToSentItems")) {
     if (s->is_bool()) save = s->as_bool();
@@ -643,6 +681,7 @@ http_response message_item(mail_context& ctx, std::string_view id, std::span<con
     not_supported(ctx);
   }
   const std::string action = lower(rest[0]);
+  if (action == "attachments") return attachments_resource(ctx, std::move(m), rest.subspan(1));
   if (rest.size() == 1 && ctx.method == "POST") {
     if (action == "send") return send_draft(ctx, m);
     if (action == "reply" || action == "replyall" || action == "forward" || action == "createreply" ||
@@ -801,7 +840,7 @@ http_response mailbox_settings(mail_context& ctx, std::span<const std::string> r
   if (rest.empty()) {
     if (ctx.method == "PATCH") {
       require_body_object(ctx);
-      const auto patch = settings_from_wire(ctx.body);
+      const auto patch = settings_from_wire(ctx.body, ctx.d);
       for (const auto& [k, v] : patch) {
         if (k.starts_with("@")) continue;
         // One level deep: a patch of automaticRepliesSetting keeps the members it leaves out.
@@ -959,7 +998,7 @@ void seed_mailboxes(mail_context& ctx, const json::value& seed) {
           if (!message || !message->is_object()) throw seed_error(where + ": \"message\" must be an object");
           json::object given;
           try {
-            given = message_from_wire(*message);
+            given = message_from_wire(*message, dialect::outlook_v2);
           } catch (const body_error& e) {
             throw seed_error(where + ".message: " + e.what());
           }

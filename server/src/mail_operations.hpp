@@ -24,8 +24,11 @@ struct prefer_options {
   std::optional<long> max_page_size;
   bool body_text = false;
   bool track_changes = false;
+  bool immutable_id = false;  // Graph: IdType="ImmutableId", IDs that survive moves
   std::string time_zone;
 };
+
+class upload_sessions;
 
 struct mail_context {
   mail_context(store& s, std::mt19937_64& r) : db(s), random(r) {}
@@ -41,9 +44,19 @@ struct mail_context {
   odata::query query;
   prefer_options prefer;
   boost::json::value body;  // null when the request has none
+  upload_sessions* uploads = nullptr;  // the service's open upload sessions
 };
 
 [[nodiscard]] http_response dispatch(mail_context& ctx);
+
+// Shared with attachments.cpp.
+[[nodiscard]] std::string new_id(mail_context& ctx);  // an item ID of the service's form
+[[nodiscard]] std::string now_text();                 // now, as the service writes date-times
+void touch(mail_context& ctx, boost::json::object& m);  // new lastModifiedDateTime and changeKey
+[[nodiscard]] http_response json_response(int status, const boost::json::value& body);
+[[nodiscard]] http_response empty_response(int status);
+/// The message of the context's mailbox (400 ErrorInvalidIdMalformed, 404 ErrorItemNotFound).
+[[nodiscard]] message_row resolve_message(mail_context& ctx, std::string_view id);
 
 /// Users, app tokens, well-known folders, seeded folders and messages (one transaction).
 void seed_mailboxes(mail_context& ctx, const boost::json::value& seed);

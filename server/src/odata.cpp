@@ -554,10 +554,12 @@ void check_combination(const query& q, const filter* f) {
   if (q.search && !q.orderby.empty())
     throw service_error(400, "ErrorInvalidUrlQuery", "The query parameter 'OrderBy' is invalid.");
   if (f && !q.orderby.empty()) {
-    // The service's rule: the properties of $filter lead $orderby, in the same order.
+    // The service's rule: every $orderby property is also in $filter, in the same order,
+    // and before any filter property that is not sorted on; so the sort keys are the
+    // first properties the filter names.
     const auto& props = f->properties();
-    bool ok = props.size() <= q.orderby.size();
-    for (std::size_t i = 0; ok && i < props.size(); ++i) ok = lower(q.orderby[i].path) == props[i];
+    bool ok = q.orderby.size() <= props.size();
+    for (std::size_t i = 0; ok && i < q.orderby.size(); ++i) ok = lower(q.orderby[i].path) == props[i];
     if (!ok)
       throw service_error(400, "InefficientFilter", "The restriction or sort order is too complex for this operation.");
   }

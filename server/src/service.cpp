@@ -95,6 +95,8 @@ prefer_options parse_prefer(const http_headers& headers) {
         p.body_text = outlook::iequals(value, "text");
       } else if (outlook::iequals(name, "odata.track-changes")) {
         p.track_changes = true;
+      } else if (outlook::iequals(name, "IdType")) {
+        p.immutable_id = outlook::iequals(value, "ImmutableId");
       } else if (outlook::iequals(name, "outlook.timezone")) {
         p.time_zone = value;
       }
@@ -127,7 +129,13 @@ http_response service::handle(const http_request& request, std::string_view orig
       const auto query_string = qmark == std::string_view::npos ? std::string_view{} : target.substr(qmark + 1);
 
       auto segs = split_path(path);
+      if (segs.size() == 2 && segs[0] == "uploads") {
+        // An upload URL: its authtoken is the credential, no bearer token.
+        response = upload_request(store_, uploads_, request, segs[1], query_string, origin, random_);
+        throw response;
+      }
       mail_context ctx{store_, random_};
+      ctx.uploads = &uploads_;
       ctx.origin = std::string(origin);
       ctx.path = std::string(path);
       std::size_t i = 0;

@@ -5,6 +5,7 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
+#include "attachments.hpp"
 #include "service_error.hpp"
 #include "store.hpp"
 
@@ -44,6 +45,7 @@ class service {
   store& store_;
   service_options options_;
   std::mt19937_64 random_;
+  upload_sessions uploads_;
 };
 
 }  // namespace outlook::server

@@ -3,7 +3,8 @@
 // Outlook v2.0 (PascalCase) goes through the generated model and codecs of outlook::mail:
 // the canonical JSON is decoded case-insensitively into outlook::mail::message (or
 // mail_folder) and encoded again, so the wire spelling comes from the schema. Graph v1.0
-// is served in the canonical spelling until the generated outlook::graph model exists.
+// goes the same way through the generated outlook::graph model: the schema is the single
+// description of both dialects, and a property neither model knows is kept as received.
 //
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
@@ -27,6 +28,12 @@ class body_error : public std::runtime_error {
 
 /// Canonical message JSON -> the dialect's wire object.
 [[nodiscard]] boost::json::object message_to_wire(const boost::json::object& canonical, dialect d);
+/// Canonical attachment JSON (a file, item or reference attachment, "@odata.type" in
+/// Graph's spelling) -> the dialect's wire object, through the generated attachment models.
+[[nodiscard]] boost::json::object attachment_to_wire(const boost::json::object& canonical, dialect d);
+/// An attachment in the spelling of `d` -> canonical JSON; body_error when the model cannot read it.
+[[nodiscard]] boost::json::object attachment_from_wire(const boost::json::value& wire, dialect d);
+
 /// Canonical folder JSON -> the dialect's wire object.
 [[nodiscard]] boost::json::object folder_to_wire(const boost::json::object& canonical, dialect d);
 
@@ -34,15 +41,16 @@ class body_error : public std::runtime_error {
 [[nodiscard]] boost::json::object settings_to_wire(const boost::json::object& canonical, dialect d);
 /// Canonical automatic replies setting -> the dialect's wire object.
 [[nodiscard]] boost::json::object automatic_replies_to_wire(const boost::json::object& canonical, dialect d);
-/// A mailbox settings patch in either spelling -> canonical JSON (checked by the v2.0 model).
-[[nodiscard]] boost::json::object settings_from_wire(const boost::json::value& wire);
+/// A mailbox settings patch in either spelling -> canonical JSON (checked by the model of
+/// the dialect `d` it was sent in).
+[[nodiscard]] boost::json::object settings_from_wire(const boost::json::value& wire, dialect d);
 
 /// A message object in either spelling (a request body, a seed entry) -> canonical JSON.
-/// Throws body_error when the message model cannot read it.
-[[nodiscard]] boost::json::object message_from_wire(const boost::json::value& wire);
+/// Throws body_error when the message model of `d` cannot read it.
+[[nodiscard]] boost::json::object message_from_wire(const boost::json::value& wire, dialect d);
 
 /// Any JSON object in either spelling -> canonical key spelling (keys camelCase, enum
-/// values of known enum-valued members camelCase). Used for bodies with no model here.
+/// values of known enum-valued members camelCase, "@odata.type" in Graph's namespace). Used for bodies with no model here.
 [[nodiscard]] boost::json::value canonical_keys(const boost::json::value& wire);
 
 /// Property name in the dialect's spelling ("isRead" -> "IsRead" for v2.0).

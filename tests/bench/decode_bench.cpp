@@ -14,6 +14,9 @@
 #include <outlook/mail/message.hpp>
 #include <outlook/page.hpp>
 
+#include "message_pages.hpp"  // bench/: the page generator shared with the paging benchmark
+#include "paging_smoke.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -32,127 +35,12 @@ namespace {
 
 using message_page = outlook::page<outlook::poly<outlook::mail::message>>;
 
-/// A small deterministic generator (splitmix64): the same document on every run and machine.
-struct rng {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  int between(int lo, int hi) { return lo + static_cast<int>(next() % static_cast<std::uint64_t>(hi - lo + 1)); }
-  template <std::size_t N>
-  const char* pick(const char* const (&words)[N]) { return words[next() % N]; }
-};
-
-constexpr const char* first_names[] = {"Alex", "Garth", "Megan", "Lidia", "Patti", "Diego", "Isaiah", "Joni", "Lee", "Nestor"};
-constexpr const char* last_names[] = {"Wilber", "Fort", "Bowen", "Holloway", "Fernandez", "Siciliani", "Langer", "Sherman"};
-constexpr const char* words[] = {"quarterly", "review", "budget", "meeting", "lunch", "project", "launch", "update",
-                                 "design", "notes", "agenda", "follow-up", "customer", "report", "draft", "\u00e9t\u00e9"};
-
-std::string id_like(rng& r, std::size_t length) {
-  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string s = "AAMkAGI2";
-  while (s.size() < length - 1) s += alphabet[r.next() % 64];
-  s += '=';
-  return s;
-}
-
-std::string date(rng& r) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "2024-%02d-%02dT%02d:%02d:%02dZ", r.between(1, 12), r.between(1, 28), r.between(0, 23),
-                r.between(0, 59), r.between(0, 59));
-  return buf;
-}
-
-json::object recipient(rng& r) {
-  std::string first = r.pick(first_names), last = r.pick(last_names);
-  return {{"EmailAddress", {{"Name", first + " " + last}, {"Address", first + "." + last + "@contoso.com"}}}};
-}
-
-json::array recipients(rng& r, int lo, int hi) {
-  json::array a;
-  for (int i = r.between(lo, hi); i > 0; --i) a.push_back(recipient(r));
-  return a;
-}
-
-std::string sentence(rng& r, int n) {
-  std::string s;
-  for (int i = 0; i < n; ++i) {
-    if (i) s += ' ';
-    s += r.pick(words);
-  }
-  return s;
-}
-
-/// About `size` bytes of HTML, with the quotes, slashes and newlines a real body has.
-std::string html(rng& r, std::size_t size) {
-  std::string s = "<html>\r\n<head>\r\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\r\n</head>\r\n<body>\r\n";
-  while (s.size() < size) {
-    s += "<div style=\"font-family:Calibri,Arial,sans-serif; font-size:11pt\"><p>";
-    s += sentence(r, r.between(8, 20));
-    s += ".</p></div>\r\n";
-  }
-  s += "</body>\r\n</html>\r\n";
-  return s;
-}
-
-json::object message(rng& r, int index) {
-  const std::string id = id_like(r, 152);
-  const std::string received = date(r);
-  json::object m;
-  m["@odata.id"] = "https://outlook.office.com/api/v2.0/Users('ddfcd489-628b-40d7-b48b-57002df800e5@1717622f-1d94-4d0c-9d74-709fad664b77')/Messages('" + id + "')";
-  m["@odata.etag"] = "W/\"CQAAABYAAAAB" + id_like(r, 28) + "\"";
-  m["Id"] = id;
-  m["CreatedDateTime"] = received;
-  m["LastModifiedDateTime"] = date(r);
-  m["ChangeKey"] = "CQAAABYAAAAB" + id_like(r, 28);
-  json::array categories;
-  for (int i = r.between(0, 2); i > 0; --i) categories.push_back(json::string(r.pick(words)));
-  m["Categories"] = std::move(categories);
-  m["ReceivedDateTime"] = received;
-  m["SentDateTime"] = received;
-  m["HasAttachments"] = r.between(0, 3) == 0;
-  m["InternetMessageId"] = "<" + id_like(r, 40) + "@" + "CY4PR04MB0001.namprd04.prod.outlook.com>";
-  m["Subject"] = "RE: " + sentence(r, r.between(3, 8)) + " #" + std::to_string(index);
-  m["BodyPreview"] = sentence(r, 30).substr(0, 255);
-  constexpr const char* importance[] = {"Low", "Normal", "High"};
-  m["Importance"] = r.pick(importance);
-  m["ParentFolderId"] = id_like(r, 120);
-  m["ConversationId"] = id_like(r, 116);
-  m["IsDeliveryReceiptRequested"] = false;
-  m["IsReadReceiptRequested"] = r.between(0, 9) == 0;
-  m["IsRead"] = r.between(0, 1) == 1;
-  m["IsDraft"] = false;
-  m["WebLink"] = "https://outlook.office.com/owa/?ItemID=" + id + "&exvsurl=1&viewmodel=ReadMessageItem";
-  constexpr const char* inference[] = {"Focused", "Other"};
-  m["InferenceClassification"] = r.pick(inference);
-  m["Body"] = {{"ContentType", "HTML"}, {"Content", html(r, 3300)}};
-  m["UniqueBody"] = {{"ContentType", "HTML"}, {"Content", "<html><body><p>" + sentence(r, 12) + ".</p></body></html>"}};
-  auto from = recipient(r);
-  m["Sender"] = from;
-  m["From"] = from;
-  m["ToRecipients"] = recipients(r, 3, 5);
-  m["CcRecipients"] = recipients(r, 1, 3);
-  m["BccRecipients"] = json::array();
-  m["ReplyTo"] = json::array();
-  constexpr const char* flag[] = {"NotFlagged", "Flagged", "Complete"};
-  m["Flag"] = {{"FlagStatus", r.pick(flag)}};
-  return m;
-}
-
 std::string make_page(int count) {
-  rng r{20240115};
-  json::array value;
-  value.reserve(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) value.push_back(message(r, i));
-  json::object page;
-  page["@odata.context"] = "https://outlook.office.com/api/v2.0/$metadata#Me/MailFolders('Inbox')/Messages";
-  page["value"] = std::move(value);
-  page["@odata.nextLink"] = "https://outlook.office.com/api/v2.0/me/MailFolders('Inbox')/messages?%24top=" +
-                            std::to_string(count) + "&%24skip=" + std::to_string(count);
-  return json::serialize(page);
+  outlook_bench::page_spec spec;
+  spec.count = count;
+  spec.next_link = "https://outlook.office.com/api/v2.0/me/MailFolders('Inbox')/messages?%24top=" + std::to_string(count) +
+                   "&%24skip=" + std::to_string(count);
+  return outlook_bench::make_page(spec);
 }
 
 /// CPU time of this thread, in seconds. On a shared machine the wall clock also counts the
@@ -189,6 +77,13 @@ volatile std::size_t sink = 0;
 int main(int argc, char** argv) try {
   const int runs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 15;
   const int count = argc > 2 ? std::max(1, std::atoi(argv[2])) : 1000;
+
+  // The paging benchmark's smoke test (paging_smoke.hpp): typed paging == plain parse.
+  if (const auto failures = outlook_bench::paging_smoke(); !failures.empty()) {
+    std::fprintf(stderr, "FAIL: typed paging differs from a plain parse:\n%s", failures.c_str());
+    return 1;
+  }
+  std::printf("paging smoke: typed paging checksum == plain parse checksum (both dialects)\n");
 
   const std::string text = make_page(count);
   const double mb = static_cast<double>(text.size()) / 1e6;

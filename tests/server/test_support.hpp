@@ -66,11 +66,13 @@ class client_set {
       : transport_(outlook::make_beast_transport(ioc.get_executor(), {.ca_file = ca})),
         base_(origin + std::string(api)) {}
 
-  outlook::mail::client client(const std::string& token) {
-    outlook::client_options options;
-    options.base_url = base_;
-    options.retry.enabled = false;  // each request once: the tests count what the server answers
-    return outlook::mail::client(transport_, outlook::fixed_token(token), options);
+  outlook::mail::client client(const std::string& token) { return make_client<outlook::mail::client>(token, base_); }
+
+  /// A client of either dialect (outlook::mail::client, outlook::graph::client) on `api`
+  /// ("/api/v2.0", "/v1.0") of the same server, over the same transport.
+  template <class Client>
+  Client client_of(const std::string& token, std::string_view api) {
+    return make_client<Client>(token, origin() + std::string(api));
   }
 
   /// A raw request through the same transport (for what the typed client does not send).
@@ -89,6 +91,14 @@ class client_set {
   boost::asio::io_context ioc;
 
  private:
+  template <class Client>
+  Client make_client(const std::string& token, const std::string& base) {
+    outlook::client_options options;
+    options.base_url = base;
+    options.retry.enabled = false;  // each request once: the tests count what the server answers
+    return Client(transport_, outlook::fixed_token(token), options);
+  }
+
   [[nodiscard]] std::string origin() const { return base_.substr(0, base_.find('/', 8)); }
   std::shared_ptr<outlook::beast_transport> transport_;
   std::string base_;

@@ -92,6 +92,9 @@ struct delete_attachment_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The attachments operations of a mailbox (a base of outlook::mail::mailbox).
 template <class Mailbox>
 class attachments_operations {
@@ -100,12 +103,12 @@ class attachments_operations {
   /// Lists the attachments of a message; each is a file, item or reference attachment.
   /// GET {mailbox}/messages/{message_id}/attachments
   /// @param message_id The ID of the message.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::attachment>>> list_attachments(std::string_view message_id, const list_attachments_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::attachment>>> list_attachments(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const {
     return outlook::fetch_page<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
   }
 
   /// list_attachments() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::attachment>> list_attachments_pages(std::string_view message_id, const list_attachments_options& options = {}) const {
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::attachment>> list_attachments_pages(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const {
     return outlook::pager<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
   }
 
@@ -113,7 +116,7 @@ class attachments_operations {
   /// GET {mailbox}/messages/{message_id}/attachments/{attachment_id}
   /// @param message_id The ID of the message.
   /// @param attachment_id The ID of the attachment.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::attachment>> get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::attachment>> get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = get_attachment_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }));
   }
 
@@ -121,7 +124,7 @@ class attachments_operations {
   /// POST {mailbox}/messages/{message_id}/attachments
   /// @param message_id The ID of the message.
   /// @param attachment The attachment to add; its @odata.type says which kind it is.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::attachment>> create_attachment(std::string_view message_id, const outlook::poly<::outlook::mail::attachment>& attachment, const create_attachment_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::attachment>> create_attachment(std::string_view message_id, const outlook::poly<::outlook::mail::attachment>& attachment, const create_attachment_options& options = create_attachment_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_create_attachment(message_id, attachment, options); }));
   }
 
@@ -129,7 +132,7 @@ class attachments_operations {
   /// DELETE {mailbox}/messages/{message_id}/attachments/{attachment_id}
   /// @param message_id The ID of the message.
   /// @param attachment_id The ID of the attachment to remove.
-  [[nodiscard]] boost::asio::awaitable<void> delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = delete_attachment_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_attachment(message_id, attachment_id, options); }));
   }
 

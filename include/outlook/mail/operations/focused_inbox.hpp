@@ -87,6 +87,9 @@ struct delete_override_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The focused_inbox operations of a mailbox (a base of outlook::mail::mailbox).
 template <class Mailbox>
 class focused_inbox_operations {
@@ -94,19 +97,19 @@ class focused_inbox_operations {
 
   /// Lists the Focused Inbox overrides of the mailbox, each classifying mail from one sender address as Focused or Other; empty when none were set up.
   /// GET {mailbox}/InferenceClassification/Overrides
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::inference_classification_override>> list_overrides(const list_overrides_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::inference_classification_override>> list_overrides(const list_overrides_options& options = list_overrides_options()) const {
     return outlook::fetch_page<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_list_overrides(options); }));
   }
 
   /// list_overrides() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::mail::inference_classification_override> list_overrides_pages(const list_overrides_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::outlook::mail::inference_classification_override> list_overrides_pages(const list_overrides_options& options = list_overrides_options()) const {
     return outlook::pager<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_list_overrides(options); }));
   }
 
   /// Creates an override that always classifies future Inbox mail from one SMTP address as Focused or Other; if one exists for that address it is updated instead.
   /// POST {mailbox}/InferenceClassification/Overrides
   /// @param override The override: the sender's email address and the classification to apply.
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::inference_classification_override> create_override(const ::outlook::mail::inference_classification_override& override, const create_override_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::inference_classification_override> create_override(const ::outlook::mail::inference_classification_override& override, const create_override_options& options = create_override_options()) const {
     return outlook::fetch_one<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_create_override(override, options); }));
   }
 
@@ -114,14 +117,14 @@ class focused_inbox_operations {
   /// PATCH {mailbox}/InferenceClassification/Overrides/{override_id}
   /// @param override_id The ID of the override to change.
   /// @param classify_as The new classification for mail from the override's sender.
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::inference_classification_override> update_override(std::string_view override_id, ::outlook::mail::inference_classification_type classify_as, const update_override_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::inference_classification_override> update_override(std::string_view override_id, ::outlook::mail::inference_classification_type classify_as, const update_override_options& options = update_override_options()) const {
     return outlook::fetch_one<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_update_override(override_id, classify_as, options); }));
   }
 
   /// Deletes an override by its ID.
   /// DELETE {mailbox}/InferenceClassification/Overrides/{override_id}
   /// @param override_id The ID of the override to delete.
-  [[nodiscard]] boost::asio::awaitable<void> delete_override(std::string_view override_id, const delete_override_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> delete_override(std::string_view override_id, const delete_override_options& options = delete_override_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_override(override_id, options); }));
   }
 

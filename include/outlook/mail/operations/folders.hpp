@@ -180,6 +180,9 @@ struct sync_folders_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The folders operations of a mailbox (a base of outlook::mail::mailbox).
 template <class Mailbox>
 class folders_operations {
@@ -187,31 +190,31 @@ class folders_operations {
 
   /// Lists the top-level mail folders of the mailbox.
   /// GET {mailbox}/MailFolders
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::mail_folder>>> list_folders(const list_folders_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::mail_folder>>> list_folders(const list_folders_options& options = list_folders_options()) const {
     return outlook::fetch_page<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
   }
 
   /// list_folders() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::mail_folder>> list_folders_pages(const list_folders_options& options = {}) const {
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::mail_folder>> list_folders_pages(const list_folders_options& options = list_folders_options()) const {
     return outlook::pager<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
   }
 
   /// Lists the folders directly under a mail folder.
   /// GET {mailbox}/MailFolders/{folder_id}/childfolders
   /// @param folder_id The parent folder, by ID or well-known name.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::mail_folder>>> list_child_folders(std::string_view folder_id, const list_child_folders_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::mail_folder>>> list_child_folders(std::string_view folder_id, const list_child_folders_options& options = list_child_folders_options()) const {
     return outlook::fetch_page<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
   }
 
   /// list_child_folders() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::mail_folder>> list_child_folders_pages(std::string_view folder_id, const list_child_folders_options& options = {}) const {
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::mail_folder>> list_child_folders_pages(std::string_view folder_id, const list_child_folders_options& options = list_child_folders_options()) const {
     return outlook::pager<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
   }
 
   /// Reads one mail folder by ID or well-known name.
   /// GET {mailbox}/MailFolders/{folder_id}
   /// @param folder_id The folder to read, by ID or well-known name.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> get_folder(std::string_view folder_id, const get_folder_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> get_folder(std::string_view folder_id, const get_folder_options& options = get_folder_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_get_folder(folder_id, options); }));
   }
 
@@ -219,7 +222,7 @@ class folders_operations {
   /// POST {mailbox}/MailFolders/{folder_id}/childfolders
   /// @param folder_id The parent folder, by ID or well-known name.
   /// @param display_name The name of the new folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> create_folder(std::string_view folder_id, const std::string& display_name, const create_folder_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> create_folder(std::string_view folder_id, const std::string& display_name, const create_folder_options& options = create_folder_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(folder_id, display_name, options); }));
   }
 
@@ -227,14 +230,14 @@ class folders_operations {
   /// PATCH {mailbox}/MailFolders/{folder_id}
   /// @param folder_id The folder to rename, by ID or well-known name.
   /// @param display_name The new name of the folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> update_folder(std::string_view folder_id, const std::string& display_name, const update_folder_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> update_folder(std::string_view folder_id, const std::string& display_name, const update_folder_options& options = update_folder_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_update_folder(folder_id, display_name, options); }));
   }
 
   /// Deletes a folder together with everything in it. Deleted content may not be recoverable.
   /// DELETE {mailbox}/MailFolders/{folder_id}
   /// @param folder_id The folder to delete, by ID or well-known name.
-  [[nodiscard]] boost::asio::awaitable<void> delete_folder(std::string_view folder_id, const delete_folder_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> delete_folder(std::string_view folder_id, const delete_folder_options& options = delete_folder_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_folder(folder_id, options); }));
   }
 
@@ -242,7 +245,7 @@ class folders_operations {
   /// POST {mailbox}/MailFolders/{folder_id}/move
   /// @param folder_id The folder to move, by ID or well-known name.
   /// @param destination_id The ID of the destination folder, or a well-known folder name such as Inbox, Drafts, SentItems or DeletedItems.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> move_folder(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> move_folder(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options = move_folder_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_move_folder(folder_id, destination_id, options); }));
   }
 
@@ -250,18 +253,18 @@ class folders_operations {
   /// POST {mailbox}/MailFolders/{folder_id}/copy
   /// @param folder_id The folder to copy, by ID or well-known name.
   /// @param destination_id The ID of the destination folder, or a well-known folder name such as Inbox, Drafts, SentItems or DeletedItems.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> copy_folder(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> copy_folder(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options = copy_folder_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_copy_folder(folder_id, destination_id, options); }));
   }
 
   /// Runs one change-tracking round over the mail folder hierarchy, returned as a flat list: a full round without a delta token, or an incremental one from the previous round's delta token.
   /// GET {mailbox}/MailFolders
-  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::mail::mail_folder>>> sync_folders(const sync_folders_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::mail::mail_folder>>> sync_folders(const sync_folders_options& options = sync_folders_options()) const {
     return outlook::fetch_sync_round<outlook::poly<::outlook::mail::mail_folder>>(sync_folders_pages(outlook::without_response(options)), options.response);
   }
 
   /// sync_folders() page by page; state() after each page is what to store to resume.
-  [[nodiscard]] outlook::sync_pager<outlook::poly<::outlook::mail::mail_folder>> sync_folders_pages(const sync_folders_options& options = {}) const {
+  [[nodiscard]] outlook::sync_pager<outlook::poly<::outlook::mail::mail_folder>> sync_folders_pages(const sync_folders_options& options = sync_folders_options()) const {
     return outlook::sync_pager<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_sync_folders(options); }), options.state,
         "odata.track-changes", "$deltatoken",
         "$skiptoken");

@@ -34,6 +34,9 @@ struct get_mail_tips_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The mail_tips operations of a mailbox (a base of outlook::mail::mailbox).
 template <class Mailbox>
 class mail_tips_operations {
@@ -44,12 +47,12 @@ class mail_tips_operations {
   /// POST {mailbox}/GetMailTips
   /// @param email_addresses The SMTP addresses to get MailTips for.
   /// @param mail_tips_options Which MailTips to return.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::mail_tips>> get_mail_tips(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::mail::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::mail_tips>> get_mail_tips(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::mail::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = get_mail_tips_options()) const {
     return outlook::fetch_page<::outlook::mail::mail_tips>(ctx_().session, outlook::prepare([&] { return build_get_mail_tips(email_addresses, mail_tips_options, options); }));
   }
 
   /// get_mail_tips() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::mail::mail_tips> get_mail_tips_pages(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::mail::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::outlook::mail::mail_tips> get_mail_tips_pages(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::mail::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = get_mail_tips_options()) const {
     return outlook::pager<::outlook::mail::mail_tips>(ctx_().session, outlook::prepare([&] { return build_get_mail_tips(email_addresses, mail_tips_options, options); }));
   }
 

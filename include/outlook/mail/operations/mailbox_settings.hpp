@@ -66,6 +66,9 @@ struct get_automatic_replies_setting_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The mailbox_settings operations of a mailbox (a base of outlook::mail::mailbox).
 template <class Mailbox>
 class mailbox_settings_operations {
@@ -73,20 +76,20 @@ class mailbox_settings_operations {
 
   /// Reads the settings of the mailbox: automatic replies, time zone and language.
   /// GET {mailbox}/MailboxSettings
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::mailbox_settings> get_mailbox_settings(const get_mailbox_settings_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::mailbox_settings> get_mailbox_settings(const get_mailbox_settings_options& options = get_mailbox_settings_options()) const {
     return outlook::fetch_one<::outlook::mail::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_get_mailbox_settings(options); }));
   }
 
   /// Changes mailbox settings, for example to turn automatic replies on, off or to a schedule; only the properties that are set are sent. Settings cannot be created or deleted.
   /// PATCH {mailbox}/MailboxSettings
   /// @param patch The settings to change.
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::mailbox_settings> update_mailbox_settings(const ::outlook::mail::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::mailbox_settings> update_mailbox_settings(const ::outlook::mail::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = update_mailbox_settings_options()) const {
     return outlook::fetch_one<::outlook::mail::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_update_mailbox_settings(patch, options); }));
   }
 
   /// Reads only the automatic replies part of the mailbox settings.
   /// GET {mailbox}/MailboxSettings/AutomaticRepliesSetting
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::automatic_replies_setting> get_automatic_replies_setting(const get_automatic_replies_setting_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::automatic_replies_setting> get_automatic_replies_setting(const get_automatic_replies_setting_options& options = get_automatic_replies_setting_options()) const {
     return outlook::fetch_one<::outlook::mail::automatic_replies_setting>(ctx_().session, outlook::prepare([&] { return build_get_automatic_replies_setting(options); }));
   }
 

@@ -32,6 +32,9 @@ struct delete_mention_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The mentions operations of a mailbox (a base of outlook::mail::mailbox).
 template <class Mailbox>
 class mentions_operations {
@@ -42,7 +45,7 @@ class mentions_operations {
   /// DELETE {mailbox}/messages/{message_id}/mentions/{mention_id}
   /// @param message_id The ID of the message that holds the mention.
   /// @param mention_id The ID of the mention to remove.
-  [[nodiscard]] boost::asio::awaitable<void> delete_mention(std::string_view message_id, std::string_view mention_id, const delete_mention_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> delete_mention(std::string_view message_id, std::string_view mention_id, const delete_mention_options& options = delete_mention_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_mention(message_id, mention_id, options); }));
   }
 

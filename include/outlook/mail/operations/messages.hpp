@@ -293,6 +293,9 @@ struct unsubscribe_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The messages operations of a mailbox (a base of outlook::mail::mailbox).
 template <class Mailbox>
 class messages_operations {
@@ -301,42 +304,42 @@ class messages_operations {
   /// Lists the messages of one mail folder, or of the whole mailbox (Deleted Items and Clutter included) when no folder is given.
   /// GET {mailbox}/MailFolders/{folder_id}/messages
   /// @param folder_id The folder to list, by ID or well-known name; leave it out to list every message of the mailbox. AllItems also spans the whole mailbox.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages(std::string_view folder_id, const list_messages_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const {
     return outlook::fetch_page<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
   }
 
   /// list_messages() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::message>> list_messages_pages(std::string_view folder_id, const list_messages_options& options = {}) const {
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::message>> list_messages_pages(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const {
     return outlook::pager<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
   }
 
   /// Lists the messages of one mail folder, or of the whole mailbox (Deleted Items and Clutter included) when no folder is given.
   /// GET {mailbox}/messages
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages(const list_messages_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages(const list_messages_options& options = list_messages_options()) const {
     return outlook::fetch_page<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
   }
 
   /// list_messages() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::message>> list_messages_pages(const list_messages_options& options = {}) const {
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::message>> list_messages_pages(const list_messages_options& options = list_messages_options()) const {
     return outlook::pager<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
   }
 
   /// Reads one message by its ID.
   /// GET {mailbox}/messages/{message_id}
   /// @param message_id The ID of the message to read.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> get_message(std::string_view message_id, const get_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> get_message(std::string_view message_id, const get_message_options& options = get_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_get_message(message_id, options); }));
   }
 
   /// Runs one change-tracking round over the messages of a folder: a full round without a delta token, or an incremental one from the delta token of the previous round, following every page to the final delta link.
   /// GET {mailbox}/MailFolders/{folder_id}/messages
   /// @param folder_id The folder to synchronize, by ID or well-known name. Each folder of a hierarchy is synchronized on its own.
-  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::mail::message>>> sync_messages(std::string_view folder_id, const sync_messages_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::mail::message>>> sync_messages(std::string_view folder_id, const sync_messages_options& options = sync_messages_options()) const {
     return outlook::fetch_sync_round<outlook::poly<::outlook::mail::message>>(sync_messages_pages(folder_id, outlook::without_response(options)), options.response);
   }
 
   /// sync_messages() page by page; state() after each page is what to store to resume.
-  [[nodiscard]] outlook::sync_pager<outlook::poly<::outlook::mail::message>> sync_messages_pages(std::string_view folder_id, const sync_messages_options& options = {}) const {
+  [[nodiscard]] outlook::sync_pager<outlook::poly<::outlook::mail::message>> sync_messages_pages(std::string_view folder_id, const sync_messages_options& options = sync_messages_options()) const {
     return outlook::sync_pager<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_sync_messages(folder_id, options); }), options.state,
         "odata.track-changes", "$deltatoken",
         "$skiptoken");
@@ -345,7 +348,7 @@ class messages_operations {
   /// Sends a new message given in the request in one step, attachments included; by default a copy is kept in Sent Items.
   /// POST {mailbox}/sendmail
   /// @param message The message to send; ToRecipients is required.
-  [[nodiscard]] boost::asio::awaitable<void> send_mail(const ::outlook::mail::message& message, const send_mail_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> send_mail(const ::outlook::mail::message& message, const send_mail_options& options = send_mail_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_mail(message, options); }));
   }
 
@@ -353,21 +356,21 @@ class messages_operations {
   /// POST {mailbox}/MailFolders/{folder_id}/messages
   /// @param message The draft, with any writable message properties.
   /// @param folder_id The folder to create the draft in, by ID or well-known name (Inbox, Drafts); leave it out to use Drafts.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_message(const ::outlook::mail::message& message, std::string_view folder_id, const create_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_message(const ::outlook::mail::message& message, std::string_view folder_id, const create_message_options& options = create_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, folder_id, options); }));
   }
 
   /// Creates a draft message in the given folder, or in Drafts when no folder is given, ready to be updated and sent later.
   /// POST {mailbox}/messages
   /// @param message The draft, with any writable message properties.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_message(const ::outlook::mail::message& message, const create_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_message(const ::outlook::mail::message& message, const create_message_options& options = create_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, options); }));
   }
 
   /// Sends an existing draft (new message, reply, reply-all or forward); the sent message is saved in Sent Items.
   /// POST {mailbox}/messages/{message_id}/send
   /// @param message_id The ID of the draft to send.
-  [[nodiscard]] boost::asio::awaitable<void> send_message(std::string_view message_id, const send_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> send_message(std::string_view message_id, const send_message_options& options = send_message_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_message(message_id, options); }));
   }
 
@@ -375,7 +378,7 @@ class messages_operations {
   /// POST {mailbox}/messages/{message_id}/reply
   /// @param message_id The ID of the message to reply to.
   /// @param comment Text to include with the response; may be empty.
-  [[nodiscard]] boost::asio::awaitable<void> reply(std::string_view message_id, const std::string& comment, const reply_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> reply(std::string_view message_id, const std::string& comment, const reply_options& options = reply_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply(message_id, comment, options); }));
   }
 
@@ -383,21 +386,21 @@ class messages_operations {
   /// POST {mailbox}/messages/{message_id}/replyall
   /// @param message_id The ID of the message to reply to.
   /// @param comment Text to include with the response; may be empty.
-  [[nodiscard]] boost::asio::awaitable<void> reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options = reply_all_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply_all(message_id, comment, options); }));
   }
 
   /// Creates a reply draft to the sender of a message, with recipients and other properties filled in, to be edited and sent later.
   /// POST {mailbox}/messages/{message_id}/createreply
   /// @param message_id The ID of the message to reply to.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_reply(std::string_view message_id, const create_reply_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_reply(std::string_view message_id, const create_reply_options& options = create_reply_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply(message_id, options); }));
   }
 
   /// Creates a reply-all draft addressed to the sender and all recipients of a message, to be edited and sent later.
   /// POST {mailbox}/messages/{message_id}/createreplyall
   /// @param message_id The ID of the message to reply to.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_reply_all(std::string_view message_id, const create_reply_all_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_reply_all(std::string_view message_id, const create_reply_all_options& options = create_reply_all_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply_all(message_id, options); }));
   }
 
@@ -406,14 +409,14 @@ class messages_operations {
   /// @param message_id The ID of the message to forward.
   /// @param comment Text to include above the forwarded message; may be empty.
   /// @param to_recipients The recipients to forward the message to.
-  [[nodiscard]] boost::asio::awaitable<void> forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::mail::recipient>& to_recipients, const forward_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::mail::recipient>& to_recipients, const forward_options& options = forward_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_forward(message_id, comment, to_recipients, options); }));
   }
 
   /// Creates a forward draft of a message, to be given recipients, edited and sent later.
   /// POST {mailbox}/messages/{message_id}/createforward
   /// @param message_id The ID of the message to forward.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_forward(std::string_view message_id, const create_forward_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_forward(std::string_view message_id, const create_forward_options& options = create_forward_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_forward(message_id, options); }));
   }
 
@@ -421,14 +424,14 @@ class messages_operations {
   /// PATCH {mailbox}/messages/{message_id}
   /// @param message_id The ID of the message to change.
   /// @param patch The properties to change.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> update_message(std::string_view message_id, const ::outlook::mail::message_patch& patch, const update_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> update_message(std::string_view message_id, const ::outlook::mail::message_patch& patch, const update_message_options& options = update_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_update_message(message_id, patch, options); }));
   }
 
   /// Deletes a message. Deleted content may not be recoverable.
   /// DELETE {mailbox}/messages/{message_id}
   /// @param message_id The ID of the message to delete.
-  [[nodiscard]] boost::asio::awaitable<void> delete_message(std::string_view message_id, const delete_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> delete_message(std::string_view message_id, const delete_message_options& options = delete_message_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_message(message_id, options); }));
   }
 
@@ -436,7 +439,7 @@ class messages_operations {
   /// POST {mailbox}/messages/{message_id}/move
   /// @param message_id The ID of the message to move.
   /// @param destination_id The ID of the destination folder, or a well-known folder name such as Inbox, Drafts, SentItems or DeletedItems.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options = move_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_move_message(message_id, destination_id, options); }));
   }
 
@@ -444,7 +447,7 @@ class messages_operations {
   /// POST {mailbox}/messages/{message_id}/copy
   /// @param message_id The ID of the message to copy.
   /// @param destination_id The ID of the destination folder, or a well-known folder name such as Inbox, Drafts, SentItems or DeletedItems.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = copy_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_copy_message(message_id, destination_id, options); }));
   }
 
@@ -452,7 +455,7 @@ class messages_operations {
   /// Preview: sent to the beta endpoint.
   /// POST {mailbox}/messages/{message_id}/unsubscribe
   /// @param message_id The ID of the mailing-list message.
-  [[nodiscard]] boost::asio::awaitable<void> unsubscribe(std::string_view message_id, const unsubscribe_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> unsubscribe(std::string_view message_id, const unsubscribe_options& options = unsubscribe_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_unsubscribe(message_id, options); }));
   }
 

@@ -74,6 +74,9 @@ struct get_supported_time_zones_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The preview_settings operations of a mailbox (a base of outlook::mail::mailbox).
 template <class Mailbox>
 class preview_settings_operations {
@@ -82,26 +85,26 @@ class preview_settings_operations {
   /// Reads the preferred language of the mailbox.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/MailboxSettings/Language
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::locale_info> get_language(const get_language_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::locale_info> get_language(const get_language_options& options = get_language_options()) const {
     return outlook::fetch_one<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_language(options); }));
   }
 
   /// Reads the preferred time zone of the mailbox, a time zone name such as Pacific Standard Time.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/MailboxSettings/TimeZone
-  [[nodiscard]] boost::asio::awaitable<outlook::value_envelope<std::string>> get_time_zone(const get_time_zone_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::value_envelope<std::string>> get_time_zone(const get_time_zone_options& options = get_time_zone_options()) const {
     return outlook::fetch_value<std::string>(ctx_().session, outlook::prepare([&] { return build_get_time_zone(options); }));
   }
 
   /// Lists the locales the mailbox server supports, from which the mailbox language can be chosen.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/SupportedLanguages
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::locale_info>> get_supported_languages(const get_supported_languages_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::locale_info>> get_supported_languages(const get_supported_languages_options& options = get_supported_languages_options()) const {
     return outlook::fetch_page<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
   }
 
   /// get_supported_languages() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::mail::locale_info> get_supported_languages_pages(const get_supported_languages_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::outlook::mail::locale_info> get_supported_languages_pages(const get_supported_languages_options& options = get_supported_languages_options()) const {
     return outlook::pager<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
   }
 
@@ -109,24 +112,24 @@ class preview_settings_operations {
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/SupportedTimeZones(TimeZoneStandard=Microsoft.OutlookServices.TimeZoneStandard'{time_zone_standard}')
   /// @param time_zone_standard The format of the time zone names (Windows or Iana); leave it out for the service default.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
     return outlook::fetch_page<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
   }
 
   /// get_supported_time_zones() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::mail::time_zone_information> get_supported_time_zones_pages(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::outlook::mail::time_zone_information> get_supported_time_zones_pages(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
     return outlook::pager<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
   }
 
   /// Lists the time zones the mailbox server supports, in Windows format by default or in the requested standard.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/SupportedTimeZones
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones(const get_supported_time_zones_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
     return outlook::fetch_page<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
   }
 
   /// get_supported_time_zones() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::mail::time_zone_information> get_supported_time_zones_pages(const get_supported_time_zones_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::outlook::mail::time_zone_information> get_supported_time_zones_pages(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
     return outlook::pager<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
   }
 

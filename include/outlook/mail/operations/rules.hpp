@@ -101,6 +101,9 @@ struct delete_rule_options {
   outlook::response_info* response = nullptr;
 };
 
+// Left-out options default to `X()`, not `{}`: GCC 12 destroys a brace-initialized
+// default argument of a call inside co_await without having built it (free(): invalid
+// pointer); value-initialization with parentheses does not hit that bug.
 /// The rules operations of a mailbox (a base of outlook::mail::mailbox).
 template <class Mailbox>
 class rules_operations {
@@ -109,12 +112,12 @@ class rules_operations {
   /// Lists the message rules of the Inbox.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/MailFolders/Inbox/MessageRules
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::message_rule>> list_rules(const list_rules_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::message_rule>> list_rules(const list_rules_options& options = list_rules_options()) const {
     return outlook::fetch_page<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
   }
 
   /// list_rules() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::mail::message_rule> list_rules_pages(const list_rules_options& options = {}) const {
+  [[nodiscard]] outlook::pager<::outlook::mail::message_rule> list_rules_pages(const list_rules_options& options = list_rules_options()) const {
     return outlook::pager<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
   }
 
@@ -122,7 +125,7 @@ class rules_operations {
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/MailFolders/Inbox/MessageRules/{rule_id}
   /// @param rule_id The ID of the rule.
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::message_rule> get_rule(std::string_view rule_id, const get_rule_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::message_rule> get_rule(std::string_view rule_id, const get_rule_options& options = get_rule_options()) const {
     return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_get_rule(rule_id, options); }));
   }
 
@@ -130,7 +133,7 @@ class rules_operations {
   /// Preview: sent to the beta endpoint.
   /// POST {mailbox}/MailFolders/Inbox/MessageRules
   /// @param rule The rule to create.
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::message_rule> create_rule(const ::outlook::mail::message_rule& rule, const create_rule_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::message_rule> create_rule(const ::outlook::mail::message_rule& rule, const create_rule_options& options = create_rule_options()) const {
     return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_create_rule(rule, options); }));
   }
 
@@ -139,7 +142,7 @@ class rules_operations {
   /// PATCH {mailbox}/MailFolders/Inbox/MessageRules/{rule_id}
   /// @param rule_id The ID of the rule to change.
   /// @param patch The properties to change.
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::message_rule> update_rule(std::string_view rule_id, const ::outlook::mail::message_rule_patch& patch, const update_rule_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::message_rule> update_rule(std::string_view rule_id, const ::outlook::mail::message_rule_patch& patch, const update_rule_options& options = update_rule_options()) const {
     return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_update_rule(rule_id, patch, options); }));
   }
 
@@ -147,7 +150,7 @@ class rules_operations {
   /// Preview: sent to the beta endpoint.
   /// DELETE {mailbox}/MailFolders/Inbox/MessageRules/{rule_id}
   /// @param rule_id The ID of the rule to delete.
-  [[nodiscard]] boost::asio::awaitable<void> delete_rule(std::string_view rule_id, const delete_rule_options& options = {}) const {
+  [[nodiscard]] boost::asio::awaitable<void> delete_rule(std::string_view rule_id, const delete_rule_options& options = delete_rule_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_rule(rule_id, options); }));
   }
 
