@@ -8,10 +8,11 @@
 // characters, no names Windows reserves), a file that already exists is never overwritten
 // (" (2)" and so on is added), and the final path is checked to lie in the output directory.
 //
-// Environment: OUTLOOK_TOKEN (required), OUTLOOK_BASE_URL (default
-// https://outlook.office.com/api/v2.0), OUTLOOK_CA_FILE (an extra trusted CA, PEM).
+// Environment: OUTLOOK_TOKEN, or OUTLOOK_CLIENT_ID to sign in (support/credentials.hpp),
+// OUTLOOK_BASE_URL (default the build's service: Outlook REST v2.0, or Graph for the
+// builds in graph/), OUTLOOK_CA_FILE (an extra trusted CA, PEM).
 #include <outlook/beast_transport.hpp>
-#include <outlook/mail.hpp>
+#include "support/dialect.hpp"  // namespace mail: outlook::mail or outlook::graph
 
 #include "support/run_example.hpp"
 
@@ -31,7 +32,6 @@
 #include <system_error>
 
 namespace asio = boost::asio;
-namespace mail = outlook::mail;
 namespace fs = std::filesystem;
 
 namespace {
@@ -133,9 +133,8 @@ asio::awaitable<void> download(mail::client client, std::string message_id, fs::
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* token = std::getenv("OUTLOOK_TOKEN");
-  if (!token || !*token || argc < 2) {
-    std::cerr << "usage: OUTLOOK_TOKEN=<access token> download_attachments <message id> [output directory]\n";
+  if (!examples::have_credentials() || argc < 2) {
+    std::cerr << "usage: OUTLOOK_TOKEN=<access token> (or OUTLOOK_CLIENT_ID=<app id> to sign in) download_attachments <message id> [output directory]\n";
     return 2;
   }
   const std::string message_id = argv[1];
@@ -147,6 +146,6 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  return examples::run_example("download_attachments", token,
+  return examples::run_example("download_attachments",
                                [&](mail::client client) { return download(client, message_id, dir); });
 }

@@ -3,13 +3,14 @@
 //
 //     OUTLOOK_TOKEN=<access token> list_inbox [page size] [max pages]
 //
-// Environment: OUTLOOK_TOKEN (required), OUTLOOK_BASE_URL (default
-// https://outlook.office.com/api/v2.0), OUTLOOK_CA_FILE (an extra trusted CA, PEM).
+// Environment: OUTLOOK_TOKEN, or OUTLOOK_CLIENT_ID to sign in (support/credentials.hpp),
+// OUTLOOK_BASE_URL (default the build's service: Outlook REST v2.0, or Graph for the
+// builds in graph/), OUTLOOK_CA_FILE (an extra trusted CA, PEM).
 //
 // The program needs one translation unit that includes <outlook/beast_transport_impl.hpp>
 // (this project's examples link it from support/beast_transport.cpp).
 #include <outlook/beast_transport.hpp>
-#include <outlook/mail.hpp>
+#include "support/dialect.hpp"  // namespace mail: outlook::mail or outlook::graph
 
 #include "support/run_example.hpp"
 
@@ -24,7 +25,6 @@
 #include <string>
 
 namespace asio = boost::asio;
-namespace mail = outlook::mail;
 
 namespace {
 
@@ -50,7 +50,7 @@ asio::awaitable<void> list_inbox(mail::client client, int page_size, int max_pag
   options.select = {mail::message::field::received_date_time, mail::message::field::from,
                     mail::message::field::subject, mail::message::field::is_read,
                     mail::message::field::has_attachments, mail::message::field::body_preview};
-  options.orderby = "ReceivedDateTime desc";
+  options.orderby = std::string(mail::message::field::received_date_time) + " desc";  // the wire name of either dialect
   options.top = page_size;
   options.prefer.body_content_type = outlook::body_content_type::text;
 
@@ -77,9 +77,8 @@ asio::awaitable<void> list_inbox(mail::client client, int page_size, int max_pag
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* token = std::getenv("OUTLOOK_TOKEN");
-  if (!token || !*token) {
-    std::cerr << "usage: OUTLOOK_TOKEN=<access token> list_inbox [page size] [max pages]\n";
+  if (!examples::have_credentials()) {
+    std::cerr << "usage: OUTLOOK_TOKEN=<access token> (or OUTLOOK_CLIENT_ID=<app id> to sign in) list_inbox [page size] [max pages]\n";
     return 2;
   }
   const int page_size = argc > 1 ? std::atoi(argv[1]) : 10;
@@ -89,5 +88,5 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  return examples::run_example("list_inbox", token, [&](mail::client client) { return list_inbox(client, page_size, max_pages); });
+  return examples::run_example("list_inbox", [&](mail::client client) { return list_inbox(client, page_size, max_pages); });
 }

@@ -8,14 +8,17 @@
 // two sync rounds of the Inbox, the automatic replies setting.
 //
 // With OUTLOOK_BASE_URL and OUTLOOK_TOKEN set it runs the read-only part of the session
-// against that server instead (OUTLOOK_CA_FILE adds a trusted CA certificate).
+// against that server instead (OUTLOOK_CA_FILE adds a trusted CA certificate). The Graph
+// build (examples/graph/outlook_mail_demo) always does that, against Microsoft Graph
+// unless OUTLOOK_BASE_URL says otherwise.
 //
 //     outlook_mail_demo [--mailbox FILE]
 //
 // Every request is shown as its method and path (never a header, so never the token),
 // and the end shows how many requests reused a pooled keep-alive connection.
 #include <outlook/beast_transport.hpp>
-#include <outlook/mail.hpp>
+#include "support/credentials.hpp"  // OUTLOOK_TOKEN, or a sign-in with OUTLOOK_CLIENT_ID
+#include "support/dialect.hpp"      // namespace mail: outlook::mail or outlook::graph
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -44,7 +47,6 @@
 #include "replay_server.hpp"  // tools/replay_server
 
 namespace asio = boost::asio;
-namespace mail = outlook::mail;
 using outlook::poly;
 
 namespace {
@@ -266,7 +268,7 @@ asio::awaitable<void> session(mail::client client, demo_config cfg) {
   newest_first.select = {mail::message::field::received_date_time, mail::message::field::from,
                          mail::message::field::subject, mail::message::field::is_read,
                          mail::message::field::has_attachments, mail::message::field::body_preview};
-  newest_first.orderby = "ReceivedDateTime desc";
+  newest_first.orderby = std::string(mail::message::field::received_date_time) + " desc";  // the wire name of either dialect
   newest_first.top = 5;
   newest_first.prefer.body_content_type = outlook::body_content_type::text;
   auto pages = me.list_messages_pages(mail::folder::inbox, newest_first);
@@ -438,6 +440,19 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+#ifdef OUTLOOK_EXAMPLES_GRAPH
+  // The recorded mailbox and --serve speak Outlook REST v2.0; the Graph build only runs
+  // against a live mailbox (Microsoft Graph by default, or OUTLOOK_BASE_URL).
+  if (!serve_file.empty() || !examples::have_credentials()) {
+    std::cerr << "this is the Microsoft Graph build of the demo: it needs OUTLOOK_TOKEN (an access token for\n"
+                 "your mailbox) or OUTLOOK_CLIENT_ID (to sign in; docs/sign-in.md), optionally OUTLOOK_BASE_URL;\n"
+                 "the recorded mailbox and --serve are Outlook REST v2.0: run the v2.0 build for them\n";
+    return 2;
+  }
+  constexpr bool live_by_default = true;
+#else
+  constexpr bool live_by_default = false;
+#endif
   if (!serve_file.empty()) return serve(serve_file);
 
   demo_config cfg;
@@ -446,16 +461,15 @@ int main(int argc, char** argv) {
   std::string token;
   std::unique_ptr<outlook_demo::replay_server> server;
   try {
-    if (const std::string base = env("OUTLOOK_BASE_URL"); !base.empty()) {
-      token = env("OUTLOOK_TOKEN");
-      if (token.empty()) {
-        std::cerr << "OUTLOOK_BASE_URL is set, so OUTLOOK_TOKEN (an OAuth access token) is required\n";
+    if (const std::string base = env("OUTLOOK_BASE_URL"); !base.empty() || live_by_default) {
+      if (!examples::have_credentials()) {
+        std::cerr << "OUTLOOK_BASE_URL is set, so OUTLOOK_TOKEN (an OAuth access token) or OUTLOOK_CLIENT_ID (to sign in) is required\n";
         return 2;
       }
       cfg = {.replay = false, .sync_page_size = 50, .max_sync_pages = 3};
-      client_options.base_url = base;
+      client_options.base_url = base;  // empty: the service's own URL
       if (const std::string ca = env("OUTLOOK_CA_FILE"); !ca.empty()) transport_options.ca_file = ca;
-      std::cout << "outlook-mail demo: read-only session against " << base << '\n';
+      std::cout << "outlook-mail demo: read-only session against " << (base.empty() ? examples::default_service : base.c_str()) << '\n';
     } else {
       if (mailbox_file.empty()) {
         std::cerr << "no recorded mailbox: pass --mailbox FILE or set OUTLOOK_DEMO_MAILBOX\n";
@@ -479,7 +493,7 @@ int main(int argc, char** argv) {
     asio::io_context ioc;
     auto https = outlook::make_beast_transport(ioc.get_executor(), transport_options);
     client_options.observer = log_request;
-    mail::client client(https, outlook::fixed_token(token), client_options);
+    mail::client client(https, cfg.replay ? outlook::fixed_token(token) : examples::token_from_environment(https), client_options);
     asio::co_spawn(ioc, session(client, cfg), [&](std::exception_ptr e) {
       if (e) {
         report_error(e);

@@ -3,14 +3,15 @@
 //
 //     OUTLOOK_TOKEN=<access token> send_with_attachment <to address> <file> [subject]
 //
-// Environment: OUTLOOK_TOKEN (required), OUTLOOK_BASE_URL (default
-// https://outlook.office.com/api/v2.0), OUTLOOK_CA_FILE (an extra trusted CA, PEM).
+// Environment: OUTLOOK_TOKEN, or OUTLOOK_CLIENT_ID to sign in (support/credentials.hpp),
+// OUTLOOK_BASE_URL (default the build's service: Outlook REST v2.0, or Graph for the
+// builds in graph/), OUTLOOK_CA_FILE (an extra trusted CA, PEM).
 //
 // The service takes attachments inline with the message only up to about 3 MB (the whole
 // request is limited to 4 MB once base64-encoded); larger files need an upload session,
 // which v2.0 does not offer, so this example refuses them.
 #include <outlook/beast_transport.hpp>
-#include <outlook/mail.hpp>
+#include "support/dialect.hpp"  // namespace mail: outlook::mail or outlook::graph
 
 #include "support/run_example.hpp"
 
@@ -31,7 +32,6 @@
 #include <utility>
 
 namespace asio = boost::asio;
-namespace mail = outlook::mail;
 
 namespace {
 
@@ -76,9 +76,8 @@ asio::awaitable<void> send(mail::client client, mail::message message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* token = std::getenv("OUTLOOK_TOKEN");
-  if (!token || !*token || argc < 3) {
-    std::cerr << "usage: OUTLOOK_TOKEN=<access token> send_with_attachment <to address> <file> [subject]\n";
+  if (!examples::have_credentials() || argc < 3) {
+    std::cerr << "usage: OUTLOOK_TOKEN=<access token> (or OUTLOOK_CLIENT_ID=<app id> to sign in) send_with_attachment <to address> <file> [subject]\n";
     return 2;
   }
   const std::string to = argv[1];
@@ -109,6 +108,6 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  return examples::run_example("send_with_attachment", token,
+  return examples::run_example("send_with_attachment",
                                [&](mail::client client) { return send(client, std::move(message)); });
 }

@@ -11,10 +11,11 @@
 // Only AutomaticRepliesSetting is sent (a mailbox_settings_patch sends only what was
 // set), so the time zone, language and working hours of the mailbox stay as they are.
 //
-// Environment: OUTLOOK_TOKEN (required), OUTLOOK_BASE_URL (default
-// https://outlook.office.com/api/v2.0), OUTLOOK_CA_FILE (an extra trusted CA, PEM).
+// Environment: OUTLOOK_TOKEN, or OUTLOOK_CLIENT_ID to sign in (support/credentials.hpp),
+// OUTLOOK_BASE_URL (default the build's service: Outlook REST v2.0, or Graph for the
+// builds in graph/), OUTLOOK_CA_FILE (an extra trusted CA, PEM).
 #include <outlook/beast_transport.hpp>
-#include <outlook/mail.hpp>
+#include "support/dialect.hpp"  // namespace mail: outlook::mail or outlook::graph
 
 #include "support/run_example.hpp"
 
@@ -29,7 +30,6 @@
 #include <utility>
 
 namespace asio = boost::asio;
-namespace mail = outlook::mail;
 
 namespace {
 
@@ -75,11 +75,10 @@ asio::awaitable<void> apply(mail::client client, mail::automatic_replies_setting
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* token = std::getenv("OUTLOOK_TOKEN");
   const bool off = argc == 2 && std::string_view(argv[1]) == "--off";
-  if (!token || !*token || (!off && argc < 4)) {
-    std::cerr << "usage: OUTLOOK_TOKEN=<access token> set_automatic_replies <start> <end> <message> [time zone]\n"
-                 "       OUTLOOK_TOKEN=<access token> set_automatic_replies --off\n"
+  if (!examples::have_credentials() || (!off && argc < 4)) {
+    std::cerr << "usage: OUTLOOK_TOKEN=<access token> (or OUTLOOK_CLIENT_ID=<app id> to sign in) set_automatic_replies <start> <end> <message> [time zone]\n"
+                 "       OUTLOOK_TOKEN=<access token> (or OUTLOOK_CLIENT_ID=<app id>) set_automatic_replies --off\n"
                  "  start, end: local date-times such as 2024-07-01T08:00:00 in the time zone (default UTC)\n";
     return 2;
   }
@@ -109,6 +108,6 @@ int main(int argc, char** argv) {
     setting.external_reply_message = html_paragraph(text);
   }
 
-  return examples::run_example("set_automatic_replies", token,
+  return examples::run_example("set_automatic_replies",
                                [&](mail::client client) { return apply(client, std::move(setting)); });
 }

@@ -12,10 +12,11 @@
 // state file: default ./sync-<folder>.state (it holds a delta or skip token, not the token
 // used to sign in).
 //
-// Environment: OUTLOOK_TOKEN (required), OUTLOOK_BASE_URL (default
-// https://outlook.office.com/api/v2.0), OUTLOOK_CA_FILE (an extra trusted CA, PEM).
+// Environment: OUTLOOK_TOKEN, or OUTLOOK_CLIENT_ID to sign in (support/credentials.hpp),
+// OUTLOOK_BASE_URL (default the build's service: Outlook REST v2.0, or Graph for the
+// builds in graph/), OUTLOOK_CA_FILE (an extra trusted CA, PEM).
 #include <outlook/beast_transport.hpp>
-#include <outlook/mail.hpp>
+#include "support/dialect.hpp"  // namespace mail: outlook::mail or outlook::graph
 
 #include "support/run_example.hpp"
 
@@ -34,7 +35,6 @@
 #include <system_error>
 
 namespace asio = boost::asio;
-namespace mail = outlook::mail;
 
 namespace {
 
@@ -109,9 +109,8 @@ asio::awaitable<void> sync_round(mail::client client, std::string folder, std::f
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* token = std::getenv("OUTLOOK_TOKEN");
-  if (!token || !*token) {
-    std::cerr << "usage: OUTLOOK_TOKEN=<access token> sync_folder [folder] [state file]\n";
+  if (!examples::have_credentials()) {
+    std::cerr << "usage: OUTLOOK_TOKEN=<access token> (or OUTLOOK_CLIENT_ID=<app id> to sign in) sync_folder [folder] [state file]\n";
     return 2;
   }
   const std::string folder = argc > 1 ? argv[1] : std::string(mail::folder::inbox);
@@ -119,5 +118,5 @@ int main(int argc, char** argv) {
   for (char c : folder) safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
   const std::filesystem::path state_file = argc > 2 ? argv[2] : "sync-" + safe + ".state";
 
-  return examples::run_example("sync_folder", token, [&](mail::client client) { return sync(client, folder, state_file); });
+  return examples::run_example("sync_folder", [&](mail::client client) { return sync(client, folder, state_file); });
 }

@@ -390,6 +390,13 @@ class LoaderErrorTest(unittest.TestCase):
                 {"name": "patch", "in": "body", "type": "Notebook", "patch": True, "description": "The change."}]})
         self.fails(doc, "operation update_notebook, parameter patch: type Notebook has no patch type")
 
+    def test_omit_empty_only_on_a_required_string_body_member(self):
+        doc = kitchen_sink()
+        share = next(o for o in doc["operations"] if o["name"] == "share_note")
+        comment = next(p for p in share["parameters"] if p["name"] == "comment")
+        comment["omit_empty"] = True  # optional already: an absent option is not sent anyway
+        self.fails(doc, "operation share_note, parameter comment: omit_empty is for a required String body member")
+
     def test_same_cpp_name(self):
         doc = kitchen_sink()
         dup = copy.deepcopy(find(doc["types"], "EmailAddress"))

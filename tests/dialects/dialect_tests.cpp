@@ -245,3 +245,23 @@ TEST_CASE("Graph: a message's MIME as bytes and into a sink") {
     CHECK(sunk == mime);
   }
 }
+
+TEST_CASE("Graph: an attachment's raw content ($value) as bytes and into a sink") {
+  const std::string mid =
+      "AAMkAGE1M2IyNGNmLTI5MTktNDUyZi1iOTVlLWE4MjRiNjE4ZTNmNgBGAAAAAAC6jQfUzacTSIHqMw2yacnUBwBiOC8xvYmdT6G2E_hLMK5kAAAAAAEMAABiOC8xvYmdT6G2E_hLMK5kAAFpaGYmAAA=";
+  const std::string aid =
+      "AAMkAGE1M2IyNGNmLTI5MTktNDUyZi1iOTVlLWE4MjRiNjE4ZTNmNgBGAAAAAAC6jQfUzacTSIHqMw2yacnUBwBiOC8xvYmdT6G2E_hLMK5kAAAAAAEMAABiOC8xvYmdT6G2E_hLMK5kAAFpaGYmAAABEgAQAPa9Iq2mMUZChgZw4z0kkuc=";
+  const std::string cassette = "../fixtures/graph/attachments/get_attachment_content.json";
+  const std::string content = *outlook::testing::load_cassette(here / cassette).interactions.at(0).response.body;
+  REQUIRE(!content.empty());
+  {
+    graph::client client(replay(cassette), outlook::fixed_token(token), no_retry());
+    CHECK(outlook::to_string(run(client.me().get_attachment_content(mid, aid))) == content);
+  }
+  {
+    graph::client client(replay(cassette), outlook::fixed_token(token), no_retry());
+    std::string sunk;
+    run_void(client.me().get_attachment_content(mid, aid, [&](std::string_view piece) { sunk += piece; }));
+    CHECK(sunk == content);
+  }
+}
