@@ -62,7 +62,7 @@ void write_private_file(const std::string& path, const std::string& content) {
   ::umask(old);
 }
 
-// snippet: device-code
+// snippet-begin: device-code
 // Signs in with the device code flow: the user is told (on std::cerr by default) to open
 // https://microsoft.com/devicelogin and enter a code; the provider polls until they have.
 asio::awaitable<void> sign_in(outlook::transport_ptr transport, std::string client_id, std::string tenant,
@@ -81,7 +81,7 @@ asio::awaitable<void> sign_in(outlook::transport_ptr transport, std::string clie
   // The provider is an outlook::token_provider: hand it to a client, which asks it for a
   // token before every request (cached until 5 minutes before expiry, then renewed with
   // the refresh token, without a prompt):
-  //     outlook::mail::client client(transport, user, options);
+  //     outlook::graph::client client(transport, user, options);
   const auto left = std::chrono::duration_cast<std::chrono::minutes>(token.expires_at - std::chrono::steady_clock::now());
   const std::time_t at = std::chrono::system_clock::to_time_t(
       std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(
@@ -97,7 +97,7 @@ asio::awaitable<void> sign_in(outlook::transport_ptr transport, std::string clie
                     : (refresh_token_file.empty() ? "a refresh token was issued (set OUTLOOK_REFRESH_TOKEN_FILE to keep it)\n"
                                                   : "the refresh token is kept in " + refresh_token_file + "\n"));
 }
-// end snippet
+// snippet-end: device-code
 
 }  // namespace
 

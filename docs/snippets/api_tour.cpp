@@ -6,7 +6,9 @@
 #include <outlook/helpers/odata.hpp>
 #include <outlook/mail.hpp>
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <iostream>
@@ -103,4 +105,15 @@ asio::awaitable<void> per_request(mail::mailbox me, std::string id, std::string 
   options.response = &info;                 // filled when the awaited call completes
   co_await me.update_message(id, mail::message_patch{}.is_read(true), options);
   // snippet-end: per-request
+}
+
+// docs/transport.md: a request raced against a timer; the loser is cancelled.
+asio::awaitable<void> cancel_a_send(outlook::transport_ptr transport, outlook::http_request request) {
+  using namespace std::chrono_literals;
+  // snippet-begin: cancel-send
+  using namespace boost::asio::experimental::awaitable_operators;
+  asio::steady_timer timer(co_await asio::this_coro::executor, 2s);
+  auto result = co_await (transport->send(request) || timer.async_wait(asio::use_awaitable));
+  // snippet-end: cancel-send
+  (void)result;
 }

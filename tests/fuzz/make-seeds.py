@@ -11,6 +11,8 @@ Writes OUT_DIR/<target>/<sha1> files, one seed each (duplicates collapse by cont
   date_time      date-time and time-of-day strings found in bodies
   base64         base64-looking strings (ContentBytes, ids)
   cassette       the cassette files themselves
+  http_response  mode byte + raw HTTP/1.1 responses rebuilt from recorded ones
+                 (Content-Length, chunked, behind a 103, HTTP/1.0 read to the end)
 Seeds are made at run time, never committed: the cassettes are the source of truth.
 """
 import hashlib
@@ -36,6 +38,8 @@ CONTEXT_TYPES = [
 ]
 PAGE_TYPES = ["message", "sync:message", "mail_folder", "sync:mail_folder", "attachment",
               "inference_classification_override", "message_rule", "locale_info"]
+REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request",
+           401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error"}
 
 
 def decode_table_names():
@@ -78,6 +82,20 @@ def guess_type(body):
         links = " ".join(str(body.get(k, "")) for k in ("@odata.deltaLink", "@odata.nextLink")).lower()
         return ("sync_page<%s>" if "delta" in links else "collection<%s>") % base
     return base
+
+
+def raw_responses(status, headers, body):
+    reason = REASONS.get(status, "Status")
+    fields = "".join("%s: %s\r\n" % (k, v if isinstance(v, str) else ", ".join(v))
+                     for k, v in headers.items() if k.lower() not in ("content-length", "transfer-encoding"))
+    b = body.encode()
+    yield "HTTP/1.1 %d %s\r\n%sContent-Length: %d\r\n\r\n" % (status, reason, fields, len(b)) + body
+    chunks = "".join("%x\r\n%s\r\n" % (len(body[i:i + 1000].encode()), body[i:i + 1000])
+                     for i in range(0, len(body), 1000))
+    yield "HTTP/1.1 %d %s\r\n%sTransfer-Encoding: chunked\r\n\r\n%s0\r\n\r\n" % (status, reason, fields, chunks)
+    yield ("HTTP/1.1 103 Early Hints\r\nLink: </a>; rel=preload\r\n\r\n"
+           "HTTP/1.1 %d %s\r\n%sContent-Length: %d\r\n\r\n" % (status, reason, fields, len(b)) + body)
+    yield "HTTP/1.0 %d %s\r\n%s\r\n" % (status, reason, fields) + body
 
 
 def main():
@@ -124,6 +142,11 @@ def main():
                         corpus.add("base64", s[:4096])
                     if s.startswith("https://"):
                         corpus.add("url", s)
+            status = response.get("status")
+            if isinstance(status, int) and 100 <= status <= 999:
+                headers = response.get("headers") or {}
+                for mode, raw_response in enumerate(raw_responses(status, headers, text)):
+                    corpus.add("http_response", bytes([mode % 2]) + raw_response.encode())
     for target, n in sorted(corpus.counts.items()):
         print("%-14s %4d seeds" % (target, n))
 

@@ -15,7 +15,7 @@ build="${1:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}"
 seconds="${2:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}"
 shift 2
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(decode page_stream url date_time base64 cassette)
+[ "${#targets[@]}" -gt 0 ] || targets=(decode page_stream url date_time base64 cassette http_response)
 build="$(cd "$build" && pwd)"
 bin="$build/tests/fuzz"
 

@@ -32,25 +32,15 @@ namespace mail = outlook::mail;
 using outlook::testing::interaction;
 using outlook::testing::replay_transport;
 using namespace std::chrono_literals;
+using session_test::fail_with;
+using session_test::respond;
+using session_test::run;
+using session_test::thrown;
 
 namespace {
 
 const std::string token = "eyJ0eXAiOiJKV1Qi.SECRET-TOKEN-7f3a9c.c2lnbmF0dXJl";
 const std::string base = "https://outlook.office.com/api/v2.0/";
-
-interaction respond(int status, std::string body, outlook::http_headers headers = {{"Content-Type", "application/json"}}) {
-  interaction x;
-  x.response.status = status;
-  x.response.headers = std::move(headers);
-  x.response.body = std::move(body);
-  return x;
-}
-
-interaction fail_with(std::string kind) {
-  interaction x;
-  x.response.transport_error = std::move(kind);
-  return x;
-}
 
 /// The replay transport plays the responses; the capturing layer keeps the requests as
 /// sent (the replay transport's sent() has the token redacted).
@@ -73,43 +63,6 @@ struct fixture {
   [[nodiscard]] mail::mailbox me() const { return client.me(); }
 };
 
-/// Runs the awaitable `f()` returns on an io_context and gives its result (or rethrows).
-/// f() itself is called inside the coroutine, so an argument refused while the request is
-/// built surfaces exactly as it would in a user's coroutine.
-template <class F>
-auto run(F f) {
-  using T = typename decltype(f())::value_type;
-  boost::asio::io_context io;
-  std::exception_ptr error;
-  if constexpr (std::is_void_v<T>) {
-    boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> { co_await f(); }, [&](std::exception_ptr e) { error = e; });
-    io.run();
-    if (error) std::rethrow_exception(error);
-  } else {
-    std::optional<T> result;
-    boost::asio::co_spawn(
-        io, [&]() -> boost::asio::awaitable<T> { co_return co_await f(); },
-        [&](std::exception_ptr e, T r) {
-          error = e;
-          if (!e) result.emplace(std::move(r));
-        });
-    io.run();
-    if (error) std::rethrow_exception(error);
-    return std::move(*result);
-  }
-}
-
-/// The exception of type E that running f() throws; fails the test when none is thrown.
-template <class E, class F>
-std::optional<E> thrown(F f) {
-  try {
-    run(std::move(f));
-  } catch (const E& e) {
-    return e;
-  }
-  FAIL_CHECK("expected an exception, none (or another kind) was thrown");
-  return std::nullopt;
-}
 
 bool is_uuid(std::string_view s) {
   if (s.size() != 36) return false;

@@ -21,6 +21,7 @@
 
 #include "outlook/http.hpp"
 #include "outlook/testing/replay_transport.hpp"
+#include "outlook/testing/run.hpp"
 #include "outlook/transport.hpp"
 
 namespace session_test {
@@ -63,29 +64,10 @@ class capturing_transport : public outlook::transport {
   std::vector<outlook::http_request> sent_;
 };
 
-/// Runs the awaitable `f()` returns on an io_context and gives its result (or rethrows).
-template <class F>
-auto run(F f) {
-  using T = typename decltype(f())::value_type;
-  boost::asio::io_context io;
-  std::exception_ptr error;
-  if constexpr (std::is_void_v<T>) {
-    boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> { co_await f(); }, [&](std::exception_ptr e) { error = e; });
-    io.run();
-    if (error) std::rethrow_exception(error);
-  } else {
-    std::optional<T> result;
-    boost::asio::co_spawn(
-        io, [&]() -> boost::asio::awaitable<T> { co_return co_await f(); },
-        [&](std::exception_ptr e, T r) {
-          error = e;
-          if (!e) result.emplace(std::move(r));
-        });
-    io.run();
-    if (error) std::rethrow_exception(error);
-    return std::move(*result);
-  }
-}
+/// Runs the awaitable `f()` returns on an io_context and gives its result (or rethrows);
+/// f() is called inside the coroutine, so an argument refused while the request is built
+/// surfaces as it would in a user's coroutine.
+using outlook::testing::run;
 
 /// The exception of type E that running f() throws; fails the test when none is thrown.
 template <class E, class F>

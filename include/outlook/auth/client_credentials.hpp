@@ -37,24 +37,12 @@ struct client_credentials_options {
   auth_clock clock{};
 };
 
-class client_credentials_provider {
+class client_credentials_provider : public detail::provider_handle {
  public:
   /// Throws outlook::request_refused when a field is missing or the tenant is not one tenant.
   client_credentials_provider(transport_ptr transport, client_credentials_options options)
-      : state_(std::make_shared<state>(std::move(transport), std::move(options))) {}
+      : provider_handle(std::make_shared<state>(std::move(transport), std::move(options))) {}
 
-  /// The access token (cached, or fetched once for all concurrent callers).
-  [[nodiscard]] boost::asio::awaitable<std::string> operator()(token_request request = {}) const {
-    std::shared_ptr<detail::shared_refresh> base = state_;
-    return value_of(std::move(base), request);
-  }
-  /// The access token with its expiry.
-  [[nodiscard]] boost::asio::awaitable<access_token> token(token_request request = {}) const {
-    std::shared_ptr<detail::shared_refresh> base = state_;
-    return detail::shared_refresh::get(std::move(base), request);
-  }
-  /// Round trips to the token endpoint so far.
-  [[nodiscard]] std::size_t fetches_started() const { return state_->fetches_started(); }
 
  private:
   struct state final : detail::shared_refresh {
@@ -80,13 +68,6 @@ class client_credentials_provider {
     std::string secret;
     std::string scope;
   };
-
-  static boost::asio::awaitable<std::string> value_of(std::shared_ptr<detail::shared_refresh> s, token_request request) {
-    access_token token = co_await detail::shared_refresh::get(std::move(s), request);
-    co_return std::move(token.value);
-  }
-
-  std::shared_ptr<state> state_;
 };
 
 }  // namespace outlook::auth

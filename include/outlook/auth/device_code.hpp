@@ -65,24 +65,15 @@ struct device_code_options {
   auth_clock clock{};
 };
 
-class device_code_provider {
+class device_code_provider : public detail::provider_handle {
  public:
   /// Throws outlook::request_refused when client_id or the scopes are missing. Nothing
   /// is sent before the first token is asked for.
   device_code_provider(transport_ptr transport, device_code_options options)
-      : state_(std::make_shared<state>(std::move(transport), std::move(options))) {}
+      : provider_handle(std::make_shared<state>(std::move(transport), std::move(options))) {}
 
-  [[nodiscard]] boost::asio::awaitable<std::string> operator()(token_request request = {}) const {
-    std::shared_ptr<detail::shared_refresh> base = state_;
-    return value_of(std::move(base), request);
-  }
-  [[nodiscard]] boost::asio::awaitable<access_token> token(token_request request = {}) const {
-    std::shared_ptr<detail::shared_refresh> base = state_;
-    return detail::shared_refresh::get(std::move(base), request);
-  }
   /// The newest refresh token (empty before a sign-in with offline_access).
-  [[nodiscard]] std::string current_refresh_token() const { return state_->refresh.get(); }
-  [[nodiscard]] std::size_t fetches_started() const { return state_->fetches_started(); }
+  [[nodiscard]] std::string current_refresh_token() const { return state_as<state>().refresh.get(); }
 
  private:
   struct state final : detail::shared_refresh {
@@ -182,13 +173,6 @@ class device_code_provider {
     std::function<void(const device_code_prompt&)> prompt;
     detail::refresh_token_slot refresh;
   };
-
-  static boost::asio::awaitable<std::string> value_of(std::shared_ptr<detail::shared_refresh> s, token_request request) {
-    access_token token = co_await detail::shared_refresh::get(std::move(s), request);
-    co_return std::move(token.value);
-  }
-
-  std::shared_ptr<state> state_;
 };
 
 }  // namespace outlook::auth

@@ -72,23 +72,14 @@ class refresh_token_slot {
 
 }  // namespace detail
 
-class refresh_token_provider {
+class refresh_token_provider : public detail::provider_handle {
  public:
   /// Throws outlook::request_refused when client_id or refresh_token is missing.
   refresh_token_provider(transport_ptr transport, refresh_token_options options)
-      : state_(std::make_shared<state>(std::move(transport), std::move(options))) {}
+      : provider_handle(std::make_shared<state>(std::move(transport), std::move(options))) {}
 
-  [[nodiscard]] boost::asio::awaitable<std::string> operator()(token_request request = {}) const {
-    std::shared_ptr<detail::shared_refresh> base = state_;
-    return value_of(std::move(base), request);
-  }
-  [[nodiscard]] boost::asio::awaitable<access_token> token(token_request request = {}) const {
-    std::shared_ptr<detail::shared_refresh> base = state_;
-    return detail::shared_refresh::get(std::move(base), request);
-  }
   /// The newest refresh token (the one to persist).
-  [[nodiscard]] std::string current_refresh_token() const { return state_->refresh.get(); }
-  [[nodiscard]] std::size_t fetches_started() const { return state_->fetches_started(); }
+  [[nodiscard]] std::string current_refresh_token() const { return state_as<state>().refresh.get(); }
 
  private:
   struct state final : detail::shared_refresh {
@@ -114,13 +105,6 @@ class refresh_token_provider {
     std::string scope;
     detail::refresh_token_slot refresh;
   };
-
-  static boost::asio::awaitable<std::string> value_of(std::shared_ptr<detail::shared_refresh> s, token_request request) {
-    access_token token = co_await detail::shared_refresh::get(std::move(s), request);
-    co_return std::move(token.value);
-  }
-
-  std::shared_ptr<state> state_;
 };
 
 }  // namespace outlook::auth

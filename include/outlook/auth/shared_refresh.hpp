@@ -39,6 +39,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -171,6 +172,38 @@ class shared_refresh : public std::enable_shared_from_this<shared_refresh> {
   bool in_flight_ = false;
   std::size_t fetches_ = 0;
   std::vector<waiter> waiters_;
+};
+
+/// The public face the three providers share: a copyable handle on their state (copies
+/// share one cache and one refresh), usable as an outlook::token_provider.
+class provider_handle {
+ public:
+  /// The access token (cached, or fetched once for all concurrent callers).
+  [[nodiscard]] boost::asio::awaitable<std::string> operator()(token_request request = {}) const {
+    return value_of(state_, request);
+  }
+  /// The access token with its expiry.
+  [[nodiscard]] boost::asio::awaitable<access_token> token(token_request request = {}) const {
+    return shared_refresh::get(state_, request);
+  }
+  /// Round trips to the token endpoint so far.
+  [[nodiscard]] std::size_t fetches_started() const { return state_->fetches_started(); }
+
+ protected:
+  explicit provider_handle(std::shared_ptr<shared_refresh> state) : state_(std::move(state)) {}
+  /// The provider's own state (the type it made the handle with).
+  template <class State>
+  [[nodiscard]] State& state_as() const {
+    return static_cast<State&>(*state_);
+  }
+
+ private:
+  static boost::asio::awaitable<std::string> value_of(std::shared_ptr<shared_refresh> s, token_request request) {
+    access_token token = co_await shared_refresh::get(std::move(s), request);
+    co_return std::move(token.value);
+  }
+
+  std::shared_ptr<shared_refresh> state_;
 };
 
 }  // namespace outlook::auth::detail
