@@ -452,6 +452,31 @@ sync_state read_token(const mail_context& ctx) {
   return st;
 }
 
+/// One page of a change-tracking round over `entries`: a skip token inside the round, the
+/// delta link on its last page.
+http_response respond_delta(mail_context& ctx, std::vector<json::object> entries, const sync_state& st,
+                            const std::string& context_name) {
+  const std::size_t size = static_cast<std::size_t>(ctx.prefer.max_page_size ? *ctx.prefer.max_page_size
+                                                                             : (ctx.query.top ? *ctx.query.top : 10));
+  const std::size_t begin = std::min(st.offset, entries.size());
+  const std::size_t end = std::min(entries.size(), begin + std::max<std::size_t>(size, 1));
+  json::object out;
+  out["@odata.context"] = context_url(ctx, context_name);
+  json::array value;
+  for (std::size_t i = begin; i < end; ++i) value.push_back(std::move(entries[i]));
+  out["value"] = std::move(value);
+  const bool graph = ctx.d == dialect::graph_v1;
+  if (end < entries.size()) {
+    const std::string token = "s" + std::to_string(st.since) + "." + std::to_string(st.upto) + "." + std::to_string(end);
+    out["@odata.nextLink"] = link_with(ctx, {"skiptoken", "deltatoken"}, {{"$skiptoken", token}});
+  } else {
+    out["@odata.deltaLink"] = link_with(ctx, {"skiptoken", "deltatoken"}, {{"$deltatoken", "d" + std::to_string(st.upto)}});
+  }
+  auto r = json_response(200, out);
+  if (!graph) r.headers.add("Preference-Applied", "odata.track-changes");
+  return r;
+}
+
 http_response sync_messages(mail_context& ctx, const folder_row& folder) {
   const sync_state st = read_token(ctx);
   // Entries: messages changed in (since, upto], then removals in the same window.
@@ -476,25 +501,30 @@ http_response sync_messages(mail_context& ctx, const folder_row& folder) {
                                      {"@removed", json::object{{"reason", "deleted"}}}});
     }
   }
-  const std::size_t size = static_cast<std::size_t>(ctx.prefer.max_page_size ? *ctx.prefer.max_page_size
-                                                                             : (ctx.query.top ? *ctx.query.top : 10));
-  const std::size_t begin = std::min(st.offset, entries.size());
-  const std::size_t end = std::min(entries.size(), begin + std::max<std::size_t>(size, 1));
-  json::object out;
-  out["@odata.context"] = context_url(ctx, "Me/MailFolders('" + folder.id + "')/Messages/$delta");
-  json::array value;
-  for (std::size_t i = begin; i < end; ++i) value.push_back(std::move(entries[i]));
-  out["value"] = std::move(value);
-  const bool graph = ctx.d == dialect::graph_v1;
-  if (end < entries.size()) {
-    const std::string token = "s" + std::to_string(st.since) + "." + std::to_string(st.upto) + "." + std::to_string(end);
-    out["@odata.nextLink"] = link_with(ctx, {"skiptoken", "deltatoken"}, {{"$skiptoken", token}});
-  } else {
-    out["@odata.deltaLink"] = link_with(ctx, {"skiptoken", "deltatoken"}, {{"$deltatoken", "d" + std::to_string(st.upto)}});
+  return respond_delta(ctx, std::move(entries), st, "Me/MailFolders('" + folder.id + "')/Messages/$delta");
+}
+
+/// The hierarchy of the mailbox's folders (v2.0 MailFolders with odata.track-changes, Graph
+/// mailFolders/delta): folders created, renamed or moved since the token, and deleted ones.
+http_response sync_folders(mail_context& ctx) {
+  const sync_state st = read_token(ctx);
+  std::vector<json::object> entries;
+  for (const auto& f : ctx.db.all_folders(ctx.mailbox.id)) {
+    if (f.well_known == "msgfolderroot" || f.seq <= st.since || f.seq > st.upto) continue;
+    entries.push_back(render_folder(ctx, f));
   }
-  auto r = json_response(200, out);
-  if (!graph) r.headers.add("Preference-Applied", "odata.track-changes");
-  return r;
+  for (const auto& gone : st.since == 0 ? std::vector<removal_row>{} : ctx.db.removals_since(store::folder_removals(ctx.mailbox.id), st.since)) {
+    if (gone.seq > st.upto || ctx.db.folder_by_id(ctx.mailbox.id, gone.id)) continue;
+    if (ctx.d == dialect::outlook_v2)
+      entries.push_back(json::object{{"@odata.type", "#Microsoft.OutlookServices.MailFolder"},
+                                     {"id", "MailFolders('" + gone.id + "')"},
+                                     {"reason", "deleted"}});
+    else
+      entries.push_back(json::object{{"@odata.type", "#microsoft.graph.mailFolder"},
+                                     {"id", gone.id},
+                                     {"@removed", json::object{{"reason", "deleted"}}}});
+  }
+  return respond_delta(ctx, std::move(entries), st, "Me/MailFolders/$delta");
 }
 
 // ---- message operations ---------------------------------------------------------------
@@ -900,10 +930,13 @@ http_response dispatch(mail_context& ctx) {
   if (first == "mailfolders") {
     if (rest.empty()) {
       const auto root = well_known(ctx, "msgfolderroot");
+      if (ctx.method == "GET" && ctx.prefer.track_changes && ctx.d == dialect::outlook_v2) return sync_folders(ctx);
       if (ctx.method == "GET") return list_folders(ctx, root);
       if (ctx.method == "POST") return create_folder(ctx, root);
       not_supported(ctx);
     }
+    if (rest.size() == 1 && outlook::iequals(rest[0], "delta") && ctx.d == dialect::graph_v1 && ctx.method == "GET")
+      return sync_folders(ctx);
     if (outlook::iequals(rest[0], "allitems") && rest.size() == 2 && outlook::iequals(rest[1], "messages") &&
         ctx.method == "GET")
       return list_messages(ctx, std::nullopt);

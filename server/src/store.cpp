@@ -221,7 +221,8 @@ void store::delete_folder(const folder_row& f) {
   statement(db_, "DELETE FROM removals WHERE folder = ?").bind(1, f.id).run();
   statement(db_, "DELETE FROM folders WHERE id = ?").bind(1, f.id).run();
   const auto seq = next_seq();
-  statement(db_, "INSERT INTO removals (folder, id, seq) VALUES (?, ?, ?)").bind(1, f.parent).bind(2, f.id)
+  // Recorded apart from message removals, so that a message sync never reports a folder.
+  statement(db_, "INSERT INTO removals (folder, id, seq) VALUES (?, ?, ?)").bind(1, folder_removals(f.mailbox)).bind(2, f.id)
       .bind(3, seq).run();
 }
 

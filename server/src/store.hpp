@@ -126,6 +126,8 @@ class store {
   // Change tracking
   [[nodiscard]] std::int64_t current_seq() const;
   [[nodiscard]] std::vector<removal_row> removals_since(std::string_view folder, std::int64_t seq) const;
+  /// The removals key under which a mailbox's deleted folders are recorded (hierarchy sync).
+  [[nodiscard]] static std::string folder_removals(std::string_view mailbox) { return "folders:" + std::string(mailbox); }
 
  private:
   [[nodiscard]] std::int64_t next_seq();

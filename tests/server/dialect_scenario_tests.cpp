@@ -28,6 +28,7 @@ struct outlook_v2 {
   using item_body = outlook::mail::item_body;
   using body_type = outlook::mail::body_type;
   using sync_messages_options = outlook::mail::sync_messages_options;
+  using sync_folders_options = outlook::mail::sync_folders_options;
   using automatic_replies_setting = outlook::mail::automatic_replies_setting;
   using automatic_replies_status = outlook::mail::automatic_replies_status;
   using external_audience_scope = outlook::mail::external_audience_scope;
@@ -44,6 +45,7 @@ struct graph_v1 {
   using item_body = outlook::graph::item_body;
   using body_type = outlook::graph::body_type;
   using sync_messages_options = outlook::graph::sync_messages_options;
+  using sync_folders_options = outlook::graph::sync_folders_options;
   using automatic_replies_setting = outlook::graph::automatic_replies_setting;
   using automatic_replies_status = outlook::graph::automatic_replies_status;
   using external_audience_scope = outlook::graph::external_audience_scope;
@@ -200,4 +202,59 @@ TEST_CASE("immutable IDs (Graph, Prefer IdType=\"ImmutableId\"): a move keeps th
   auto expected = std::vector<std::string>{first, second};
   std::sort(expected.begin(), expected.end());
   CHECK(removed == expected);
+}
+
+namespace {
+
+template <class D>
+void folder_hierarchy_sync() {
+  fixture f;
+  auto adele = f.clients.client_of<typename D::client>("adele-token", D::api).me();
+  // A full round: the whole hierarchy (well-known folders, Projects, Projects/Q3).
+  auto full = f.go(adele.sync_folders());
+  std::vector<std::string> names;
+  std::string projects;
+  for (const auto& c : full.changes) {
+    REQUIRE(!c.removed());
+    names.push_back((*c.item())->display_name.value_or(""));
+    if ((*c.item())->display_name == "Projects") projects = *(*c.item())->id;
+  }
+  CHECK(std::find(names.begin(), names.end(), "Inbox") != names.end());
+  CHECK(std::find(names.begin(), names.end(), "Q3") != names.end());
+  REQUIRE(!projects.empty());
+
+  typename D::sync_messages_options inbox_sync;
+  inbox_sync.state = f.go(adele.sync_messages(D::inbox, inbox_sync)).state;
+
+  // A new folder, a renamed one, a deleted one: the next round has exactly those.
+  auto made = f.go(adele.create_folder(D::inbox, "Receipts"));
+  f.go(adele.update_folder(projects, "Projects 2026"));
+  auto doomed = f.go(adele.create_folder("msgfolderroot", "Scratch"));
+  typename D::sync_folders_options next;
+  next.state = full.state;
+  f.go(adele.delete_folder(*doomed->id));
+  auto round = f.go(adele.sync_folders(next));
+  std::vector<std::string> changed;
+  std::vector<std::string> removed;
+  for (const auto& c : round.changes) {
+    if (c.removed()) removed.push_back(c.removal()->item_id());
+    else changed.push_back((*c.item())->display_name.value_or(""));
+  }
+  std::sort(changed.begin(), changed.end());
+  CHECK(changed == std::vector<std::string>{"Projects 2026", "Receipts"});
+  CHECK(removed == std::vector<std::string>{*doomed->id});
+
+  // Folders are not messages: the Inbox's message sync saw none of that.
+  f.go(adele.delete_folder(*made->id));
+  CHECK(f.go(adele.sync_messages(D::inbox, inbox_sync)).changes.empty());
+}
+
+}  // namespace
+
+TEST_CASE("folder hierarchy sync through the Outlook v2.0 client") {
+  folder_hierarchy_sync<outlook_v2>();
+}
+
+TEST_CASE("folder hierarchy sync through the Graph v1.0 client") {
+  folder_hierarchy_sync<graph_v1>();
 }
