@@ -41,7 +41,7 @@ class json_writer {
   void number(double x) { value(boost::json::value(x)); }
   /// A JSON string: quoted and escaped. Bodies are kilobytes of HTML with few characters
   /// to escape, so runs without any are found 8 bytes at a time and copied whole, into
-  /// room made once for the worst case (every byte written as \u00xx).
+  /// room made once for the worst case (every byte written as a six-byte escape).
   void string(std::string_view s) { string_then(s, 0); }
   /// A member's key and its colon.
   void key(std::string_view s) { string_then(s, ':'); }
