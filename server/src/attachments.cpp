@@ -152,8 +152,8 @@ http_response create_upload_session(mail_context& ctx, const message_row& m) {
   s.expires = std::chrono::system_clock::now() + upload_lifetime;
   s.item = json::object{{"@odata.type", "#microsoft.graph.fileAttachment"},
                         {"name", *name},
-                        {"contentType", canonical.contains("contentType") ? canonical["contentType"] : json::value("application/octet-stream")},
-                        {"isInline", canonical.contains("isInline") ? canonical["isInline"] : json::value(false)}};
+                        {"contentType", canonical.contains("contentType") ? canonical.at("contentType") : json::value("application/octet-stream")},
+                        {"isInline", canonical.contains("isInline") ? canonical.at("isInline") : json::value(false)}};
   if (const auto* cid = canonical.if_contains("contentId")) s.item["contentId"] = *cid;
   const std::string session_id = new_id(ctx).substr(4);
   const auto expires = std::chrono::time_point_cast<outlook::ticks>(std::chrono::floor<std::chrono::seconds>(s.expires));

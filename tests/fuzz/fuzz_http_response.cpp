@@ -1,4 +1,5 @@
 // Fuzz target: the HTTP response path, fed by a fuzzed server.
+// SPDX-License-Identifier: BSL-1.0
 //
 // Why the whole transport over TLS rather than the parser alone: the defects worth
 // finding live in what the transport does around Beast's parser (interim responses,
