@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/media.hpp"
 #include "outlook/upload.hpp"
@@ -154,6 +155,12 @@ class attachments_operations {
     return outlook::fetch_page<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
   }
 
+  /// list_attachments() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::attachment>>> list_attachments_request(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const {
+    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::attachment>>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
+  }
+
   /// list_attachments() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::attachment>> list_attachments_pages(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const {
     return outlook::pager<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
@@ -165,6 +172,12 @@ class attachments_operations {
   /// @param attachment_id ID of the attachment.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::attachment>> get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = get_attachment_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }));
+  }
+
+  /// get_attachment() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::attachment>> get_attachment_request(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = get_attachment_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }));
   }
 
   /// Reads the raw content of an attachment from its $value: a file attachment's own bytes, the MIME text of an attached message, iCalendar for an event, vCard for a contact (a reference attachment answers 405).
@@ -188,6 +201,12 @@ class attachments_operations {
     return outlook::fetch_one<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_create_attachment(message_id, attachment, options); }));
   }
 
+  /// create_attachment() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::attachment>> create_attachment_request(std::string_view message_id, const outlook::poly<::outlook::graph::attachment>& attachment, const create_attachment_options& options = create_attachment_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_create_attachment(message_id, attachment, options); }));
+  }
+
   /// Deletes an attachment.
   /// DELETE {mailbox}/messages/{message_id}/attachments/{attachment_id}
   /// @param message_id ID of the message.
@@ -196,12 +215,24 @@ class attachments_operations {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_attachment(message_id, attachment_id, options); }));
   }
 
+  /// delete_attachment() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> delete_attachment_request(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = delete_attachment_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_attachment(message_id, attachment_id, options); }));
+  }
+
   /// Opens an upload session for an attachment of 3 MB to 150 MB; its upload URL receives the bytes.
   /// POST {mailbox}/messages/{message_id}/attachments/createUploadSession
   /// @param message_id ID of the message.
   /// @param attachment_item Name, size and kind of the file to upload.
   [[nodiscard]] boost::asio::awaitable<::outlook::graph::upload_session> create_upload_session(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const create_upload_session_options& options = create_upload_session_options()) const {
     return outlook::fetch_one<::outlook::graph::upload_session>(ctx_().session, outlook::prepare([&] { return build_create_upload_session(message_id, attachment_item, options); }));
+  }
+
+  /// create_upload_session() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::graph::upload_session> create_upload_session_request(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const create_upload_session_options& options = create_upload_session_options()) const {
+    return outlook::prepared_request<::outlook::graph::upload_session>(ctx_().session, outlook::prepare([&] { return build_create_upload_session(message_id, attachment_item, options); }));
   }
 
   /// Uploads a large attachment: opens an upload session, then PUTs the bytes to its URL in ordered ranges under 4 MB, resuming from the ranges the service still expects after a failure.

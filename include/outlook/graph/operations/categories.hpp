@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/graph/outlook_category.hpp"
 
@@ -113,6 +114,12 @@ class categories_operations {
     return outlook::fetch_page<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_list_categories(options); }));
   }
 
+  /// list_categories() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::outlook_category>> list_categories_request(const list_categories_options& options = list_categories_options()) const {
+    return outlook::prepared_request<outlook::page<::outlook::graph::outlook_category>>(ctx_().session, outlook::prepare([&] { return build_list_categories(options); }));
+  }
+
   /// list_categories() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::graph::outlook_category> list_categories_pages(const list_categories_options& options = list_categories_options()) const {
     return outlook::pager<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_list_categories(options); }));
@@ -125,11 +132,23 @@ class categories_operations {
     return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_get_category(category_id, options); }));
   }
 
+  /// get_category() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::graph::outlook_category> get_category_request(std::string_view category_id, const get_category_options& options = get_category_options()) const {
+    return outlook::prepared_request<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_get_category(category_id, options); }));
+  }
+
   /// Adds a category to the master list.
   /// POST {mailbox}/outlook/masterCategories
   /// @param category Name and colour of the category.
   [[nodiscard]] boost::asio::awaitable<::outlook::graph::outlook_category> create_category(const ::outlook::graph::outlook_category& category, const create_category_options& options = create_category_options()) const {
     return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_create_category(category, options); }));
+  }
+
+  /// create_category() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::graph::outlook_category> create_category_request(const ::outlook::graph::outlook_category& category, const create_category_options& options = create_category_options()) const {
+    return outlook::prepared_request<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_create_category(category, options); }));
   }
 
   /// Changes the colour of a category (its name cannot change).
@@ -140,11 +159,23 @@ class categories_operations {
     return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_update_category(category_id, patch, options); }));
   }
 
+  /// update_category() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::graph::outlook_category> update_category_request(std::string_view category_id, const ::outlook::graph::outlook_category_patch& patch, const update_category_options& options = update_category_options()) const {
+    return outlook::prepared_request<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_update_category(category_id, patch, options); }));
+  }
+
   /// Removes a category from the master list.
   /// DELETE {mailbox}/outlook/masterCategories/{category_id}
   /// @param category_id ID of the category.
   [[nodiscard]] boost::asio::awaitable<void> delete_category(std::string_view category_id, const delete_category_options& options = delete_category_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_category(category_id, options); }));
+  }
+
+  /// delete_category() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> delete_category_request(std::string_view category_id, const delete_category_options& options = delete_category_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_category(category_id, options); }));
   }
 
  private:

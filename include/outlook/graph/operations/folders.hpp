@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/delta.hpp"
 #include "outlook/graph/mail_folder.hpp"
@@ -211,6 +212,12 @@ class folders_operations {
     return outlook::fetch_page<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
   }
 
+  /// list_folders() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_folders_request(const list_folders_options& options = list_folders_options()) const {
+    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::mail_folder>>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
+  }
+
   /// list_folders() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::mail_folder>> list_folders_pages(const list_folders_options& options = list_folders_options()) const {
     return outlook::pager<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
@@ -221,6 +228,12 @@ class folders_operations {
   /// @param folder_id ID or well-known name of the folder.
   [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_child_folders(std::string_view folder_id, const list_child_folders_options& options = list_child_folders_options()) const {
     return outlook::fetch_page<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
+  }
+
+  /// list_child_folders() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_child_folders_request(std::string_view folder_id, const list_child_folders_options& options = list_child_folders_options()) const {
+    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::mail_folder>>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
   }
 
   /// list_child_folders() page by page: each next() follows @odata.nextLink with the same options.
@@ -235,6 +248,12 @@ class folders_operations {
     return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_get_folder(folder_id, options); }));
   }
 
+  /// get_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> get_folder_request(std::string_view folder_id, const get_folder_options& options = get_folder_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_get_folder(folder_id, options); }));
+  }
+
   /// Creates a folder below the given folder, or at the top of the mailbox when none is given.
   /// POST {mailbox}/mailFolders/{folder_id}/childFolders
   /// @param folder_id ID or well-known name of the parent folder; none creates a top-level folder.
@@ -243,11 +262,23 @@ class folders_operations {
     return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(folder_id, display_name, options); }));
   }
 
+  /// create_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> create_folder_request(std::string_view folder_id, const std::string& display_name, const create_folder_options& options = create_folder_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(folder_id, display_name, options); }));
+  }
+
   /// Creates a folder below the given folder, or at the top of the mailbox when none is given.
   /// POST {mailbox}/mailFolders
   /// @param display_name Name of the new folder.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> create_folder(const std::string& display_name, const create_folder_options& options = create_folder_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(display_name, options); }));
+  }
+
+  /// create_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> create_folder_request(const std::string& display_name, const create_folder_options& options = create_folder_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(display_name, options); }));
   }
 
   /// Renames a folder.
@@ -258,6 +289,12 @@ class folders_operations {
     return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_update_folder(folder_id, display_name, options); }));
   }
 
+  /// update_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> update_folder_request(std::string_view folder_id, const std::string& display_name, const update_folder_options& options = update_folder_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_update_folder(folder_id, display_name, options); }));
+  }
+
   /// Deletes a folder and its contents.
   /// DELETE {mailbox}/mailFolders/{folder_id}
   /// @param folder_id ID or well-known name of the folder.
@@ -265,11 +302,23 @@ class folders_operations {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_folder(folder_id, options); }));
   }
 
+  /// delete_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> delete_folder_request(std::string_view folder_id, const delete_folder_options& options = delete_folder_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_folder(folder_id, options); }));
+  }
+
   /// Deletes a folder and its contents for good: nothing goes to Deleted Items or Purges.
   /// POST {mailbox}/mailFolders/{folder_id}/permanentDelete
   /// @param folder_id ID or well-known name of the folder.
   [[nodiscard]] boost::asio::awaitable<void> permanent_delete_folder(std::string_view folder_id, const permanent_delete_folder_options& options = permanent_delete_folder_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_permanent_delete_folder(folder_id, options); }));
+  }
+
+  /// permanent_delete_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> permanent_delete_folder_request(std::string_view folder_id, const permanent_delete_folder_options& options = permanent_delete_folder_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_permanent_delete_folder(folder_id, options); }));
   }
 
   /// Moves a folder below another folder.
@@ -280,12 +329,24 @@ class folders_operations {
     return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_move_folder(folder_id, destination_id, options); }));
   }
 
+  /// move_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> move_folder_request(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options = move_folder_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_move_folder(folder_id, destination_id, options); }));
+  }
+
   /// Copies a folder below another folder.
   /// POST {mailbox}/mailFolders/{folder_id}/copy
   /// @param folder_id ID or well-known name of the folder.
   /// @param destination_id ID or well-known name of the destination folder.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> copy_folder(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options = copy_folder_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_copy_folder(folder_id, destination_id, options); }));
+  }
+
+  /// copy_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> copy_folder_request(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options = copy_folder_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_copy_folder(folder_id, destination_id, options); }));
   }
 
   /// Runs a round of change tracking on the folder tree with the delta function.

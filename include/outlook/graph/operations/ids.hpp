@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/graph/convert_id_result.hpp"
 #include "outlook/graph/exchange_id_format.hpp"
@@ -50,6 +51,12 @@ class ids_operations {
   /// @param target_id_type The format wanted.
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::convert_id_result>> translate_exchange_ids(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options = translate_exchange_ids_options()) const {
     return outlook::fetch_page<::outlook::graph::convert_id_result>(ctx_().session, outlook::prepare([&] { return build_translate_exchange_ids(input_ids, target_id_type, options); }));
+  }
+
+  /// translate_exchange_ids() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::convert_id_result>> translate_exchange_ids_request(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options = translate_exchange_ids_options()) const {
+    return outlook::prepared_request<outlook::page<::outlook::graph::convert_id_result>>(ctx_().session, outlook::prepare([&] { return build_translate_exchange_ids(input_ids, target_id_type, options); }));
   }
 
   /// translate_exchange_ids() page by page: each next() follows @odata.nextLink with the same options.

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/graph/automatic_replies_setting.hpp"
 #include "outlook/graph/locale_info.hpp"
@@ -137,11 +138,23 @@ class mailbox_settings_operations {
     return outlook::fetch_one<::outlook::graph::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_get_mailbox_settings(options); }));
   }
 
+  /// get_mailbox_settings() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::graph::mailbox_settings> get_mailbox_settings_request(const get_mailbox_settings_options& options = get_mailbox_settings_options()) const {
+    return outlook::prepared_request<::outlook::graph::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_get_mailbox_settings(options); }));
+  }
+
   /// Changes mailbox settings; the answer holds the properties that were changed.
   /// PATCH {mailbox}/mailboxSettings
   /// @param patch The settings to change.
   [[nodiscard]] boost::asio::awaitable<::outlook::graph::mailbox_settings> update_mailbox_settings(const ::outlook::graph::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = update_mailbox_settings_options()) const {
     return outlook::fetch_one<::outlook::graph::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_update_mailbox_settings(patch, options); }));
+  }
+
+  /// update_mailbox_settings() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::graph::mailbox_settings> update_mailbox_settings_request(const ::outlook::graph::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = update_mailbox_settings_options()) const {
+    return outlook::prepared_request<::outlook::graph::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_update_mailbox_settings(patch, options); }));
   }
 
   /// Reads the automatic replies (out of office) setting.
@@ -150,10 +163,22 @@ class mailbox_settings_operations {
     return outlook::fetch_one<::outlook::graph::automatic_replies_setting>(ctx_().session, outlook::prepare([&] { return build_get_automatic_replies_setting(options); }));
   }
 
+  /// get_automatic_replies_setting() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::graph::automatic_replies_setting> get_automatic_replies_setting_request(const get_automatic_replies_setting_options& options = get_automatic_replies_setting_options()) const {
+    return outlook::prepared_request<::outlook::graph::automatic_replies_setting>(ctx_().session, outlook::prepare([&] { return build_get_automatic_replies_setting(options); }));
+  }
+
   /// Reads the language of the mailbox.
   /// GET {mailbox}/mailboxSettings/language
   [[nodiscard]] boost::asio::awaitable<::outlook::graph::locale_info> get_language(const get_language_options& options = get_language_options()) const {
     return outlook::fetch_one<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_language(options); }));
+  }
+
+  /// get_language() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::graph::locale_info> get_language_request(const get_language_options& options = get_language_options()) const {
+    return outlook::prepared_request<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_language(options); }));
   }
 
   /// Reads the time zone of the mailbox.
@@ -162,10 +187,22 @@ class mailbox_settings_operations {
     return outlook::fetch_value<std::string>(ctx_().session, outlook::prepare([&] { return build_get_time_zone(options); }));
   }
 
+  /// get_time_zone() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::value_envelope<std::string>> get_time_zone_request(const get_time_zone_options& options = get_time_zone_options()) const {
+    return outlook::prepared_request<outlook::value_envelope<std::string>>(ctx_().session, outlook::prepare([&] { return build_get_time_zone(options); }));
+  }
+
   /// Lists the languages the mailbox can be set to.
   /// GET {mailbox}/outlook/supportedLanguages
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::locale_info>> get_supported_languages(const get_supported_languages_options& options = get_supported_languages_options()) const {
     return outlook::fetch_page<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
+  }
+
+  /// get_supported_languages() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::locale_info>> get_supported_languages_request(const get_supported_languages_options& options = get_supported_languages_options()) const {
+    return outlook::prepared_request<outlook::page<::outlook::graph::locale_info>>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
   }
 
   /// get_supported_languages() page by page: each next() follows @odata.nextLink with the same options.
@@ -180,6 +217,12 @@ class mailbox_settings_operations {
     return outlook::fetch_page<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
   }
 
+  /// get_supported_time_zones() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones_request(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
+    return outlook::prepared_request<outlook::page<::outlook::graph::time_zone_information>>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
+  }
+
   /// get_supported_time_zones() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::graph::time_zone_information> get_supported_time_zones_pages(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
     return outlook::pager<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
@@ -189,6 +232,12 @@ class mailbox_settings_operations {
   /// GET {mailbox}/outlook/supportedTimeZones
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
     return outlook::fetch_page<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
+  }
+
+  /// get_supported_time_zones() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones_request(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
+    return outlook::prepared_request<outlook::page<::outlook::graph::time_zone_information>>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
   }
 
   /// get_supported_time_zones() page by page: each next() follows @odata.nextLink with the same options.

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/delta.hpp"
 #include "outlook/media.hpp"
@@ -367,6 +368,12 @@ class messages_operations {
     return outlook::fetch_page<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
   }
 
+  /// list_messages() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages_request(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const {
+    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::message>>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
+  }
+
   /// list_messages() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::message>> list_messages_pages(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const {
     return outlook::pager<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
@@ -376,6 +383,12 @@ class messages_operations {
   /// GET {mailbox}/messages
   [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages(const list_messages_options& options = list_messages_options()) const {
     return outlook::fetch_page<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
+  }
+
+  /// list_messages() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages_request(const list_messages_options& options = list_messages_options()) const {
+    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::message>>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
   }
 
   /// list_messages() page by page: each next() follows @odata.nextLink with the same options.
@@ -388,6 +401,12 @@ class messages_operations {
   /// @param message_id ID of the message.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> get_message(std::string_view message_id, const get_message_options& options = get_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_get_message(message_id, options); }));
+  }
+
+  /// get_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> get_message_request(std::string_view message_id, const get_message_options& options = get_message_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_get_message(message_id, options); }));
   }
 
   /// Runs a round of change tracking on a folder with the delta function: every message added, changed or removed since the round the delta link came from (all of them without one).
@@ -410,12 +429,24 @@ class messages_operations {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_mail(message, options); }));
   }
 
+  /// send_mail() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> send_mail_request(const ::outlook::graph::message& message, const send_mail_options& options = send_mail_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_send_mail(message, options); }));
+  }
+
   /// Creates a draft, in Drafts or in the given folder.
   /// POST {mailbox}/mailFolders/{folder_id}/messages
   /// @param message The draft to create.
   /// @param folder_id Folder to create the draft in; none means Drafts.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message(const ::outlook::graph::message& message, std::string_view folder_id, const create_message_options& options = create_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, folder_id, options); }));
+  }
+
+  /// create_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_message_request(const ::outlook::graph::message& message, std::string_view folder_id, const create_message_options& options = create_message_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, folder_id, options); }));
   }
 
   /// Creates a draft, in Drafts or in the given folder.
@@ -425,11 +456,23 @@ class messages_operations {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, options); }));
   }
 
+  /// create_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_message_request(const ::outlook::graph::message& message, const create_message_options& options = create_message_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, options); }));
+  }
+
   /// Sends an existing draft.
   /// POST {mailbox}/messages/{message_id}/send
   /// @param message_id ID of the message.
   [[nodiscard]] boost::asio::awaitable<void> send_message(std::string_view message_id, const send_message_options& options = send_message_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_message(message_id, options); }));
+  }
+
+  /// send_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> send_message_request(std::string_view message_id, const send_message_options& options = send_message_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_send_message(message_id, options); }));
   }
 
   /// Replies to the sender of a message.
@@ -440,12 +483,24 @@ class messages_operations {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply(message_id, comment, options); }));
   }
 
+  /// reply() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> reply_request(std::string_view message_id, const std::string& comment, const reply_options& options = reply_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_reply(message_id, comment, options); }));
+  }
+
   /// Replies to the sender and every recipient of a message.
   /// POST {mailbox}/messages/{message_id}/replyAll
   /// @param message_id ID of the message.
   /// @param comment Text put above the quoted message; an empty one is not sent.
   [[nodiscard]] boost::asio::awaitable<void> reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options = reply_all_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply_all(message_id, comment, options); }));
+  }
+
+  /// reply_all() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> reply_all_request(std::string_view message_id, const std::string& comment, const reply_all_options& options = reply_all_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_reply_all(message_id, comment, options); }));
   }
 
   /// Creates a draft reply to the sender.
@@ -455,11 +510,23 @@ class messages_operations {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply(message_id, options); }));
   }
 
+  /// create_reply() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_reply_request(std::string_view message_id, const create_reply_options& options = create_reply_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply(message_id, options); }));
+  }
+
   /// Creates a draft reply to everyone.
   /// POST {mailbox}/messages/{message_id}/createReplyAll
   /// @param message_id ID of the message.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_reply_all(std::string_view message_id, const create_reply_all_options& options = create_reply_all_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply_all(message_id, options); }));
+  }
+
+  /// create_reply_all() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_reply_all_request(std::string_view message_id, const create_reply_all_options& options = create_reply_all_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply_all(message_id, options); }));
   }
 
   /// Forwards a message.
@@ -471,11 +538,23 @@ class messages_operations {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_forward(message_id, comment, to_recipients, options); }));
   }
 
+  /// forward() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> forward_request(std::string_view message_id, const std::string& comment, const std::vector<::outlook::graph::recipient>& to_recipients, const forward_options& options = forward_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_forward(message_id, comment, to_recipients, options); }));
+  }
+
   /// Creates a draft forward of a message.
   /// POST {mailbox}/messages/{message_id}/createForward
   /// @param message_id ID of the message.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_forward(std::string_view message_id, const create_forward_options& options = create_forward_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_forward(message_id, options); }));
+  }
+
+  /// create_forward() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_forward_request(std::string_view message_id, const create_forward_options& options = create_forward_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_forward(message_id, options); }));
   }
 
   /// Changes writable properties of a message.
@@ -486,11 +565,23 @@ class messages_operations {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_update_message(message_id, patch, options); }));
   }
 
+  /// update_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> update_message_request(std::string_view message_id, const ::outlook::graph::message_patch& patch, const update_message_options& options = update_message_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_update_message(message_id, patch, options); }));
+  }
+
   /// Deletes a message (it goes to Recoverable Items).
   /// DELETE {mailbox}/messages/{message_id}
   /// @param message_id ID of the message.
   [[nodiscard]] boost::asio::awaitable<void> delete_message(std::string_view message_id, const delete_message_options& options = delete_message_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_message(message_id, options); }));
+  }
+
+  /// delete_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> delete_message_request(std::string_view message_id, const delete_message_options& options = delete_message_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_message(message_id, options); }));
   }
 
   /// Moves a message to another folder; the moved copy has a new ID unless immutable IDs are asked for.
@@ -501,12 +592,24 @@ class messages_operations {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_move_message(message_id, destination_id, options); }));
   }
 
+  /// move_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> move_message_request(std::string_view message_id, const std::string& destination_id, const move_message_options& options = move_message_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_move_message(message_id, destination_id, options); }));
+  }
+
   /// Copies a message to another folder.
   /// POST {mailbox}/messages/{message_id}/copy
   /// @param message_id ID of the message.
   /// @param destination_id ID or well-known name of the destination folder.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = copy_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_copy_message(message_id, destination_id, options); }));
+  }
+
+  /// copy_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> copy_message_request(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = copy_message_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_copy_message(message_id, destination_id, options); }));
   }
 
   /// Reads the whole message in MIME form (RFC 822 bytes) from its $value.
@@ -528,12 +631,24 @@ class messages_operations {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_mail_mime(mime, options); }));
   }
 
+  /// send_mail_mime() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> send_mail_mime_request(const outlook::bytes& mime, const send_mail_mime_options& options = send_mail_mime_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_send_mail_mime(mime, options); }));
+  }
+
   /// Creates a draft from MIME bytes, in Drafts or in the given folder.
   /// POST {mailbox}/mailFolders/{folder_id}/messages
   /// @param mime The whole RFC 822 message.
   /// @param folder_id Folder to create the draft in; none means Drafts.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message_mime(const outlook::bytes& mime, std::string_view folder_id, const create_message_mime_options& options = create_message_mime_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message_mime(mime, folder_id, options); }));
+  }
+
+  /// create_message_mime() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_message_mime_request(const outlook::bytes& mime, std::string_view folder_id, const create_message_mime_options& options = create_message_mime_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message_mime(mime, folder_id, options); }));
   }
 
   /// Creates a draft from MIME bytes, in Drafts or in the given folder.
@@ -543,11 +658,23 @@ class messages_operations {
     return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message_mime(mime, options); }));
   }
 
+  /// create_message_mime() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_message_mime_request(const outlook::bytes& mime, const create_message_mime_options& options = create_message_mime_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message_mime(mime, options); }));
+  }
+
   /// Deletes a message for good: it goes to the Purges folder, which the user cannot recover from.
   /// POST {mailbox}/messages/{message_id}/permanentDelete
   /// @param message_id ID of the message.
   [[nodiscard]] boost::asio::awaitable<void> permanent_delete_message(std::string_view message_id, const permanent_delete_message_options& options = permanent_delete_message_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_permanent_delete_message(message_id, options); }));
+  }
+
+  /// permanent_delete_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> permanent_delete_message_request(std::string_view message_id, const permanent_delete_message_options& options = permanent_delete_message_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_permanent_delete_message(message_id, options); }));
   }
 
  private:
