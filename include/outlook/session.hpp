@@ -37,6 +37,7 @@
 
 #include "outlook/codec.hpp"
 #include "outlook/detail/header_check.hpp"
+#include "outlook/detail/mailbox_limiter.hpp"
 #include "outlook/detail/percent.hpp"
 #include "outlook/error.hpp"
 #include "outlook/http.hpp"
@@ -85,6 +86,12 @@ struct client_options {
   std::optional<std::chrono::milliseconds> timeout{};
   /// Sees every request attempt (outlook/observer.hpp); empty for none.
   request_observer observer{};
+  /// Requests of one mailbox in flight at once ("me" and each "users/<id>" apart; the
+  /// service allows 4 per mailbox and answers more with 429); further ones wait for one
+  /// to end. 0: no limit. Connections per host are bounded by the transport
+  /// (beast_transport_options::max_connections_per_host). Waiting for a place is not
+  /// bounded by `timeout`; it ends when a request of that mailbox ends.
+  std::size_t max_requests_per_mailbox = 4;
 };
 
 /// Everything needed to send one request, built by generated code.
@@ -285,7 +292,10 @@ inline void redact(std::string& text, std::string_view secret) {
 class session : public std::enable_shared_from_this<session> {
  public:
   session(transport_ptr transport, token_provider tokens, client_options options)
-      : transport_(std::move(transport)), tokens_(std::move(tokens)), options_(std::move(options)) {
+      : transport_(std::move(transport)),
+        tokens_(std::move(tokens)),
+        options_(std::move(options)),
+        limiter_(std::make_unique<detail::mailbox_limiter>(options_.max_requests_per_mailbox)) {
     if (!transport_) throw std::invalid_argument("outlook::session needs a transport");
     if (!tokens_) throw std::invalid_argument("outlook::session needs a token provider");
     // The hosts of the two base URLs may always receive the token, besides allowed_hosts.
@@ -392,6 +402,7 @@ class session : public std::enable_shared_from_this<session> {
       std::optional<transport_error> failure;
       http_response resp;
       try {
+        auto in_flight = co_await limiter_->acquire(detail::mailbox_key(spec.path));  // held for this attempt only
         resp = co_await transport_->send(req);
       } catch (const transport_error& e) {
         failure = e;
@@ -518,6 +529,7 @@ class session : public std::enable_shared_from_this<session> {
   transport_ptr transport_;
   token_provider tokens_;
   client_options options_;
+  std::unique_ptr<detail::mailbox_limiter> limiter_;
   std::vector<std::string> extra_hosts_;
 };
 
