@@ -58,6 +58,10 @@ struct mail_server::impl {
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
         continue;
       }
+      // Answers are written as header and body: without no_delay, Nagle's algorithm holds
+      // the body back until the client's delayed ACK of the header (about 40 ms each).
+      boost::system::error_code ignored;
+      socket.set_option(asio::ip::tcp::no_delay(true), ignored);
       if (options.plain_http) {
         asio::co_spawn(ioc, serve(beast::tcp_stream(std::move(socket))), asio::detached);
       } else {
