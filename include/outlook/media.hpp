@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/value.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -96,7 +97,8 @@ boost::asio::awaitable<T> fetch_one_to_sink(std::shared_ptr<session> s, request_
                                             byte_sink sink) {
   detail::content_member_stream stream(std::move(member), sink);
   co_await s->execute(std::move(spec), &stream);
-  co_return decode_document<T>(stream.finish());
+  const boost::json::value rest = stream.finish();
+  co_return decode_document<T>(rest);
 }
 
 }  // namespace outlook

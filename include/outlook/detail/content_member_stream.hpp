@@ -51,7 +51,8 @@ class content_member_handler {
   bool on_document_end(boost::system::error_code&) { return true; }
   bool on_object_begin(boost::system::error_code&) { return begin_value(); }
   bool on_object_end(std::size_t n, boost::system::error_code&) {
-    --depth_;
+    // The entity itself lacks the member that went to the sink: one pair fewer to pop.
+    if (depth_-- == 1 && taken_) --n;
     rest_.push_object(n);
     return true;
   }
@@ -92,6 +93,7 @@ class content_member_handler {
     if (pending_) {
       decode(s);
       pending_ = false;
+      taken_ = true;
       if (!decoder_.complete()) bad_base64_ = true;
       return true;
     }
@@ -155,6 +157,7 @@ class content_member_handler {
   std::size_t depth_ = 0;
   bool seen_member_ = false;
   bool pending_ = false;  // the member's key was read; its value comes next
+  bool taken_ = false;    // the member's string went to the sink (not into the DOM)
   bool bad_base64_ = false;
 };
 
