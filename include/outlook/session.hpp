@@ -344,6 +344,15 @@ class session : public std::enable_shared_from_this<session> {
     }
   }
 
+  /// The request `spec` describes, as execute() would first send it but without the
+  /// per-attempt headers (Authorization, client-request-id): for a JSON batch, which sends
+  /// it inside another request. Throws what execute() would throw before sending
+  /// (request_refused, or the argument error kept in spec.refused).
+  [[nodiscard]] http_request build_request(const request_spec& spec) const {
+    if (spec.refused) std::rethrow_exception(spec.refused);
+    return make_request(spec);
+  }
+
  private:
   boost::asio::awaitable<http_response> run(request_spec spec) {
     if (spec.refused) std::rethrow_exception(spec.refused);

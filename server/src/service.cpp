@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: BSL-1.0
 #include "service.hpp"
 
+#include "batch.hpp"
 #include "mail_operations.hpp"
 #include "odata.hpp"
 #include "service_error.hpp"
@@ -133,6 +134,11 @@ http_response service::handle(const http_request& request, std::string_view orig
       if (segs.size() == 2 && segs[0] == "uploads") {
         // An upload URL: its authtoken is the credential, no bearer token.
         response = upload_request(store_, uploads_, request, segs[1], query_string, origin, random_);
+        throw response;
+      }
+      if (segs.size() == 2 && outlook::iequals(segs[0], "v1.0") && segs[1] == "$batch") {
+        // Each inner request goes through handle() itself: authentication, throttling, routing.
+        response = answer_batch(request, [&](const http_request& inner) { return handle(inner, origin); });
         throw response;
       }
       mail_context ctx{store_, random_};

@@ -8,7 +8,8 @@
 # Seeds are made from the cassettes (tests/fuzz/make-seeds.py) into BUILD_DIR/fuzz-seeds;
 # the growing corpus is kept in BUILD_DIR/fuzz-corpus/<target>, findings in
 # BUILD_DIR/fuzz-findings/<target>. Exits 1 when any target found something.
-# OUTLOOK_FUZZ_JOBS (default 1) runs that many targets at once.
+# OUTLOOK_FUZZ_JOBS (default 1) runs that many targets at once. OUTLOOK_FUZZ_RUNS=N stops
+# each target after N executions (whichever of it and SECONDS comes first).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${1:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}"
@@ -30,7 +31,7 @@ run_one() {
   # transport gives up after 2 s, so 10 s is well clear of it.
   ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
   "$bin/outlook_mail_fuzz_$t" "$build/fuzz-corpus/$t" "$build/fuzz-seeds/$t" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+    -max_total_time="$seconds" ${OUTLOOK_FUZZ_RUNS:+-runs="$OUTLOOK_FUZZ_RUNS"} -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
     -artifact_prefix="$build/fuzz-findings/$t/" >"$log" 2>&1 || true
 }
 

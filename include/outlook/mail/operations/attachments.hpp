@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/attachment.hpp"
 
@@ -107,6 +108,12 @@ class attachments_operations {
     return outlook::fetch_page<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
   }
 
+  /// list_attachments() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::attachment>>> list_attachments_request(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const {
+    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::attachment>>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
+  }
+
   /// list_attachments() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::attachment>> list_attachments_pages(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const {
     return outlook::pager<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
@@ -120,6 +127,12 @@ class attachments_operations {
     return outlook::fetch_one<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }));
   }
 
+  /// get_attachment() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::attachment>> get_attachment_request(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = get_attachment_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }));
+  }
+
   /// Adds a file, item or reference attachment to a message.
   /// POST {mailbox}/messages/{message_id}/attachments
   /// @param message_id The ID of the message.
@@ -128,12 +141,24 @@ class attachments_operations {
     return outlook::fetch_one<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_create_attachment(message_id, attachment, options); }));
   }
 
+  /// create_attachment() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::attachment>> create_attachment_request(std::string_view message_id, const outlook::poly<::outlook::mail::attachment>& attachment, const create_attachment_options& options = create_attachment_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_create_attachment(message_id, attachment, options); }));
+  }
+
   /// Removes an attachment from a message.
   /// DELETE {mailbox}/messages/{message_id}/attachments/{attachment_id}
   /// @param message_id The ID of the message.
   /// @param attachment_id The ID of the attachment to remove.
   [[nodiscard]] boost::asio::awaitable<void> delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = delete_attachment_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_attachment(message_id, attachment_id, options); }));
+  }
+
+  /// delete_attachment() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> delete_attachment_request(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = delete_attachment_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_attachment(message_id, attachment_id, options); }));
   }
 
  private:

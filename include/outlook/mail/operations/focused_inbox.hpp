@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/inference_classification_override.hpp"
 #include "outlook/mail/inference_classification_type.hpp"
@@ -101,6 +102,12 @@ class focused_inbox_operations {
     return outlook::fetch_page<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_list_overrides(options); }));
   }
 
+  /// list_overrides() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::mail::inference_classification_override>> list_overrides_request(const list_overrides_options& options = list_overrides_options()) const {
+    return outlook::prepared_request<outlook::page<::outlook::mail::inference_classification_override>>(ctx_().session, outlook::prepare([&] { return build_list_overrides(options); }));
+  }
+
   /// list_overrides() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::mail::inference_classification_override> list_overrides_pages(const list_overrides_options& options = list_overrides_options()) const {
     return outlook::pager<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_list_overrides(options); }));
@@ -113,6 +120,12 @@ class focused_inbox_operations {
     return outlook::fetch_one<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_create_override(override, options); }));
   }
 
+  /// create_override() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::inference_classification_override> create_override_request(const ::outlook::mail::inference_classification_override& override, const create_override_options& options = create_override_options()) const {
+    return outlook::prepared_request<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_create_override(override, options); }));
+  }
+
   /// Changes the classification of an existing override; no other field of an override can be changed this way.
   /// PATCH {mailbox}/InferenceClassification/Overrides/{override_id}
   /// @param override_id The ID of the override to change.
@@ -121,11 +134,23 @@ class focused_inbox_operations {
     return outlook::fetch_one<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_update_override(override_id, classify_as, options); }));
   }
 
+  /// update_override() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::inference_classification_override> update_override_request(std::string_view override_id, ::outlook::mail::inference_classification_type classify_as, const update_override_options& options = update_override_options()) const {
+    return outlook::prepared_request<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_update_override(override_id, classify_as, options); }));
+  }
+
   /// Deletes an override by its ID.
   /// DELETE {mailbox}/InferenceClassification/Overrides/{override_id}
   /// @param override_id The ID of the override to delete.
   [[nodiscard]] boost::asio::awaitable<void> delete_override(std::string_view override_id, const delete_override_options& options = delete_override_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_override(override_id, options); }));
+  }
+
+  /// delete_override() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> delete_override_request(std::string_view override_id, const delete_override_options& options = delete_override_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_override(override_id, options); }));
   }
 
  private:

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/mail_folder.hpp"
 
@@ -194,6 +195,12 @@ class folders_operations {
     return outlook::fetch_page<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
   }
 
+  /// list_folders() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::mail_folder>>> list_folders_request(const list_folders_options& options = list_folders_options()) const {
+    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::mail_folder>>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
+  }
+
   /// list_folders() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::mail_folder>> list_folders_pages(const list_folders_options& options = list_folders_options()) const {
     return outlook::pager<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
@@ -204,6 +211,12 @@ class folders_operations {
   /// @param folder_id The parent folder, by ID or well-known name.
   [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::mail_folder>>> list_child_folders(std::string_view folder_id, const list_child_folders_options& options = list_child_folders_options()) const {
     return outlook::fetch_page<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
+  }
+
+  /// list_child_folders() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::mail_folder>>> list_child_folders_request(std::string_view folder_id, const list_child_folders_options& options = list_child_folders_options()) const {
+    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::mail_folder>>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
   }
 
   /// list_child_folders() page by page: each next() follows @odata.nextLink with the same options.
@@ -218,12 +231,24 @@ class folders_operations {
     return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_get_folder(folder_id, options); }));
   }
 
+  /// get_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::mail_folder>> get_folder_request(std::string_view folder_id, const get_folder_options& options = get_folder_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_get_folder(folder_id, options); }));
+  }
+
   /// Creates a folder with the given name under an existing folder; top-level folders cannot be created.
   /// POST {mailbox}/MailFolders/{folder_id}/childfolders
   /// @param folder_id The parent folder, by ID or well-known name.
   /// @param display_name The name of the new folder.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> create_folder(std::string_view folder_id, const std::string& display_name, const create_folder_options& options = create_folder_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(folder_id, display_name, options); }));
+  }
+
+  /// create_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::mail_folder>> create_folder_request(std::string_view folder_id, const std::string& display_name, const create_folder_options& options = create_folder_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(folder_id, display_name, options); }));
   }
 
   /// Renames a folder; the name is the only writable property of a folder.
@@ -234,11 +259,23 @@ class folders_operations {
     return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_update_folder(folder_id, display_name, options); }));
   }
 
+  /// update_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::mail_folder>> update_folder_request(std::string_view folder_id, const std::string& display_name, const update_folder_options& options = update_folder_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_update_folder(folder_id, display_name, options); }));
+  }
+
   /// Deletes a folder together with everything in it. Deleted content may not be recoverable.
   /// DELETE {mailbox}/MailFolders/{folder_id}
   /// @param folder_id The folder to delete, by ID or well-known name.
   [[nodiscard]] boost::asio::awaitable<void> delete_folder(std::string_view folder_id, const delete_folder_options& options = delete_folder_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_folder(folder_id, options); }));
+  }
+
+  /// delete_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> delete_folder_request(std::string_view folder_id, const delete_folder_options& options = delete_folder_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_folder(folder_id, options); }));
   }
 
   /// Moves a folder and its contents under another folder.
@@ -249,12 +286,24 @@ class folders_operations {
     return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_move_folder(folder_id, destination_id, options); }));
   }
 
+  /// move_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::mail_folder>> move_folder_request(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options = move_folder_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_move_folder(folder_id, destination_id, options); }));
+  }
+
   /// Copies a folder and its contents under another folder and returns the copy.
   /// POST {mailbox}/MailFolders/{folder_id}/copy
   /// @param folder_id The folder to copy, by ID or well-known name.
   /// @param destination_id The ID of the destination folder, or a well-known folder name such as Inbox, Drafts, SentItems or DeletedItems.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::mail_folder>> copy_folder(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options = copy_folder_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_copy_folder(folder_id, destination_id, options); }));
+  }
+
+  /// copy_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::mail_folder>> copy_folder_request(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options = copy_folder_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::mail::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_copy_folder(folder_id, destination_id, options); }));
   }
 
   /// Runs one change-tracking round over the mail folder hierarchy, returned as a flat list: a full round without a delta token, or an incremental one from the previous round's delta token.

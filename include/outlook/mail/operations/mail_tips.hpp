@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/mail_tips.hpp"
 #include "outlook/mail/mail_tips_type.hpp"
@@ -49,6 +50,12 @@ class mail_tips_operations {
   /// @param mail_tips_options Which MailTips to return.
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::mail_tips>> get_mail_tips(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::mail::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = get_mail_tips_options()) const {
     return outlook::fetch_page<::outlook::mail::mail_tips>(ctx_().session, outlook::prepare([&] { return build_get_mail_tips(email_addresses, mail_tips_options, options); }));
+  }
+
+  /// get_mail_tips() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::mail::mail_tips>> get_mail_tips_request(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::mail::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = get_mail_tips_options()) const {
+    return outlook::prepared_request<outlook::page<::outlook::mail::mail_tips>>(ctx_().session, outlook::prepare([&] { return build_get_mail_tips(email_addresses, mail_tips_options, options); }));
   }
 
   /// get_mail_tips() page by page: each next() follows @odata.nextLink with the same options.

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/automatic_replies_setting.hpp"
 #include "outlook/mail/mailbox_settings.hpp"
@@ -80,6 +81,12 @@ class mailbox_settings_operations {
     return outlook::fetch_one<::outlook::mail::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_get_mailbox_settings(options); }));
   }
 
+  /// get_mailbox_settings() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::mailbox_settings> get_mailbox_settings_request(const get_mailbox_settings_options& options = get_mailbox_settings_options()) const {
+    return outlook::prepared_request<::outlook::mail::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_get_mailbox_settings(options); }));
+  }
+
   /// Changes mailbox settings, for example to turn automatic replies on, off or to a schedule; only the properties that are set are sent. Settings cannot be created or deleted.
   /// PATCH {mailbox}/MailboxSettings
   /// @param patch The settings to change.
@@ -87,10 +94,22 @@ class mailbox_settings_operations {
     return outlook::fetch_one<::outlook::mail::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_update_mailbox_settings(patch, options); }));
   }
 
+  /// update_mailbox_settings() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::mailbox_settings> update_mailbox_settings_request(const ::outlook::mail::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = update_mailbox_settings_options()) const {
+    return outlook::prepared_request<::outlook::mail::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_update_mailbox_settings(patch, options); }));
+  }
+
   /// Reads only the automatic replies part of the mailbox settings.
   /// GET {mailbox}/MailboxSettings/AutomaticRepliesSetting
   [[nodiscard]] boost::asio::awaitable<::outlook::mail::automatic_replies_setting> get_automatic_replies_setting(const get_automatic_replies_setting_options& options = get_automatic_replies_setting_options()) const {
     return outlook::fetch_one<::outlook::mail::automatic_replies_setting>(ctx_().session, outlook::prepare([&] { return build_get_automatic_replies_setting(options); }));
+  }
+
+  /// get_automatic_replies_setting() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::automatic_replies_setting> get_automatic_replies_setting_request(const get_automatic_replies_setting_options& options = get_automatic_replies_setting_options()) const {
+    return outlook::prepared_request<::outlook::mail::automatic_replies_setting>(ctx_().session, outlook::prepare([&] { return build_get_automatic_replies_setting(options); }));
   }
 
  private:

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 
 namespace outlook::mail {
@@ -47,6 +48,12 @@ class mentions_operations {
   /// @param mention_id The ID of the mention to remove.
   [[nodiscard]] boost::asio::awaitable<void> delete_mention(std::string_view message_id, std::string_view mention_id, const delete_mention_options& options = delete_mention_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_mention(message_id, mention_id, options); }));
+  }
+
+  /// delete_mention() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> delete_mention_request(std::string_view message_id, std::string_view mention_id, const delete_mention_options& options = delete_mention_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_mention(message_id, mention_id, options); }));
   }
 
  private:

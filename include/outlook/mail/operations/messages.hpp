@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/message.hpp"
 #include "outlook/mail/recipient.hpp"
@@ -308,6 +309,12 @@ class messages_operations {
     return outlook::fetch_page<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
   }
 
+  /// list_messages() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages_request(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const {
+    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::message>>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
+  }
+
   /// list_messages() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::message>> list_messages_pages(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const {
     return outlook::pager<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
@@ -317,6 +324,12 @@ class messages_operations {
   /// GET {mailbox}/messages
   [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages(const list_messages_options& options = list_messages_options()) const {
     return outlook::fetch_page<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
+  }
+
+  /// list_messages() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages_request(const list_messages_options& options = list_messages_options()) const {
+    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::message>>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
   }
 
   /// list_messages() page by page: each next() follows @odata.nextLink with the same options.
@@ -329,6 +342,12 @@ class messages_operations {
   /// @param message_id The ID of the message to read.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> get_message(std::string_view message_id, const get_message_options& options = get_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_get_message(message_id, options); }));
+  }
+
+  /// get_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> get_message_request(std::string_view message_id, const get_message_options& options = get_message_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_get_message(message_id, options); }));
   }
 
   /// Runs one change-tracking round over the messages of a folder: a full round without a delta token, or an incremental one from the delta token of the previous round, following every page to the final delta link.
@@ -352,12 +371,24 @@ class messages_operations {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_mail(message, options); }));
   }
 
+  /// send_mail() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> send_mail_request(const ::outlook::mail::message& message, const send_mail_options& options = send_mail_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_send_mail(message, options); }));
+  }
+
   /// Creates a draft message in the given folder, or in Drafts when no folder is given, ready to be updated and sent later.
   /// POST {mailbox}/MailFolders/{folder_id}/messages
   /// @param message The draft, with any writable message properties.
   /// @param folder_id The folder to create the draft in, by ID or well-known name (Inbox, Drafts); leave it out to use Drafts.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_message(const ::outlook::mail::message& message, std::string_view folder_id, const create_message_options& options = create_message_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, folder_id, options); }));
+  }
+
+  /// create_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> create_message_request(const ::outlook::mail::message& message, std::string_view folder_id, const create_message_options& options = create_message_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, folder_id, options); }));
   }
 
   /// Creates a draft message in the given folder, or in Drafts when no folder is given, ready to be updated and sent later.
@@ -367,11 +398,23 @@ class messages_operations {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, options); }));
   }
 
+  /// create_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> create_message_request(const ::outlook::mail::message& message, const create_message_options& options = create_message_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, options); }));
+  }
+
   /// Sends an existing draft (new message, reply, reply-all or forward); the sent message is saved in Sent Items.
   /// POST {mailbox}/messages/{message_id}/send
   /// @param message_id The ID of the draft to send.
   [[nodiscard]] boost::asio::awaitable<void> send_message(std::string_view message_id, const send_message_options& options = send_message_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_message(message_id, options); }));
+  }
+
+  /// send_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> send_message_request(std::string_view message_id, const send_message_options& options = send_message_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_send_message(message_id, options); }));
   }
 
   /// Replies to the sender of a message with a comment in one step; the reply is saved in Sent Items.
@@ -382,12 +425,24 @@ class messages_operations {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply(message_id, comment, options); }));
   }
 
+  /// reply() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> reply_request(std::string_view message_id, const std::string& comment, const reply_options& options = reply_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_reply(message_id, comment, options); }));
+  }
+
   /// Replies to the sender and every recipient of a message with a comment in one step; the reply is saved in Sent Items.
   /// POST {mailbox}/messages/{message_id}/replyall
   /// @param message_id The ID of the message to reply to.
   /// @param comment Text to include with the response; may be empty.
   [[nodiscard]] boost::asio::awaitable<void> reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options = reply_all_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply_all(message_id, comment, options); }));
+  }
+
+  /// reply_all() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> reply_all_request(std::string_view message_id, const std::string& comment, const reply_all_options& options = reply_all_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_reply_all(message_id, comment, options); }));
   }
 
   /// Creates a reply draft to the sender of a message, with recipients and other properties filled in, to be edited and sent later.
@@ -397,11 +452,23 @@ class messages_operations {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply(message_id, options); }));
   }
 
+  /// create_reply() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> create_reply_request(std::string_view message_id, const create_reply_options& options = create_reply_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply(message_id, options); }));
+  }
+
   /// Creates a reply-all draft addressed to the sender and all recipients of a message, to be edited and sent later.
   /// POST {mailbox}/messages/{message_id}/createreplyall
   /// @param message_id The ID of the message to reply to.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_reply_all(std::string_view message_id, const create_reply_all_options& options = create_reply_all_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply_all(message_id, options); }));
+  }
+
+  /// create_reply_all() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> create_reply_all_request(std::string_view message_id, const create_reply_all_options& options = create_reply_all_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply_all(message_id, options); }));
   }
 
   /// Forwards a message to the given recipients with an optional comment in one step; the forwarded message is saved in Sent Items.
@@ -413,11 +480,23 @@ class messages_operations {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_forward(message_id, comment, to_recipients, options); }));
   }
 
+  /// forward() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> forward_request(std::string_view message_id, const std::string& comment, const std::vector<::outlook::mail::recipient>& to_recipients, const forward_options& options = forward_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_forward(message_id, comment, to_recipients, options); }));
+  }
+
   /// Creates a forward draft of a message, to be given recipients, edited and sent later.
   /// POST {mailbox}/messages/{message_id}/createforward
   /// @param message_id The ID of the message to forward.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_forward(std::string_view message_id, const create_forward_options& options = create_forward_options()) const {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_forward(message_id, options); }));
+  }
+
+  /// create_forward() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> create_forward_request(std::string_view message_id, const create_forward_options& options = create_forward_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_forward(message_id, options); }));
   }
 
   /// Changes writable properties of a draft or an existing message; only the properties that are set are sent and changed. Setting InferenceClassification moves a message between Focused and Other.
@@ -428,11 +507,23 @@ class messages_operations {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_update_message(message_id, patch, options); }));
   }
 
+  /// update_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> update_message_request(std::string_view message_id, const ::outlook::mail::message_patch& patch, const update_message_options& options = update_message_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_update_message(message_id, patch, options); }));
+  }
+
   /// Deletes a message. Deleted content may not be recoverable.
   /// DELETE {mailbox}/messages/{message_id}
   /// @param message_id The ID of the message to delete.
   [[nodiscard]] boost::asio::awaitable<void> delete_message(std::string_view message_id, const delete_message_options& options = delete_message_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_message(message_id, options); }));
+  }
+
+  /// delete_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> delete_message_request(std::string_view message_id, const delete_message_options& options = delete_message_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_message(message_id, options); }));
   }
 
   /// Moves a message to another folder and returns the message in its new place.
@@ -443,6 +534,12 @@ class messages_operations {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_move_message(message_id, destination_id, options); }));
   }
 
+  /// move_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> move_message_request(std::string_view message_id, const std::string& destination_id, const move_message_options& options = move_message_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_move_message(message_id, destination_id, options); }));
+  }
+
   /// Copies a message to a folder and returns the new copy.
   /// POST {mailbox}/messages/{message_id}/copy
   /// @param message_id The ID of the message to copy.
@@ -451,12 +548,24 @@ class messages_operations {
     return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_copy_message(message_id, destination_id, options); }));
   }
 
+  /// copy_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> copy_message_request(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = copy_message_options()) const {
+    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_copy_message(message_id, destination_id, options); }));
+  }
+
   /// Asks the service to send an unsubscribe email to the mailto: target of the message's List-Unsubscribe header; the message is then moved to Deleted Items. Only works when UnsubscribeEnabled is true.
   /// Preview: sent to the beta endpoint.
   /// POST {mailbox}/messages/{message_id}/unsubscribe
   /// @param message_id The ID of the mailing-list message.
   [[nodiscard]] boost::asio::awaitable<void> unsubscribe(std::string_view message_id, const unsubscribe_options& options = unsubscribe_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_unsubscribe(message_id, options); }));
+  }
+
+  /// unsubscribe() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> unsubscribe_request(std::string_view message_id, const unsubscribe_options& options = unsubscribe_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_unsubscribe(message_id, options); }));
   }
 
  private:

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/locale_info.hpp"
 #include "outlook/mail/time_zone_information.hpp"
@@ -89,6 +90,12 @@ class preview_settings_operations {
     return outlook::fetch_one<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_language(options); }));
   }
 
+  /// get_language() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::locale_info> get_language_request(const get_language_options& options = get_language_options()) const {
+    return outlook::prepared_request<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_language(options); }));
+  }
+
   /// Reads the preferred time zone of the mailbox, a time zone name such as Pacific Standard Time.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/MailboxSettings/TimeZone
@@ -96,11 +103,23 @@ class preview_settings_operations {
     return outlook::fetch_value<std::string>(ctx_().session, outlook::prepare([&] { return build_get_time_zone(options); }));
   }
 
+  /// get_time_zone() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::value_envelope<std::string>> get_time_zone_request(const get_time_zone_options& options = get_time_zone_options()) const {
+    return outlook::prepared_request<outlook::value_envelope<std::string>>(ctx_().session, outlook::prepare([&] { return build_get_time_zone(options); }));
+  }
+
   /// Lists the locales the mailbox server supports, from which the mailbox language can be chosen.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/SupportedLanguages
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::locale_info>> get_supported_languages(const get_supported_languages_options& options = get_supported_languages_options()) const {
     return outlook::fetch_page<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
+  }
+
+  /// get_supported_languages() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::mail::locale_info>> get_supported_languages_request(const get_supported_languages_options& options = get_supported_languages_options()) const {
+    return outlook::prepared_request<outlook::page<::outlook::mail::locale_info>>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
   }
 
   /// get_supported_languages() page by page: each next() follows @odata.nextLink with the same options.
@@ -116,6 +135,12 @@ class preview_settings_operations {
     return outlook::fetch_page<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
   }
 
+  /// get_supported_time_zones() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones_request(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
+    return outlook::prepared_request<outlook::page<::outlook::mail::time_zone_information>>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
+  }
+
   /// get_supported_time_zones() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::mail::time_zone_information> get_supported_time_zones_pages(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
     return outlook::pager<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
@@ -126,6 +151,12 @@ class preview_settings_operations {
   /// GET {mailbox}/SupportedTimeZones
   [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
     return outlook::fetch_page<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
+  }
+
+  /// get_supported_time_zones() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones_request(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
+    return outlook::prepared_request<outlook::page<::outlook::mail::time_zone_information>>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
   }
 
   /// get_supported_time_zones() page by page: each next() follows @odata.nextLink with the same options.

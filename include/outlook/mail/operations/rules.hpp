@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/message_rule.hpp"
 
@@ -116,6 +117,12 @@ class rules_operations {
     return outlook::fetch_page<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
   }
 
+  /// list_rules() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::mail::message_rule>> list_rules_request(const list_rules_options& options = list_rules_options()) const {
+    return outlook::prepared_request<outlook::page<::outlook::mail::message_rule>>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
+  }
+
   /// list_rules() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::outlook::mail::message_rule> list_rules_pages(const list_rules_options& options = list_rules_options()) const {
     return outlook::pager<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
@@ -129,12 +136,24 @@ class rules_operations {
     return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_get_rule(rule_id, options); }));
   }
 
+  /// get_rule() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::message_rule> get_rule_request(std::string_view rule_id, const get_rule_options& options = get_rule_options()) const {
+    return outlook::prepared_request<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_get_rule(rule_id, options); }));
+  }
+
   /// Creates an Inbox message rule; DisplayName, Sequence and Actions are required.
   /// Preview: sent to the beta endpoint.
   /// POST {mailbox}/MailFolders/Inbox/MessageRules
   /// @param rule The rule to create.
   [[nodiscard]] boost::asio::awaitable<::outlook::mail::message_rule> create_rule(const ::outlook::mail::message_rule& rule, const create_rule_options& options = create_rule_options()) const {
     return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_create_rule(rule, options); }));
+  }
+
+  /// create_rule() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::message_rule> create_rule_request(const ::outlook::mail::message_rule& rule, const create_rule_options& options = create_rule_options()) const {
+    return outlook::prepared_request<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_create_rule(rule, options); }));
   }
 
   /// Changes writable properties of an Inbox message rule; only the properties that are set are sent. A complex value such as Actions is replaced as a whole.
@@ -146,12 +165,24 @@ class rules_operations {
     return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_update_rule(rule_id, patch, options); }));
   }
 
+  /// update_rule() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::message_rule> update_rule_request(std::string_view rule_id, const ::outlook::mail::message_rule_patch& patch, const update_rule_options& options = update_rule_options()) const {
+    return outlook::prepared_request<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_update_rule(rule_id, patch, options); }));
+  }
+
   /// Deletes an Inbox message rule.
   /// Preview: sent to the beta endpoint.
   /// DELETE {mailbox}/MailFolders/Inbox/MessageRules/{rule_id}
   /// @param rule_id The ID of the rule to delete.
   [[nodiscard]] boost::asio::awaitable<void> delete_rule(std::string_view rule_id, const delete_rule_options& options = delete_rule_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_rule(rule_id, options); }));
+  }
+
+  /// delete_rule() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> delete_rule_request(std::string_view rule_id, const delete_rule_options& options = delete_rule_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_rule(rule_id, options); }));
   }
 
  private:

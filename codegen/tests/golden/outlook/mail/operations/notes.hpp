@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/media.hpp"
 #include "outlook/upload.hpp"
@@ -235,6 +236,12 @@ class notes_operations {
     return outlook::fetch_page<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(folder_id, options); }));
   }
 
+  /// list_notes() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<::kitchen::sink::note>> list_notes_request(std::string_view folder_id, const list_notes_options& options = list_notes_options()) const {
+    return outlook::prepared_request<outlook::page<::kitchen::sink::note>>(ctx_().session, outlook::prepare([&] { return build_list_notes(folder_id, options); }));
+  }
+
   /// list_notes() page by page: each next() follows @odata.nextLink with the same options.
   [[nodiscard]] outlook::pager<::kitchen::sink::note> list_notes_pages(std::string_view folder_id, const list_notes_options& options = list_notes_options()) const {
     return outlook::pager<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(folder_id, options); }));
@@ -244,6 +251,12 @@ class notes_operations {
   /// GET {mailbox}/Notes
   [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::note>> list_notes(const list_notes_options& options = list_notes_options()) const {
     return outlook::fetch_page<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(options); }));
+  }
+
+  /// list_notes() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<::kitchen::sink::note>> list_notes_request(const list_notes_options& options = list_notes_options()) const {
+    return outlook::prepared_request<outlook::page<::kitchen::sink::note>>(ctx_().session, outlook::prepare([&] { return build_list_notes(options); }));
   }
 
   /// list_notes() page by page: each next() follows @odata.nextLink with the same options.
@@ -256,6 +269,12 @@ class notes_operations {
   /// @param note_id The ID of the note.
   [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> get_note(std::string_view note_id, const get_note_options& options = get_note_options()) const {
     return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_get_note(note_id, options); }));
+  }
+
+  /// get_note() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::kitchen::sink::note> get_note_request(std::string_view note_id, const get_note_options& options = get_note_options()) const {
+    return outlook::prepared_request<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_get_note(note_id, options); }));
   }
 
   /// Runs one change-tracking round over the notes of a folder.
@@ -279,6 +298,12 @@ class notes_operations {
     return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_create_note(note, options); }));
   }
 
+  /// create_note() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::kitchen::sink::note> create_note_request(const ::kitchen::sink::note& note, const create_note_options& options = create_note_options()) const {
+    return outlook::prepared_request<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_create_note(note, options); }));
+  }
+
   /// Changes the writable properties that are set in the patch.
   /// PATCH {mailbox}/Notes/{note_id}
   /// @param note_id The ID of the note.
@@ -287,11 +312,23 @@ class notes_operations {
     return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_update_note(note_id, patch, options); }));
   }
 
+  /// update_note() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::kitchen::sink::note> update_note_request(std::string_view note_id, const ::kitchen::sink::note_patch& patch, const update_note_options& options = update_note_options()) const {
+    return outlook::prepared_request<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_update_note(note_id, patch, options); }));
+  }
+
   /// Deletes a note.
   /// DELETE {mailbox}/Notes/{note_id}
   /// @param note_id The ID of the note.
   [[nodiscard]] boost::asio::awaitable<void> delete_note(std::string_view note_id, const delete_note_options& options = delete_note_options()) const {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_note(note_id, options); }));
+  }
+
+  /// delete_note() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> delete_note_request(std::string_view note_id, const delete_note_options& options = delete_note_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_note(note_id, options); }));
   }
 
   /// Shares a note: a body of named members, one of them optional.
@@ -304,6 +341,12 @@ class notes_operations {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_share_note(note_id, recipients, color, permissions, options); }));
   }
 
+  /// share_note() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> share_note_request(std::string_view note_id, const std::vector<::kitchen::sink::email_address>& recipients, ::kitchen::sink::color color, outlook::flags<::kitchen::sink::permission> permissions, const share_note_options& options = share_note_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_share_note(note_id, recipients, color, permissions, options); }));
+  }
+
   /// Adds an annotation; an empty text is left out of the body (omit_empty).
   /// POST {mailbox}/Notes/{note_id}/Annotate
   /// @param note_id ID of the note.
@@ -313,11 +356,23 @@ class notes_operations {
     return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_annotate_note(note_id, text, color, options); }));
   }
 
+  /// annotate_note() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<void> annotate_note_request(std::string_view note_id, const std::string& text, ::kitchen::sink::color color, const annotate_note_options& options = annotate_note_options()) const {
+    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_annotate_note(note_id, text, color, options); }));
+  }
+
   /// Reads one primitive value, returned as {"value": ...}.
   /// GET {mailbox}/Notes/{note_id}/Size
   /// @param note_id The ID of the note.
   [[nodiscard]] boost::asio::awaitable<outlook::value_envelope<std::int64_t>> get_note_size(std::string_view note_id, const get_note_size_options& options = get_note_size_options()) const {
     return outlook::fetch_value<std::int64_t>(ctx_().session, outlook::prepare([&] { return build_get_note_size(note_id, options); }));
+  }
+
+  /// get_note_size() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::value_envelope<std::int64_t>> get_note_size_request(std::string_view note_id, const get_note_size_options& options = get_note_size_options()) const {
+    return outlook::prepared_request<outlook::value_envelope<std::int64_t>>(ctx_().session, outlook::prepare([&] { return build_get_note_size(note_id, options); }));
   }
 
   /// The note as raw bytes ($value).
@@ -337,6 +392,12 @@ class notes_operations {
   /// @param content The exported note.
   [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> import_note(const outlook::bytes& content, const import_note_options& options = import_note_options()) const {
     return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_import_note(content, options); }));
+  }
+
+  /// import_note() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<::kitchen::sink::note> import_note_request(const outlook::bytes& content, const import_note_options& options = import_note_options()) const {
+    return outlook::prepared_request<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_import_note(content, options); }));
   }
 
   /// Uploads a large thumbnail through an upload session.

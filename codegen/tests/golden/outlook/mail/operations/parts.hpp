@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/part.hpp"
 
@@ -47,6 +48,12 @@ class parts_operations {
   /// @param part The part; its @odata.type says which kind.
   [[nodiscard]] boost::asio::awaitable<outlook::poly<::kitchen::sink::part>> add_part(std::string_view note_id, const outlook::poly<::kitchen::sink::part>& part, const add_part_options& options = add_part_options()) const {
     return outlook::fetch_one<outlook::poly<::kitchen::sink::part>>(ctx_().session, outlook::prepare([&] { return build_add_part(note_id, part, options); }));
+  }
+
+  /// add_part() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::kitchen::sink::part>> add_part_request(std::string_view note_id, const outlook::poly<::kitchen::sink::part>& part, const add_part_options& options = add_part_options()) const {
+    return outlook::prepared_request<outlook::poly<::kitchen::sink::part>>(ctx_().session, outlook::prepare([&] { return build_add_part(note_id, part, options); }));
   }
 
  private:

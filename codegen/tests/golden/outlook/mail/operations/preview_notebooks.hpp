@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/color.hpp"
 #include "outlook/mail/notebook.hpp"
@@ -51,6 +52,12 @@ class preview_notebooks_operations {
   /// @param page The page number.
   [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::notebook>> list_notebooks_by_color(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options = list_notebooks_by_color_options()) const {
     return outlook::fetch_page<::kitchen::sink::notebook>(ctx_().session, outlook::prepare([&] { return build_list_notebooks_by_color(color, page, options); }));
+  }
+
+  /// list_notebooks_by_color() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
+  /// an argument error is kept and reported for this request only.
+  [[nodiscard]] outlook::prepared_request<outlook::page<::kitchen::sink::notebook>> list_notebooks_by_color_request(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options = list_notebooks_by_color_options()) const {
+    return outlook::prepared_request<outlook::page<::kitchen::sink::notebook>>(ctx_().session, outlook::prepare([&] { return build_list_notebooks_by_color(color, page, options); }));
   }
 
   /// list_notebooks_by_color() page by page: each next() follows @odata.nextLink with the same options.
