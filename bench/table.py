@@ -38,6 +38,16 @@ def main():
         rows.append((f"typed paging, {dialect} ({r['pages']} pages)", f"{mbs(r):.0f} MB/s", cpu(r), r["rss_kb"],
                      f"{mbs(r) / raw_mbs:.2f}x raw" if raw_mbs else "",
                      "checksum = plain parse" if same else "CHECKSUM DIFFERS from plain parse"))
+    for dialect in ("outlook", "graph"):
+        r, plain = results.get(f"paging_{dialect}_gzip"), results.get("paging_" + dialect)
+        if not r:
+            continue
+        same = r["checksum"] == chains[dialect]["checksum"]
+        wire = int(r["wire"]) / int(r["bytes"])
+        ratio = f"{mbs(r) / mbs(plain):.2f}x plain" if plain else ""
+        rows.append((f"typed paging, {dialect}, gzip ({r['pages']} pages)", f"{mbs(r):.0f} MB/s", cpu(r), r["rss_kb"],
+                     ratio, f"wire {int(r['wire']) / 1e6:.1f} MB of {int(r['bytes']) / 1e6:.1f} MB ({wire:.0%})"
+                     + ("" if same else "; CHECKSUM DIFFERS from plain parse")))
     if raw:
         rows.append((f"raw Beast loop, outlook ({raw['responses']} responses)", f"{raw_mbs:.0f} MB/s", cpu(raw),
                      raw["rss_kb"], "1.00x raw", "no JSON: the transport's ceiling"))

@@ -52,6 +52,7 @@ class OperationView:
     options_name: str
     request_body: str = "json"    # json | mime_base64
     body_limit: object = None     # {"bytes": N, "message": "..."} or None
+    content_member: str = ""      # base64 member that an overload streams to a byte_sink
     overloads: list = dc_field(default_factory=list)
     params: list = dc_field(default_factory=list)
 
@@ -90,6 +91,7 @@ def build_operations(model):
                              result, o.get("query_options", []), o.get("prefer_options", []), o["name"] + "_options")
         view.request_body = o.get("request_body", "json")
         view.body_limit = o.get("body_limit")
+        view.content_member = (resp or {}).get("content_member", "") if kind == "single" else ""
         view.params = params
         view.overloads = overloads(view)
         ops.append(view)

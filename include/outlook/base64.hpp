@@ -94,4 +94,61 @@ using bytes = std::vector<std::byte>;
   return out;
 }
 
+/// base64_decode for text that arrives in pieces cut anywhere (an attachment's contentBytes
+/// read from the network): the same strict rules, with at most three characters carried
+/// from one piece to the next, so a large content never needs its whole text in memory.
+class base64_stream_decoder {
+ public:
+  /// Appends the bytes of `text` that complete a group of four to `out`. Returns false
+  /// (and keeps failing) on a character outside the alphabet or anything after padding.
+  bool feed(std::string_view text, std::string& out) {
+    for (const char c : text) {
+      if (failed_ || ended_) return fail();
+      if (c == '=') {
+        if (have_ < 2) return fail();
+        ++pad_;
+        quad_[have_++] = 0;
+      } else {
+        const auto v = table()[static_cast<unsigned char>(c)];
+        if (v < 0 || pad_ > 0) return fail();
+        quad_[have_++] = static_cast<std::uint32_t>(v);
+      }
+      if (have_ == 4) {
+        const std::uint32_t n = (quad_[0] << 18) | (quad_[1] << 12) | (quad_[2] << 6) | quad_[3];
+        out += static_cast<char>((n >> 16) & 0xFF);
+        if (pad_ < 2) out += static_cast<char>((n >> 8) & 0xFF);
+        if (pad_ < 1) out += static_cast<char>(n & 0xFF);
+        have_ = 0;
+        ended_ = pad_ > 0;
+      }
+    }
+    return !failed_;
+  }
+
+  /// Whether everything fed so far was valid and ended on a complete group.
+  [[nodiscard]] bool complete() const noexcept { return !failed_ && have_ == 0; }
+
+ private:
+  static const std::array<std::int8_t, 256>& table() {
+    static constexpr auto t = [] {
+      std::array<std::int8_t, 256> r{};
+      for (auto& v : r) v = -1;
+      const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+      for (int i = 0; i < 64; ++i) r[static_cast<unsigned char>(a[i])] = static_cast<std::int8_t>(i);
+      return r;
+    }();
+    return t;
+  }
+  bool fail() {
+    failed_ = true;
+    return false;
+  }
+
+  std::uint32_t quad_[4] = {0, 0, 0, 0};
+  int have_ = 0;
+  int pad_ = 0;
+  bool ended_ = false;
+  bool failed_ = false;
+};
+
 }  // namespace outlook

@@ -45,6 +45,12 @@ struct beast_transport_options {
   bool verify_peer = true;
   /// Sent as User-Agent when the request has none (the client sets one if this is empty).
   std::string user_agent{};
+  /// Ask for gzip (Accept-Encoding: gzip, unless the request names an Accept-Encoding
+  /// itself) and inflate a gzip body as it is read, so that callers and recordings see the
+  /// body as if it had been sent plain (Content-Encoding and Content-Length removed). A
+  /// server that ignores it still works. max_response_body limits the inflated size; a
+  /// corrupt or truncated gzip body is transport_error kind::protocol.
+  bool accept_gzip = true;
 };
 
 /// Counters of a Beast transport since it was made.
@@ -54,6 +60,8 @@ struct transport_stats {
   std::size_t connections_reused = 0;  // requests sent on a pooled keep-alive connection
   std::size_t retries = 0;             // requests retried once after a dead pooled connection
   std::size_t connections_closed = 0;  // established connections closed (not reusable, cancelled, found dead)
+  std::size_t body_bytes_received = 0;  // response body bytes as they came over the wire (compressed or not)
+  std::size_t body_bytes_inflated = 0;  // what the gzip bodies among them inflated to
 };
 
 /// The interface the Beast transport implements on top of outlook::transport.

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "outlook/beast_transport.hpp"
+#include "outlook/detail/beast_response_body.hpp"
 #include "outlook/error.hpp"
 #include "outlook/http.hpp"
 
@@ -38,6 +39,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <list>
 #include <map>
 #include <memory>
@@ -155,6 +157,15 @@ struct target_url {
   return u;
 }
 
+/// Whether a Content-Encoding names gzip alone (not a chain such as "gzip, br").
+[[nodiscard]] inline bool is_gzip(std::optional<std::string_view> coding) {
+  if (!coding) return false;
+  auto c = *coding;
+  while (!c.empty() && (c.front() == ' ' || c.front() == '\t')) c.remove_prefix(1);
+  while (!c.empty() && (c.back() == ' ' || c.back() == '\t')) c.remove_suffix(1);
+  return iequals(c, "gzip") || iequals(c, "x-gzip");
+}
+
 [[nodiscard]] inline bool is_idempotent(std::string_view method) {
   return iequals(method, "GET") || iequals(method, "HEAD") || iequals(method, "PUT") ||
          iequals(method, "DELETE") || iequals(method, "OPTIONS");
@@ -195,6 +206,12 @@ struct deadline_info {
             what + ": response body larger than the limit of " + std::to_string(options.max_response_body) + " bytes",
             ec};
   if (ec == http::error::header_limit) return {kind::too_large, what + ": response header too large", ec};
+  if (ec == make_error_code(gzip_errc::too_large))
+    return {kind::too_large,
+            what + ": inflated response body larger than the limit of " + std::to_string(options.max_response_body) +
+                " bytes",
+            ec};
+  if (ec.category() == gzip_category()) return {kind::protocol, what + ": " + ec.message(), ec};
   if (ec == ssl::error::stream_truncated && got_some_response)
     return {kind::protocol,
             what + ": response truncated (the connection closed without TLS close_notify before the end of the body)",
@@ -333,7 +350,7 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
       }
   }
 
-  asio::awaitable<http_response> send(http_request request) override {
+  asio::awaitable<http_response> send_to(http_request request, response_sink* sink) {
     // Runs in the caller's coroutine: no co_spawn, so the caller's per-operation
     // cancellation reaches every step directly. Every failure leaves as outlook::error.
     auto self = shared_from_this();  // pooled sockets stay valid while the request runs
@@ -346,12 +363,21 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
       if (!method_is_token) throw transport_error(transport_error::kind::protocol, "invalid HTTP method");
       const auto u = parse_url(request.method, request.url);
       what = u.description;
-      co_return co_await self->do_send(std::move(request), u);
+      co_return co_await self->do_send(std::move(request), u, sink);
     } catch (const boost::system::system_error& e) {
       // Asio throws operation_aborted at the next co_await once the caller cancelled.
       if (e.code() == asio::error::operation_aborted) throw cancelled_error(what, "sending the request");
       throw to_transport_error(e.code(), what, self->options_, false);
     }
+  }
+
+  asio::awaitable<http_response> send(http_request request) override {
+    return send_to(std::move(request), nullptr);
+  }
+
+  /// The body goes to the sink as each read brings it (read_buffer_reserve at a time).
+  asio::awaitable<http_response> send_streamed(http_request request, response_sink& sink) override {
+    return send_to(std::move(request), &sink);
   }
 
   [[nodiscard]] transport_stats stats() const override {
@@ -361,6 +387,8 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
     s.connections_reused = connections_reused_.load();
     s.retries = retries_.load();
     s.connections_closed = connections_closed_.load();
+    s.body_bytes_received = body_bytes_received_.load();
+    s.body_bytes_inflated = body_bytes_inflated_.load();
     return s;
   }
 
@@ -448,6 +476,7 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
     bool got_some = false;  // some bytes of the response were received
     bool reusable = false;
     http_response response;
+    std::exception_ptr sink_failure;  // a response_sink threw (the connection is not kept)
   };
 
   static constexpr int max_interim_responses = 16;
@@ -713,6 +742,8 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
       req.insert(name, value);
     }
     if (!has_user_agent && !options_.user_agent.empty()) req.set(http::field::user_agent, options_.user_agent);
+    if (options_.accept_gzip && req.find(http::field::accept_encoding) == req.end())
+      req.set(http::field::accept_encoding, "gzip");
     req.body() = std::move(r.body);
     req.prepare_payload();
     req.keep_alive(true);
@@ -720,7 +751,8 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
   }
 
   asio::awaitable<exchange_result> exchange(connection& c, const http::request<http::string_body>& req, bool head,
-                                            const target_url& u, const deadline_info& d) {
+                                            const target_url& u, const deadline_info& d, response_sink* sink,
+                                            bool asked_gzip) {
     exchange_result result;
     ++requests_sent_;
     {
@@ -737,9 +769,9 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
     }
     result.where = phase::read;
 
-    // string_body reserves the whole body up front when Content-Length is known; the
-    // 64 KiB buffer keeps each read large, and the body is copied once into the string.
-    std::optional<http::response_parser<http::string_body>> parser;
+    // response_body keeps the body in a string reserved from Content-Length, or hands it
+    // to the sink read by read; the 64 KiB buffer keeps each read large.
+    std::optional<http::response_parser<response_body>> parser;
     for (int interim = 0;; ++interim) {
       // A 1xx response is interim (100 Continue, 103 Early Hints): the final one follows on
       // the same connection, read with a fresh parser.
@@ -768,6 +800,20 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
         throw transport_error(transport_error::kind::protocol,
                               u.description + ": more than " + std::to_string(max_interim_responses) +
                                   " interim 1xx responses");
+    }
+    // The final header: the sink learns the status and decides where the body goes.
+    {
+      const auto& header = parser->get();
+      result.response.status = static_cast<int>(header.result_int());
+      for (const auto& field : header)
+        result.response.headers.add(std::string(field.name_string()), std::string(field.value()));
+      if (asked_gzip && !head && is_gzip(result.response.headers.get("Content-Encoding"))) {
+        // Inflated as it is read: the caller sees the body as if it had come plain.
+        parser->get().body().inflater = std::make_unique<gzip_inflater>(options_.max_response_body);
+        result.response.headers.erase("Content-Encoding");
+        result.response.headers.erase("Content-Length");
+      }
+      if (sink && sink->begin(result.response.status, result.response.headers)) parser->get().body().sink = sink;
     }
     bool clean_end = true;
     if (!parser->is_done() && c.buffer.size() != 0) {
@@ -806,17 +852,24 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
     // allows keep-alive, and nothing was received beyond it.
     result.reusable = clean_end && parser->is_done() && parser->keep_alive() && !parser->need_eof() &&
                       c.buffer.size() == 0;
-    auto message = parser->release();
-    result.response.status = static_cast<int>(message.result_int());
-    for (const auto& field : message)
-      result.response.headers.add(std::string(field.name_string()), std::string(field.value()));
-    result.response.body = std::move(message.body());
+    auto& body = parser->get().body();
+    body_bytes_received_ += body.wire_bytes;
+    if (body.inflater) body_bytes_inflated_ += body.inflater->inflated();
+    if (body.sink_failure) {
+      result.reusable = false;
+      result.sink_failure = body.sink_failure;
+    }
+    result.response.body = std::move(body.text);
+    result.response.streamed_body_size = body.streamed;
     co_return result;
   }
 
-  asio::awaitable<http_response> do_send(http_request request, target_url u) {
+  asio::awaitable<http_response> do_send(http_request request, target_url u, response_sink* sink) {
     const bool head = iequals(request.method, "HEAD");
     const bool idempotent = is_idempotent(request.method);
+    // Only a body this transport asked to be gzipped is inflated; one the caller asked for
+    // itself (its own Accept-Encoding) is passed on as it came.
+    const bool asked_gzip = options_.accept_gzip && !request.headers.get("Accept-Encoding");
     const auto req = build_request(u, request);
 
     // One deadline for the whole call: waiting for a connection, connecting, writing and
@@ -828,9 +881,10 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
     for (int attempt = 0;; ++attempt) {
       auto l = co_await acquire(u, deadline);
       if (l.reused) ++connections_reused_;
-      auto result = co_await exchange(*l.conn, req, head, u, deadline);
+      auto result = co_await exchange(*l.conn, req, head, u, deadline, sink, asked_gzip);
       if (!result.ec) {
         l.give_back(result.reusable);
+        if (result.sink_failure) std::rethrow_exception(result.sink_failure);
         co_return std::move(result.response);
       }
       l.give_back(false);
@@ -853,6 +907,8 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
   std::atomic<std::size_t> connections_reused_{0};
   std::atomic<std::size_t> retries_{0};
   std::atomic<std::size_t> connections_closed_{0};
+  std::atomic<std::size_t> body_bytes_received_{0};
+  std::atomic<std::size_t> body_bytes_inflated_{0};
 };
 
 }  // namespace outlook::detail::beast_transport_detail

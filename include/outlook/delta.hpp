@@ -56,16 +56,16 @@ class delta_pager {
 
   boost::asio::awaitable<std::optional<sync_page<T>>> next() {
     if (done_) co_return std::nullopt;
-    http_response r;
+    detail::collection_stream<sync_page<T>> body;  // decoded as it arrives
     request_spec spec = spec_;
     spec.info = &last_response_;
     try {
-      r = co_await session_->execute(std::move(spec));
+      co_await session_->execute(std::move(spec), &body);
     } catch (const api_error& e) {
       if (detail::means_sync_reset(e)) throw sync_reset_required(e);
       throw;
     }
-    auto p = decode_response<sync_page<T>>(r);
+    auto p = body.finish();
     if (p.next_link && !p.next_link->empty()) {
       follow(*p.next_link);
       state_ = {{}, *p.next_link};

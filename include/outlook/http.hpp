@@ -83,11 +83,30 @@ struct http_request {
   std::optional<std::chrono::steady_clock::time_point> deadline{};
 };
 
-/// A complete response. Transports read the whole body (bounded by their size limit).
+/// A complete response. Transports read the whole body (bounded by their size limit),
+/// unless it went to a response_sink (transport::send_streamed).
 struct http_response {
   int status = 0;
   http_headers headers;
   std::string body;
+  /// Body bytes handed to a response_sink instead of being kept in `body`.
+  std::size_t streamed_body_size = 0;
+};
+
+/// Takes a response body piece by piece while it is read, so that a large body (a page of
+/// messages, an attachment) is decoded as it arrives instead of being held whole first.
+///
+/// begin() is called once per response, with the final status and headers, before any
+/// body byte; it may be called again for a retried attempt, and must then start afresh.
+/// It returns whether this body goes to write() (true) or stays in http_response::body as
+/// usual (false; e.g. an error status, whose small body the session turns into api_error).
+/// write() must not throw: it records a failure and reports it later (the transport is in
+/// the middle of a read, and a throw would cost the connection).
+class response_sink {
+ public:
+  virtual ~response_sink() = default;
+  virtual bool begin(int status, const http_headers& headers) = 0;
+  virtual void write(std::string_view piece) = 0;
 };
 
 }  // namespace outlook

@@ -1,25 +1,77 @@
-// outlook-mail: responses that are bytes, not JSON (a message's MIME from $value).
+// outlook-mail: responses that are bytes, not JSON (a message's MIME or an attachment's
 // SPDX-License-Identifier: BSL-1.0
+// content from $value), and attachments whose base64 content goes to a sink as it arrives.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/value.hpp>
 
 #include <algorithm>
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
 
 #include "outlook/base64.hpp"
+#include "outlook/detail/content_member_stream.hpp"
+#include "outlook/error.hpp"
+#include "outlook/http.hpp"
 #include "outlook/session.hpp"
 
 namespace outlook {
 
-/// Receives a body piece by piece, in order (e.g. to write a .eml file without keeping a
-/// second copy). The transport reads the whole response first; the pieces are at most
-/// 64 KiB each.
+/// Receives a body piece by piece, in order, as the transport reads it (to write a .eml
+/// file or a large attachment without holding it). Pieces are at most 64 KiB each. An
+/// exception it throws ends the call with that exception once the response is read.
 using byte_sink = std::function<void(std::string_view piece)>;
+
+namespace detail {
+
+/// Hands a 2xx body to a byte_sink as it arrives, in pieces of at most 64 KiB.
+///
+/// A retry after some bytes already reached the sink would hand them over twice, so that
+/// attempt is not delivered: the call fails instead (finish()).
+class byte_sink_forwarder final : public response_sink {
+ public:
+  explicit byte_sink_forwarder(byte_sink& sink) : sink_(sink) {}
+
+  bool begin(int status, const http_headers&) override {
+    if (status < 200 || status >= 300) return false;
+    if (delivered_ > 0) repeated_ = true;
+    return true;
+  }
+  void write(std::string_view piece) override {
+    if (failure_ || repeated_) return;
+    constexpr std::size_t most = 64 * 1024;
+    try {
+      for (std::size_t at = 0; at < piece.size(); at += most) {
+        const auto part = piece.substr(at, std::min(most, piece.size() - at));
+        sink_(part);
+        delivered_ += part.size();
+      }
+    } catch (...) {
+      failure_ = std::current_exception();
+    }
+  }
+  void finish() const {
+    if (failure_) std::rethrow_exception(failure_);
+    if (repeated_)
+      throw transport_error(transport_error::kind::reset,
+                            "the response was interrupted after " + std::to_string(delivered_) +
+                                " bytes had reached the sink; it was not read again, which would repeat them");
+  }
+
+ private:
+  byte_sink& sink_;
+  std::exception_ptr failure_;
+  std::size_t delivered_ = 0;
+  bool repeated_ = false;
+};
+
+}  // namespace detail
 
 inline boost::asio::awaitable<bytes> fetch_bytes(std::shared_ptr<session> s, request_spec spec) {
   if (spec.accept.empty()) spec.accept = "*/*";
@@ -27,12 +79,26 @@ inline boost::asio::awaitable<bytes> fetch_bytes(std::shared_ptr<session> s, req
   co_return to_bytes(r.body);
 }
 
+/// The body of a 2xx response into `sink` as the transport reads it: with the Beast
+/// transport, a body of any size costs a bounded buffer, never its own size.
 inline boost::asio::awaitable<void> fetch_to_sink(std::shared_ptr<session> s, request_spec spec, byte_sink sink) {
   if (spec.accept.empty()) spec.accept = "*/*";
-  auto r = co_await s->execute(std::move(spec));
-  constexpr std::size_t piece = 64 * 1024;
-  std::string_view body = r.body;
-  for (std::size_t at = 0; at < body.size(); at += piece) sink(body.substr(at, std::min(piece, body.size() - at)));
+  detail::byte_sink_forwarder forward(sink);
+  co_await s->execute(std::move(spec), &forward);
+  forward.finish();
+}
+
+/// A JSON entity whose base64 member `member` (a file attachment's ContentBytes) is decoded
+/// into `sink` as the response arrives; the rest of the entity is decoded as usual and
+/// returned, with that member absent. An invalid base64 text is a decode_error (the bytes
+/// before the fault have reached the sink by then).
+template <class T>
+boost::asio::awaitable<T> fetch_one_to_sink(std::shared_ptr<session> s, request_spec spec, std::string member,
+                                            byte_sink sink) {
+  detail::content_member_stream stream(std::move(member), sink);
+  co_await s->execute(std::move(spec), &stream);
+  const boost::json::value rest = stream.finish();
+  co_return decode_document<T>(rest);
 }
 
 }  // namespace outlook

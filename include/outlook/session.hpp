@@ -36,6 +36,8 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/detail/collection_stream.hpp"
+#include "outlook/detail/content_coding.hpp"
 #include "outlook/detail/header_check.hpp"
 #include "outlook/detail/mailbox_limiter.hpp"
 #include "outlook/detail/percent.hpp"
@@ -346,9 +348,12 @@ class session : public std::enable_shared_from_this<session> {
   /// and request_refused when the request cannot be sent as asked. Nothing else: a raw
   /// boost::system::system_error from a transport, a timer or a token provider becomes a
   /// transport_error. spec.info, when set, is filled once, at the end.
-  boost::asio::awaitable<http_response> execute(request_spec spec) {
+  ///
+  /// With a `sink`, a 2xx body goes to it as it is read (transport::send_streamed) when
+  /// sink->begin() asks for it; error statuses are buffered and handled as above.
+  boost::asio::awaitable<http_response> execute(request_spec spec, response_sink* sink = nullptr) {
     try {
-      co_return co_await run(std::move(spec));
+      co_return co_await run(std::move(spec), sink);
     } catch (const boost::system::system_error& e) {
       throw detail::to_transport_error(e.code());
     }
@@ -364,7 +369,7 @@ class session : public std::enable_shared_from_this<session> {
   }
 
  private:
-  boost::asio::awaitable<http_response> run(request_spec spec) {
+  boost::asio::awaitable<http_response> run(request_spec spec, response_sink* sink) {
     if (spec.refused) std::rethrow_exception(spec.refused);
     const bool built_from_base = spec.url.empty();
     http_request req = make_request(spec);
@@ -403,7 +408,11 @@ class session : public std::enable_shared_from_this<session> {
       http_response resp;
       try {
         auto in_flight = co_await limiter_->acquire(detail::mailbox_key(spec.path));  // held for this attempt only
-        resp = co_await transport_->send(req);
+        // Two statements: GCC 12 miscompiles co_await in both arms of a conditional.
+        if (sink)
+          resp = co_await transport_->send_streamed(req, *sink);
+        else
+          resp = co_await transport_->send(req);
       } catch (const transport_error& e) {
         failure = e;
       } catch (const boost::system::system_error& e) {
@@ -511,7 +520,7 @@ class session : public std::enable_shared_from_this<session> {
     if (resp) {
       ev.status = resp->status;
       ev.request_id = std::string(resp->headers.get("request-id").value_or(""));
-      ev.bytes_received = resp->body.size();
+      ev.bytes_received = resp->body.size() + resp->streamed_body_size;
     }
     if (failure) ev.error = failure->reason();
     try {
@@ -550,17 +559,11 @@ struct mailbox_context {
 
 // ----- fetching and decoding
 
-/// Refuses a body in a content coding (gzip, br...): the client never sends
-/// Accept-Encoding and decodes none, so such a body is not JSON. Saying which coding it
-/// was beats "invalid JSON". Transports pass bodies through as they came.
+/// Refuses a body in a content coding the transport did not decode (gzip, br...): such a
+/// body is not JSON, and saying which coding it was beats "invalid JSON".
 inline void check_identity_coding(const http_response& r) {
-  auto coding = r.headers.get("Content-Encoding");
-  if (!coding) return;
-  while (!coding->empty() && (coding->front() == ' ' || coding->front() == '\t')) coding->remove_prefix(1);
-  while (!coding->empty() && (coding->back() == ' ' || coding->back() == '\t')) coding->remove_suffix(1);
-  if (coding->empty() || iequals(*coding, "identity")) return;
-  const std::string shown(coding->substr(0, 40));
-  throw decode_error("", "response body has Content-Encoding '" + shown + "', which was not asked for and cannot be decoded");
+  if (auto coding = detail::unsupported_content_coding(r.headers))
+    throw decode_error("", "response body has Content-Encoding '" + *coding + "', which was not asked for and cannot be decoded");
 }
 
 template <class T>
@@ -613,8 +616,9 @@ class pager {
     if (done_) co_return std::nullopt;
     request_spec spec = spec_;
     spec.info = &last_response_;
-    auto r = co_await session_->execute(std::move(spec));
-    auto p = decode_response<page<T>>(r);
+    detail::collection_stream<page<T>> body;  // decoded as it arrives
+    co_await session_->execute(std::move(spec), &body);
+    auto p = body.finish();
     if (p.next_link && !p.next_link->empty()) {  // an empty link is no link: never re-send the first URL
       spec_.url = *p.next_link;
       spec_.query.clear();
@@ -637,8 +641,9 @@ class pager {
 
 template <class T>
 boost::asio::awaitable<page<T>> fetch_page(std::shared_ptr<session> s, request_spec spec) {
-  auto r = co_await s->execute(std::move(spec));
-  co_return decode_response<page<T>>(r);
+  detail::collection_stream<page<T>> body;
+  co_await s->execute(std::move(spec), &body);
+  co_return body.finish();
 }
 
 /// One sync round, page by page. Rules (from the service's documentation): a round that
@@ -673,8 +678,9 @@ class sync_pager {
     if (done_) co_return std::nullopt;
     request_spec spec = spec_;
     spec.info = &last_response_;
-    auto r = co_await session_->execute(std::move(spec));
-    auto p = decode_response<sync_page<T>>(r);
+    detail::collection_stream<sync_page<T>> body;
+    co_await session_->execute(std::move(spec), &body);
+    auto p = body.finish();
     const bool had_token = !tokenless_;
     tokenless_ = false;
     if (p.next_link && !p.next_link->empty()) {

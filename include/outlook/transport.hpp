@@ -25,6 +25,23 @@ class transport {
   /// TLS failure, timeout, reset, a response larger than the configured limit, a
   /// malformed HTTP message). Must never include the Authorization value in an error.
   virtual boost::asio::awaitable<http_response> send(http_request request) = 0;
+
+  /// Sends one request and hands the body of the response to `sink` as it arrives when
+  /// sink.begin() asks for it (then http_response::body stays empty and
+  /// streamed_body_size counts the bytes). Same errors as send().
+  ///
+  /// This default calls send() and then gives the sink the whole body in one piece, so a
+  /// transport that only implements send() (replay, recording, a user's own) keeps working;
+  /// the Beast transport overrides it and never holds the whole body.
+  virtual boost::asio::awaitable<http_response> send_streamed(http_request request, response_sink& sink) {
+    http_response response = co_await send(std::move(request));
+    if (sink.begin(response.status, response.headers)) {
+      response.streamed_body_size = response.body.size();
+      if (!response.body.empty()) sink.write(response.body);
+      std::string().swap(response.body);
+    }
+    co_return response;
+  }
 };
 
 using transport_ptr = std::shared_ptr<transport>;

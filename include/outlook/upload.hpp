@@ -22,6 +22,8 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -43,6 +45,33 @@ using upload_progress = std::function<void(std::uint64_t uploaded, std::uint64_t
 /// which also suits services that want multiples of 320 KiB.
 inline constexpr std::size_t default_upload_range = 10 * 320 * 1024;
 inline constexpr std::size_t max_upload_range = 4 * 1024 * 1024 - 1;
+
+/// Where the bytes of an upload come from, read range by range as they are sent, so that a
+/// large file is never in memory whole: `read(offset, length)` returns exactly `length`
+/// bytes starting at `offset` (the upload may go back to an earlier offset when the service
+/// asks to resume from there). A short or failing read ends the upload with its error.
+struct upload_source {
+  std::uint64_t size = 0;
+  std::function<std::string(std::uint64_t offset, std::size_t length)> read;
+
+  /// The bytes of a file, read range by range. Throws request_refused when it cannot be
+  /// opened; a read that comes up short later (the file shrank) is a request_refused too.
+  [[nodiscard]] static upload_source from_file(const std::filesystem::path& path) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    auto file = std::make_shared<std::ifstream>(path, std::ios::binary);
+    if (ec || !*file) throw request_refused("cannot open the file to upload: " + path.filename().string());
+    return {static_cast<std::uint64_t>(size), [file](std::uint64_t offset, std::size_t length) {
+              std::string out(length, '\0');
+              file->clear();
+              file->seekg(static_cast<std::streamoff>(offset));
+              file->read(out.data(), static_cast<std::streamsize>(length));
+              if (static_cast<std::size_t>(file->gcount()) != length)
+                throw request_refused("the file to upload ended before its size when it was read");
+              return out;
+            }};
+  }
+};
 
 namespace detail {
 
@@ -111,12 +140,13 @@ inline boost::json::value parse_or_null(std::string_view body) {
 /// then uploads `content` range by range. Returns the new attachment's ID ("" when the
 /// service did not name it).
 inline boost::asio::awaitable<std::string> upload_through_session(std::shared_ptr<session> s, request_spec create,
-                                                                   const bytes& content, upload_progress progress,
+                                                                   upload_source content, upload_progress progress,
                                                                    std::size_t range_size) {
   if (range_size == 0 || range_size > max_upload_range)
     throw request_refused("upload range size must be between 1 byte and 4 MB - 1");
-  if (content.empty()) throw request_refused("an upload session needs at least one byte of content");
-  const auto total = static_cast<std::uint64_t>(content.size());
+  if (content.size == 0) throw request_refused("an upload session needs at least one byte of content");
+  if (!content.read) throw request_refused("an upload source needs a read function");
+  const auto total = content.size;
   if (create.body && create.body->is_object())
     for (auto& kv : create.body->get_object())
       if (auto* item = kv.value().if_object(); item && !item->contains("size")) item->emplace("size", total);
@@ -144,7 +174,10 @@ inline boost::asio::awaitable<std::string> upload_through_session(std::shared_pt
     put.headers.add("Content-Type", "application/octet-stream");
     put.headers.add("Content-Range", "bytes " + std::to_string(offset) + "-" + std::to_string(offset + length - 1) + "/" +
                                          std::to_string(total));
-    put.body.assign(reinterpret_cast<const char*>(content.data()) + offset, static_cast<std::size_t>(length));
+    put.body = content.read(offset, static_cast<std::size_t>(length));
+    if (put.body.size() != length)
+      throw request_refused("the upload source gave " + std::to_string(put.body.size()) + " bytes where " +
+                            std::to_string(length) + " were asked for");
     std::optional<std::chrono::milliseconds> wait;
     http_response r;
     try {
@@ -181,6 +214,18 @@ inline boost::asio::awaitable<std::string> upload_through_session(std::shared_pt
       co_await timer.async_wait(boost::asio::use_awaitable);
     }
   }
+}
+
+/// upload_through_session from bytes in memory (kept by reference: they must outlive the
+/// call, as every argument of an operation must until it is awaited).
+inline boost::asio::awaitable<std::string> upload_through_session(std::shared_ptr<session> s, request_spec create,
+                                                                   const bytes& content, upload_progress progress,
+                                                                   std::size_t range_size) {
+  const bytes* data = &content;
+  upload_source source{static_cast<std::uint64_t>(content.size()), [data](std::uint64_t offset, std::size_t length) {
+                         return std::string(reinterpret_cast<const char*>(data->data()) + offset, length);
+                       }};
+  return upload_through_session(std::move(s), std::move(create), std::move(source), std::move(progress), range_size);
 }
 
 }  // namespace outlook

@@ -4,8 +4,11 @@
 #include "mail_operations.hpp"
 
 #include "attachments.hpp"
+#include "mail_tips.hpp"
+#include "mailbox_entities.hpp"
 #include "message_text.hpp"
 #include "service_error.hpp"
+#include "time_zones.hpp"
 
 #include <outlook/date_time.hpp>
 #include <outlook/detail/percent.hpp>
@@ -153,6 +156,13 @@ folder_row resolve_folder(mail_context& ctx, std::string_view id_or_name) {
 
 }  // namespace
 
+void apply_time_zone(const mail_context& ctx, json::object& canonical) {
+  if (!ctx.prefer.zone) return;
+  json::value v(std::move(canonical));
+  convert_date_time_zones(v, *ctx.prefer.zone, ctx.prefer.time_zone);
+  canonical = std::move(v.as_object());
+}
+
 message_row resolve_message(mail_context& ctx, std::string_view id) {
   if (!well_formed_id(id)) throw service_error(400, "ErrorInvalidIdMalformed", "Id is malformed.");
   if (auto m = ctx.db.message_by_id(ctx.mailbox.id, id)) return *m;
@@ -197,6 +207,7 @@ json::object render_message(const mail_context& ctx, const message_row& m, const
     o.erase("attachments");
   }
   if (ctx.prefer.body_text) body_as_text(o);
+  apply_time_zone(ctx, o);
   json::object wire = message_to_wire(o, ctx.d);
   json::object out;
   out["@odata.id"] = entity_link(ctx, ctx.d == dialect::outlook_v2 ? "Messages" : "messages", m.id);
@@ -353,7 +364,14 @@ void deliver(mail_context& ctx, json::object m, bool save) {
     copy["bccRecipients"] = json::array();  // recipients do not see the Bcc line
     copy["createdDateTime"] = now;
     copy["changeKey"] = random_chars(ctx.random, 28);
-    message_row row{new_id(ctx), user->id, inbox->id, std::move(copy), 0};
+    // The recipient's Focused Inbox overrides and inbox rules decide where it goes.
+    const auto outcome = apply_delivery_rules(ctx.db, *user, inbox->id, copy);
+    for (const auto& folder : outcome.copy_to) {
+      message_row extra{new_id(ctx), user->id, folder, copy, 0};
+      ctx.db.insert_message(extra);
+    }
+    if (outcome.dropped || outcome.folder_id.empty()) continue;
+    message_row row{new_id(ctx), user->id, outcome.folder_id, std::move(copy), 0};
     ctx.db.insert_message(row);
   }
 }
@@ -809,6 +827,7 @@ http_response folder_item(mail_context& ctx, folder_row f, std::span<const std::
     not_supported(ctx);
   }
   const std::string what = lower(rest[0]);
+  if (what == "messagerules" && f.well_known == "inbox") return rules_resource(ctx, rest.subspan(1));
   if (what == "childfolders" && rest.size() == 1) {
     if (ctx.method == "GET") return list_folders(ctx, f);
     if (ctx.method == "POST") return create_folder(ctx, f);
@@ -886,6 +905,7 @@ http_response mailbox_settings(mail_context& ctx, std::span<const std::string> r
     } else if (ctx.method != "GET") {
       not_supported(ctx);
     }
+    apply_time_zone(ctx, settings);
     auto out = settings_to_wire(settings, ctx.d);
     out["@odata.context"] = context_url(ctx, "Me/MailboxSettings");
     return json_response(200, out);
@@ -893,6 +913,7 @@ http_response mailbox_settings(mail_context& ctx, std::span<const std::string> r
   if (rest.size() == 1 && ctx.method == "GET") {
     const std::string what = lower(rest[0]);
     if (what == "automaticrepliessetting") {
+      apply_time_zone(ctx, settings);
       auto out = automatic_replies_to_wire(settings["automaticRepliesSetting"].as_object(), ctx.d);
       out["@odata.context"] = context_url(ctx, "Me/MailboxSettings/AutomaticRepliesSetting");
       return json_response(200, out);
@@ -943,6 +964,14 @@ http_response dispatch(mail_context& ctx) {
     return folder_item(ctx, resolve_folder(ctx, rest[0]), rest.subspan(1));
   }
   if (first == "mailboxsettings") return mailbox_settings(ctx, rest);
+  if (first == "outlook" && !rest.empty() && outlook::iequals(rest[0], "masterCategories"))
+    return categories_resource(ctx, rest.subspan(1));
+  if (first == "inferenceclassification" && !rest.empty() && outlook::iequals(rest[0], "overrides"))
+    return overrides_resource(ctx, rest.subspan(1));
+  if (first == "getmailtips" && rest.empty()) {
+    if (ctx.method == "POST") return mail_tips(ctx);
+    not_supported(ctx);
+  }
   if (first == "sendmail" && rest.empty()) {
     if (ctx.method == "POST") return send_mail(ctx);
     not_supported(ctx);
@@ -982,6 +1011,11 @@ void seed_mailboxes(mail_context& ctx, const json::value& seed) {
     if (ctx.db.user_by_token(row.token)) throw seed_error(where + ": two users have the same token");
     ctx.db.insert_user(row);
     make_well_known_folders(ctx, row);
+    if (const auto* quota = member(u, "quota_bytes")) {
+      if (!quota->is_int64() || quota->as_int64() < 0)
+        throw seed_error(where + ": \"quota_bytes\" must be a non-negative integer");
+      ctx.db.set_quota(row.id, quota->as_int64());
+    }
   }
   if (const auto* apps = member(seed, "app_tokens")) {
     if (!apps->is_array()) throw seed_error("\"app_tokens\" must be an array of strings");
@@ -1048,5 +1082,14 @@ void seed_mailboxes(mail_context& ctx, const json::value& seed) {
   }
   tx.commit();
 }
+
+// Shared with the other resources of the mailbox (mailbox_entities.cpp, mail_tips.cpp).
+http_response page_of(mail_context& ctx, std::vector<json::object> items, std::string_view context_name) {
+  return respond_page(ctx, std::move(items), context_name);
+}
+void method_not_supported(const mail_context& ctx) { not_supported(ctx); }
+std::string metadata_url(const mail_context& ctx, std::string_view what) { return context_url(ctx, what); }
+void require_object_body(const mail_context& ctx) { require_body_object(ctx); }
+json::object current_mailbox_settings(mail_context& ctx) { return current_settings(ctx); }
 
 }  // namespace outlook::server

@@ -8,6 +8,7 @@
 #include "mail_operations.hpp"
 #include "odata.hpp"
 #include "service_error.hpp"
+#include "time_zones.hpp"
 #include "wire.hpp"
 
 #include <outlook/detail/percent.hpp>
@@ -196,6 +197,12 @@ http_response service::handle(const http_request& request, std::string_view orig
       ctx.method = request.method;
       ctx.query = odata::parse_query(query_string);
       ctx.prefer = parse_prefer(request.headers);
+      if (!ctx.prefer.time_zone.empty()) {
+        ctx.prefer.zone = find_time_zone(ctx.prefer.time_zone);
+        if (!ctx.prefer.zone)
+          throw service_error(400, "InvalidTimeZone",
+                              "The time zone '" + ctx.prefer.time_zone + "' in Prefer: outlook.timezone is not supported.");
+      }
       if (!request.body.empty()) {
         boost::system::error_code ec;
         boost::json::parse_options opts;
@@ -204,6 +211,8 @@ http_response service::handle(const http_request& request, std::string_view orig
         if (ec) throw service_error(400, "RequestBodyRead", "The request body is not valid JSON: " + ec.message());
       }
       response = dispatch(ctx);
+      if (ctx.prefer.zone && response.status < 300)
+        response.headers.add("Preference-Applied", "outlook.timezone=\"" + ctx.prefer.time_zone + "\"");
     }
   } catch (const http_response& r) {
     response = r;

@@ -89,6 +89,8 @@ store::store(const std::string& path) {
     const auto version = v.integer(0);
     if (version == 0) {
       create_schema();
+    } else if (version == 1) {
+      upgrade_to_2();
     } else if (version != schema_version) {
       throw store_error("the database '" + path + "' has schema version " + std::to_string(version) +
                         "; this server reads version " + std::to_string(schema_version));
@@ -130,6 +132,18 @@ CREATE TABLE settings (mailbox TEXT PRIMARY KEY REFERENCES users(id), json TEXT 
 CREATE TABLE removals (folder TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL);
 CREATE INDEX removals_by_folder ON removals (folder, seq);
 PRAGMA user_version = 1;
+COMMIT;
+)sql");
+  upgrade_to_2();
+}
+
+void store::upgrade_to_2() {
+  exec(R"sql(
+BEGIN;
+CREATE TABLE entities (mailbox TEXT NOT NULL REFERENCES users(id), kind TEXT NOT NULL, id TEXT NOT NULL,
+                       json TEXT NOT NULL, PRIMARY KEY (mailbox, kind, id));
+CREATE TABLE quotas (mailbox TEXT PRIMARY KEY REFERENCES users(id), bytes INTEGER NOT NULL);
+PRAGMA user_version = 2;
 COMMIT;
 )sql");
 }
@@ -330,6 +344,54 @@ boost::json::object store::settings(std::string_view mailbox) const {
 void store::put_settings(std::string_view mailbox, const boost::json::object& settings) {
   statement(db_, "INSERT INTO settings (mailbox, json) VALUES (?, ?) ON CONFLICT(mailbox) DO UPDATE SET json = excluded.json")
       .bind(1, mailbox).bind(2, boost::json::serialize(settings)).run();
+}
+
+std::vector<entity_row> store::entities(std::string_view mailbox, std::string_view kind) const {
+  statement s(db_, "SELECT id, json FROM entities WHERE mailbox = ? AND kind = ? ORDER BY rowid");
+  s.bind(1, mailbox).bind(2, kind);
+  std::vector<entity_row> out;
+  while (s.step()) {
+    auto v = boost::json::parse(s.text(1));
+    out.push_back({s.text(0), v.is_object() ? std::move(v.as_object()) : boost::json::object()});
+  }
+  return out;
+}
+
+std::optional<entity_row> store::entity(std::string_view mailbox, std::string_view kind, std::string_view id) const {
+  statement s(db_, "SELECT id, json FROM entities WHERE mailbox = ? AND kind = ? AND id = ?");
+  s.bind(1, mailbox).bind(2, kind).bind(3, id);
+  if (!s.step()) return std::nullopt;
+  auto v = boost::json::parse(s.text(1));
+  return entity_row{s.text(0), v.is_object() ? std::move(v.as_object()) : boost::json::object()};
+}
+
+void store::put_entity(std::string_view mailbox, std::string_view kind, const entity_row& e) {
+  // An update keeps the row (and with it the insertion order the lists follow).
+  statement(db_, "INSERT INTO entities (mailbox, kind, id, json) VALUES (?, ?, ?, ?) "
+                 "ON CONFLICT(mailbox, kind, id) DO UPDATE SET json = excluded.json")
+      .bind(1, mailbox).bind(2, kind).bind(3, e.id).bind(4, boost::json::serialize(e.json)).run();
+}
+
+void store::delete_entity(std::string_view mailbox, std::string_view kind, std::string_view id) {
+  statement(db_, "DELETE FROM entities WHERE mailbox = ? AND kind = ? AND id = ?").bind(1, mailbox).bind(2, kind).bind(3, id).run();
+}
+
+void store::set_quota(std::string_view mailbox, std::int64_t bytes) {
+  statement(db_, "INSERT INTO quotas (mailbox, bytes) VALUES (?, ?) ON CONFLICT(mailbox) DO UPDATE SET bytes = excluded.bytes")
+      .bind(1, mailbox).bind(2, bytes).run();
+}
+
+std::int64_t store::quota(std::string_view mailbox) const {
+  statement s(db_, "SELECT bytes FROM quotas WHERE mailbox = ?");
+  s.bind(1, mailbox);
+  return s.step() ? s.integer(0) : 0;
+}
+
+std::int64_t store::stored_bytes(std::string_view mailbox) const {
+  // The JSON text of the messages (attachments included) stands for their size.
+  statement s(db_, "SELECT COALESCE(SUM(LENGTH(json)), 0) FROM messages WHERE mailbox = ?");
+  s.bind(1, mailbox);
+  return s.step() ? s.integer(0) : 0;
 }
 
 std::vector<removal_row> store::removals_since(std::string_view folder, std::int64_t seq) const {

@@ -53,6 +53,13 @@ struct message_row {
   std::int64_t seq = 0;
 };
 
+/// A mailbox's entity that is neither a message nor a folder: a master category, an inbox
+/// rule, a Focused Inbox override. Kept as canonical JSON (without its id) under a kind.
+struct entity_row {
+  std::string id;
+  boost::json::object json;
+};
+
 /// An item that left a folder (deleted or moved away) at change sequence `seq`.
 struct removal_row {
   std::string id;
@@ -62,7 +69,8 @@ struct removal_row {
 class store {
  public:
   /// The schema version this build writes and reads (PRAGMA user_version).
-  static constexpr int schema_version = 1;
+  /// Version 2 added entities and quotas; a version 1 database is upgraded when opened.
+  static constexpr int schema_version = 2;
 
   /// Opens (and creates) the database: a file path, or ":memory:".
   explicit store(const std::string& path);
@@ -123,6 +131,18 @@ class store {
   [[nodiscard]] boost::json::object settings(std::string_view mailbox) const;
   void put_settings(std::string_view mailbox, const boost::json::object& settings);
 
+  // Entities of a kind ("category", "rule", "override"), in insertion order
+  [[nodiscard]] std::vector<entity_row> entities(std::string_view mailbox, std::string_view kind) const;
+  [[nodiscard]] std::optional<entity_row> entity(std::string_view mailbox, std::string_view kind, std::string_view id) const;
+  /// Inserts or replaces.
+  void put_entity(std::string_view mailbox, std::string_view kind, const entity_row& e);
+  void delete_entity(std::string_view mailbox, std::string_view kind, std::string_view id);
+
+  // Mailbox size: the quota from the seed (0: none) and the bytes the messages take
+  void set_quota(std::string_view mailbox, std::int64_t bytes);
+  [[nodiscard]] std::int64_t quota(std::string_view mailbox) const;
+  [[nodiscard]] std::int64_t stored_bytes(std::string_view mailbox) const;
+
   // Change tracking
   [[nodiscard]] std::int64_t current_seq() const;
   [[nodiscard]] std::vector<removal_row> removals_since(std::string_view folder, std::int64_t seq) const;
@@ -133,6 +153,7 @@ class store {
   [[nodiscard]] std::int64_t next_seq();
   void exec(const char* sql);
   void create_schema();
+  void upgrade_to_2();
 
   sqlite3* db_ = nullptr;
 };

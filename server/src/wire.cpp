@@ -9,12 +9,19 @@
 #include <outlook/graph/automatic_replies_setting.hpp>
 #include <outlook/graph/mail_folder.hpp>
 #include <outlook/graph/mailbox_settings.hpp>
+#include <outlook/graph/inference_classification_override.hpp>
+#include <outlook/graph/mail_tips.hpp>
 #include <outlook/graph/message.hpp>
+#include <outlook/graph/message_rule.hpp>
+#include <outlook/graph/outlook_category.hpp>
 #include <outlook/mail/attachment.hpp>
 #include <outlook/mail/automatic_replies_setting.hpp>
 #include <outlook/mail/mail_folder.hpp>
 #include <outlook/mail/mailbox_settings.hpp>
+#include <outlook/mail/inference_classification_override.hpp>
+#include <outlook/mail/mail_tips.hpp>
 #include <outlook/mail/message.hpp>
+#include <outlook/mail/message_rule.hpp>
 
 #include <array>
 #include <cctype>
@@ -170,6 +177,41 @@ boost::json::object automatic_replies_to_wire(const boost::json::object& canonic
 
 boost::json::object settings_from_wire(const boost::json::value& wire, dialect d) {
   check_with_model<outlook::mail::mailbox_settings, outlook::graph::mailbox_settings>(wire, d);
+  return std::move(canonical_keys(wire).as_object());
+}
+
+boost::json::object entity_to_wire(entity_kind kind, const boost::json::object& canonical, dialect d) {
+  switch (kind) {
+    case entity_kind::category:
+      // Outlook v2.0 has no master categories; the server routes them on Graph only.
+      return through_model<outlook::graph::outlook_category>(canonical);
+    case entity_kind::rule:
+      return through_dialect<outlook::mail::message_rule, outlook::graph::message_rule>(canonical, d);
+    case entity_kind::focused_override:
+      return through_dialect<outlook::mail::inference_classification_override,
+                             outlook::graph::inference_classification_override>(canonical, d);
+    case entity_kind::mail_tips:
+      return through_dialect<outlook::mail::mail_tips, outlook::graph::mail_tips>(canonical, d);
+  }
+  return canonical;
+}
+
+boost::json::object entity_from_wire(entity_kind kind, const boost::json::value& wire, dialect d) {
+  switch (kind) {
+    case entity_kind::category:
+      check_with_model<outlook::graph::outlook_category, outlook::graph::outlook_category>(wire, d);
+      break;
+    case entity_kind::rule:
+      check_with_model<outlook::mail::message_rule, outlook::graph::message_rule>(wire, d);
+      break;
+    case entity_kind::focused_override:
+      check_with_model<outlook::mail::inference_classification_override,
+                       outlook::graph::inference_classification_override>(wire, d);
+      break;
+    case entity_kind::mail_tips:
+      check_with_model<outlook::mail::mail_tips, outlook::graph::mail_tips>(wire, d);
+      break;
+  }
   return std::move(canonical_keys(wire).as_object());
 }
 

@@ -45,6 +45,15 @@ class body_error : public std::runtime_error {
 /// the dialect `d` it was sent in).
 [[nodiscard]] boost::json::object settings_from_wire(const boost::json::value& wire, dialect d);
 
+/// The mailbox's other entities, each with a generated model in both dialects (master
+/// categories only in Graph's).
+enum class entity_kind { category, rule, focused_override, mail_tips };
+
+/// Canonical JSON of such an entity -> the dialect's wire object, through its models.
+[[nodiscard]] boost::json::object entity_to_wire(entity_kind kind, const boost::json::object& canonical, dialect d);
+/// An entity in the spelling of `d` -> canonical JSON; body_error when the model cannot read it.
+[[nodiscard]] boost::json::object entity_from_wire(entity_kind kind, const boost::json::value& wire, dialect d);
+
 /// A message object in either spelling (a request body, a seed entry) -> canonical JSON.
 /// Throws body_error when the message model of `d` cannot read it.
 [[nodiscard]] boost::json::object message_from_wire(const boost::json::value& wire, dialect d);

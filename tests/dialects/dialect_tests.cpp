@@ -13,6 +13,7 @@
 
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -264,4 +265,85 @@ TEST_CASE("Graph: an attachment's raw content ($value) as bytes and into a sink"
     run_void(client.me().get_attachment_content(mid, aid, [&](std::string_view piece) { sunk += piece; }));
     CHECK(sunk == content);
   }
+}
+
+namespace {
+
+/// get_attachment twice from the same cassette: whole, then with the content to a sink.
+template <class Client, class File>
+void check_attachment_to_sink(const std::string& cassette, std::string_view message_id, std::string_view attachment_id) {
+  Client whole_client(replay(cassette), outlook::fixed_token(token), no_retry());
+  auto whole = run(whole_client.me().get_attachment(message_id, attachment_id));
+  const auto* whole_file = whole.template as<File>();
+  REQUIRE(whole_file != nullptr);
+  REQUIRE(whole_file->content_bytes.has_value());
+  REQUIRE_FALSE(whole_file->content_bytes->empty());
+
+  Client client(replay(cassette), outlook::fixed_token(token), no_retry());
+  std::string sunk;
+  auto rest = run(client.me().get_attachment(message_id, attachment_id, [&](std::string_view piece) { sunk += piece; }));
+  const auto* file = rest.template as<File>();
+  REQUIRE(file != nullptr);
+  CHECK(sunk == outlook::to_string(*whole_file->content_bytes));
+  CHECK_FALSE(file->content_bytes.has_value());
+  File expected = *whole_file;
+  expected.content_bytes.reset();
+  CHECK(*file == expected);
+}
+
+}  // namespace
+
+TEST_CASE("get_attachment into a sink: the decoded contentBytes go to the sink, the rest is the same (both dialects)") {
+  check_attachment_to_sink<outlook::mail::client, outlook::mail::file_attachment>(
+      "../fixtures/attachments/get_attachment_file.json", "AAMkAGI2THVSAAA=", "AAMkAGI2j4kShdM=");
+  check_attachment_to_sink<graph::client, graph::file_attachment>(
+      "../fixtures/graph/attachments/get_attachment_file.json",
+      "AAMkAGE1M2IyNGNmLTI5MTktNDUyZi1iOTVlLWE4MjRiNjE4ZTNmNgBGAAAAAAC6jQfUzacTSIHqMw2yacnUBwBiOC8xvYmdT6G2E_hLMK5kAAAAAAEMAABiOC8xvYmdT6G2E_hLMK5kAAFpaGYmAAA=",
+      "AAMkAGE1M2IyNGNmLTI5MTktNDUyZi1iOTVlLWE4MjRiNjE4ZTNmNgBGAAAAAAC6jQfUzacTSIHqMw2yacnUBwBiOC8xvYmdT6G2E_hLMK5kAAAAAAEMAABiOC8xvYmdT6G2E_hLMK5kAAFpaGYmAAABEgAQAO8GmrGDIJhLkKzT7_BAr4Q=");
+}
+
+TEST_CASE("Graph: upload_attachment reads its content range by range from a source or a file") {
+  const std::string mid =
+      "AAMkAGE1M2IyNGNmLTI5MTktNDUyZi1iOTVlLWE4MjRiNjE4ZTNmNgBGAAAAAAC6jQfUzacTSIHqMw2yacnUBwBiOC8xvYmdT6G2E_hLMK5kAAAAAAEMAABiOC8xvYmdT6G2E_hLMK5kAAFpaGYmAAA=";
+  std::string content;
+  for (int i = 0; i < 640; ++i) content += "0123456789abcdef";
+  graph::upload_attachment_options o;
+  o.range_size = 4096;
+  SUBCASE("a reader callback is asked for each range, never for the whole") {
+    auto transport = replay("../fixtures/graph/attachments/upload_attachment.json");
+    graph::client client(transport, outlook::fixed_token(token), no_retry());
+    std::vector<std::pair<std::uint64_t, std::size_t>> reads;
+    outlook::upload_source source{content.size(), [&](std::uint64_t offset, std::size_t length) {
+                                    reads.emplace_back(offset, length);
+                                    return content.substr(static_cast<std::size_t>(offset), length);
+                                  }};
+    auto id = run(client.me().upload_attachment(mid, graph::attachment_item{.attachment_type = graph::attachment_type::file, .name = "data.bin"},
+                                                source, o));
+    CHECK(id == "AAMkUpl1=");
+    CHECK(reads == std::vector<std::pair<std::uint64_t, std::size_t>>{{0, 4096}, {4096, 4096}, {8192, 2048}});
+    CHECK(transport->finished());
+  }
+  SUBCASE("a file") {
+    const auto path = std::filesystem::temp_directory_path() / "outlook-mail-dialect-upload.bin";
+    {
+      std::ofstream out(path, std::ios::binary);
+      out << content;
+    }
+    auto transport = replay("../fixtures/graph/attachments/upload_attachment.json");
+    graph::client client(transport, outlook::fixed_token(token), no_retry());
+    auto id = run(client.me().upload_attachment(mid, graph::attachment_item{.attachment_type = graph::attachment_type::file, .name = "data.bin"},
+                                                outlook::upload_source::from_file(path), o));
+    std::filesystem::remove(path);
+    CHECK(id == "AAMkUpl1=");
+    CHECK(transport->finished());
+  }
+  SUBCASE("a source that gives fewer bytes than asked is refused, not sent short") {
+    auto transport = replay("../fixtures/graph/attachments/upload_attachment.json");
+    graph::client client(transport, outlook::fixed_token(token), no_retry());
+    outlook::upload_source source{content.size(), [&](std::uint64_t, std::size_t) { return std::string("short"); }};
+    CHECK_THROWS_WITH_AS(run(client.me().upload_attachment(mid, graph::attachment_item{.attachment_type = graph::attachment_type::file, .name = "data.bin"},
+                                                           source, o)),
+                         "the upload source gave 5 bytes where 4096 were asked for", outlook::request_refused);
+  }
+  CHECK_THROWS_AS(outlook::upload_source::from_file("/nonexistent/outlook-mail-upload.bin"), outlook::request_refused);
 }

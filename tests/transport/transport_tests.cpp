@@ -4,6 +4,8 @@
 #include "outlook/beast_transport_impl.hpp"
 #include "outlook/testing/https_test_server.hpp"
 
+#include <zlib.h>
+
 #include <doctest/doctest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -18,6 +20,7 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -413,4 +416,236 @@ TEST_CASE("throughput of a 6 MB page over loopback (informational)") {
          << (seconds / rounds * 1000.0) << " ms per request, " << mib_per_s << " MiB/s (keep-alive, loopback)";
     MESSAGE(line.str());
   }
+}
+
+namespace {
+
+/// A response_sink that keeps what it was given, piece by piece.
+struct recording_sink final : outlook::response_sink {
+  bool take = true;
+  std::vector<int> begun;  // the statuses begin() saw
+  std::vector<std::string> pieces;
+  bool begin(int status, const outlook::http_headers&) override {
+    begun.push_back(status);
+    pieces.clear();
+    return take && status >= 200 && status < 300;
+  }
+  void write(std::string_view piece) override { pieces.emplace_back(piece); }
+  [[nodiscard]] std::string joined() const {
+    std::string all;
+    for (const auto& p : pieces) all += p;
+    return all;
+  }
+};
+
+std::string patterned_body(std::size_t size) {
+  std::string body(size, ' ');
+  for (std::size_t i = 0; i < size; ++i) body[i] = static_cast<char>('a' + (i * 7 + i / 251) % 26);
+  return body;
+}
+
+}  // namespace
+
+TEST_CASE("send_streamed hands a large 2xx body to the sink in pieces and keeps none of it") {
+  for (auto encoding : {https_test_server_options::body_encoding::content_length,
+                        https_test_server_options::body_encoding::chunked}) {
+    CAPTURE(static_cast<int>(encoding));
+    const std::string big = patterned_body(std::size_t{3} * 1024 * 1024 + 17);
+    https_test_server server([&](http_request) -> asio::awaitable<http_response> { co_return http_response{200, {}, big}; },
+                            https_test_server_options{.encoding = encoding});
+    ca_file ca(server);
+    asio::io_context ioc;
+    auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca));
+    recording_sink sink;
+    auto response = run(ioc, t->send_streamed(get(server.url("/big")), sink));
+    CHECK(response.status == 200);
+    CHECK(response.body.empty());
+    CHECK(response.streamed_body_size == big.size());
+    CHECK(sink.begun == std::vector<int>{200});
+    CHECK(sink.pieces.size() > 1);  // read by read, not whole
+    for (const auto& p : sink.pieces) CHECK(p.size() <= std::size_t{1024} * 1024);
+    CHECK(sink.joined() == big);
+    // The connection went back to the pool: the next request reuses it.
+    recording_sink again;
+    (void)run(ioc, t->send_streamed(get(server.url("/big")), again));
+    CHECK(again.joined() == big);
+    CHECK(t->stats().connections_opened == 1);
+    CHECK(t->stats().connections_reused == 1);
+  }
+}
+
+TEST_CASE("send_streamed keeps an error status's body in the response, and a declining sink gets nothing") {
+  https_test_server server([&](http_request r) -> asio::awaitable<http_response> {
+    if (r.url.ends_with("/missing"))
+      co_return http_response{404, {{"Content-Type", "application/json"}}, R"({"error":{"code":"ErrorItemNotFound"}})"};
+    co_return http_response{200, {}, "plain"};
+  });
+  ca_file ca(server);
+  asio::io_context ioc;
+  auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca));
+  recording_sink sink;
+  auto missing = run(ioc, t->send_streamed(get(server.url("/missing")), sink));
+  CHECK(missing.status == 404);
+  CHECK(missing.body == R"({"error":{"code":"ErrorItemNotFound"}})");
+  CHECK(missing.streamed_body_size == 0);
+  CHECK(sink.begun == std::vector<int>{404});
+  CHECK(sink.pieces.empty());
+
+  recording_sink declining;
+  declining.take = false;
+  auto plain = run(ioc, t->send_streamed(get(server.url("/plain")), declining));
+  CHECK(plain.body == "plain");
+  CHECK(declining.pieces.empty());
+}
+
+TEST_CASE("a sink that throws ends the call with its exception and the connection is not pooled") {
+  https_test_server server([&](http_request) -> asio::awaitable<http_response> { co_return http_response{200, {}, "body"}; });
+  ca_file ca(server);
+  asio::io_context ioc;
+  auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca));
+  struct throwing_sink final : outlook::response_sink {
+    bool begin(int, const outlook::http_headers&) override { return true; }
+    void write(std::string_view) override { throw std::runtime_error("sink is full"); }
+  } sink;
+  CHECK_THROWS_WITH_AS(run(ioc, t->send_streamed(get(server.url("/x")), sink)), "sink is full", std::runtime_error);
+  (void)run(ioc, t->send(get(server.url("/x"))));
+  CHECK(t->stats().connections_opened == 2);
+}
+
+namespace {
+
+/// `text` as one gzip stream (zlib's deflate with a gzip wrapper).
+std::string gzip(std::string_view text) {
+  z_stream z{};
+  REQUIRE(::deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(::deflateBound(&z, static_cast<uLong>(text.size())), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = ::deflate(&z, Z_FINISH);
+  out.resize(out.size() - z.avail_out);
+  ::deflateEnd(&z);
+  REQUIRE(rc == Z_STREAM_END);
+  return out;
+}
+
+/// A server that gzips `body` for a client that asks for it, and says what it was asked.
+struct gzip_server {
+  std::string body;
+  std::string sent;  // what goes on the wire instead of body (default: gzip(body))
+  std::mutex m;
+  std::vector<std::string> accept_encodings;
+  https_test_server server;
+
+  explicit gzip_server(std::string b, https_test_server_options o = {}, std::optional<std::string> wire = std::nullopt)
+      : body(std::move(b)),
+        sent(wire ? *wire : gzip(body)),
+        server([this](http_request r) -> asio::awaitable<http_response> {
+          const auto accept = r.headers.get("Accept-Encoding");
+          {
+            std::lock_guard lock(m);
+            accept_encodings.emplace_back(accept ? std::string(*accept) : std::string("(none)"));
+          }
+          if (accept && accept->find("gzip") != std::string_view::npos)
+            co_return http_response{200, {{"Content-Type", "application/json"}, {"Content-Encoding", "gzip"}}, sent};
+          co_return http_response{200, {{"Content-Type", "application/json"}}, body};
+        }, o) {}
+};
+
+}  // namespace
+
+TEST_CASE("gzip: asked for by default, inflated as it is read, headers as if it had come plain") {
+  for (auto encoding : {https_test_server_options::body_encoding::content_length,
+                        https_test_server_options::body_encoding::chunked}) {
+    CAPTURE(static_cast<int>(encoding));
+    std::string json = "{\"value\":[";
+    for (int i = 0; i < 20000; ++i) json += (i ? ",{\"Id\":\"" : "{\"Id\":\"") + std::to_string(i) + "\",\"Subject\":\"hello\"}";
+    json += "]}";
+    gzip_server s(json, https_test_server_options{.encoding = encoding});
+    ca_file ca(s.server);
+    asio::io_context ioc;
+    auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca));
+    auto whole = run(ioc, t->send(get(s.server.url("/x"))));
+    CHECK(whole.status == 200);
+    CHECK(whole.body == json);
+    CHECK_FALSE(whole.headers.get("Content-Encoding"));
+    CHECK_FALSE(whole.headers.get("Content-Length"));
+    recording_sink sink;
+    auto streamed = run(ioc, t->send_streamed(get(s.server.url("/x")), sink));
+    CHECK(streamed.body.empty());
+    CHECK(sink.joined() == json);
+    CHECK(sink.pieces.size() > 1);
+    const auto stats = t->stats();
+    CHECK(stats.body_bytes_received == 2 * s.sent.size());
+    CHECK(stats.body_bytes_inflated == 2 * json.size());
+    CHECK(stats.connections_opened == 1);  // an inflated body ends cleanly: the connection is reused
+    std::lock_guard lock(s.m);
+    CHECK(s.accept_encodings == std::vector<std::string>{"gzip", "gzip"});
+  }
+}
+
+TEST_CASE("gzip: turned off, nothing is asked for; a caller's own Accept-Encoding gets the body as it came") {
+  const std::string json = R"({"value":[]})";
+  gzip_server s(json);
+  ca_file ca(s.server);
+  asio::io_context ioc;
+  auto off = outlook::make_beast_transport(ioc.get_executor(), trusting(ca, [](auto& o) { o.accept_gzip = false; }));
+  auto plain = run(ioc, off->send(get(s.server.url("/x"))));
+  CHECK(plain.body == json);
+  CHECK_FALSE(plain.headers.get("Content-Encoding"));
+
+  auto on = outlook::make_beast_transport(ioc.get_executor(), trusting(ca));
+  auto own = get(s.server.url("/x"));
+  own.headers.set("Accept-Encoding", "gzip");
+  auto passed = run(ioc, on->send(own));
+  CHECK(passed.headers.get("Content-Encoding") == "gzip");
+  CHECK(passed.body == s.sent);
+  std::lock_guard lock(s.m);
+  CHECK(s.accept_encodings == std::vector<std::string>{"(none)", "gzip"});
+}
+
+TEST_CASE("gzip: a corrupt, truncated or trailing-garbage body is a protocol error, never a partial body") {
+  const std::string json = R"({"value":[{"Id":"a"},{"Id":"b"}]})";
+  const std::string good = gzip(json);
+  std::string corrupt = good;
+  corrupt[good.size() / 2] = static_cast<char>(corrupt[good.size() / 2] ^ 0x5a);
+  struct bad_case {
+    std::string wire;
+    std::string message;
+  };
+  for (const auto& c : {bad_case{corrupt, "corrupt gzip body"}, bad_case{"not gzip at all", "corrupt gzip body"},
+                        bad_case{good.substr(0, good.size() - 6), "gzip body ends before its gzip stream does"},
+                        bad_case{good + "extra", "bytes after the end of the gzip stream"}}) {
+    CAPTURE(c.message);
+    gzip_server s(json, {}, c.wire);
+    ca_file ca(s.server);
+    asio::io_context ioc;
+    auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca));
+    try {
+      (void)run(ioc, t->send(get(s.server.url("/x"))));
+      FAIL("no error");
+    } catch (const transport_error& e) {
+      CHECK(e.reason() == kind::protocol);
+      CHECK(std::string(e.what()).find(c.message) != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("gzip: the response size limit applies to the inflated body (a decompression bomb)") {
+  const std::string zeros(std::size_t{8} * 1024 * 1024, '0');  // inflates 8 MB from a few KB
+  gzip_server s(zeros);
+  CHECK(s.sent.size() < std::size_t{64} * 1024);
+  ca_file ca(s.server);
+  asio::io_context ioc;
+  auto t = outlook::make_beast_transport(ioc.get_executor(), trusting(ca, [](auto& o) { o.max_response_body = 1024 * 1024; }));
+  recording_sink sink;
+  try {
+    (void)run(ioc, t->send_streamed(get(s.server.url("/x")), sink));
+    FAIL("no error");
+  } catch (const transport_error& e) {
+    CHECK(e.reason() == kind::too_large);
+    CHECK(std::string(e.what()).find("inflated response body larger than the limit of 1048576 bytes") != std::string::npos);
+  }
+  CHECK(sink.joined().size() <= std::size_t{1024} * 1024);
 }

@@ -73,6 +73,10 @@ class collection_handler {
 
   /// The page without its items, after a successful parse.
   boost::json::value release_rest() { return rest_.release(); }
+  /// Whether the "value" array has begun (every byte before it was the page's start).
+  [[nodiscard]] bool items_started() const noexcept { return in_items_ || (seen_items_ && !expecting_items_); }
+  /// Whether the parse stopped because the page has an unusual shape (not a JSON error).
+  [[nodiscard]] bool shape_failed() const noexcept { return shape_failed_; }
 
   bool on_document_begin(boost::system::error_code&) {
     rest_.reset(rest_sp_);
@@ -182,7 +186,8 @@ class collection_handler {
   /// One item of a message page is about 10 KB of DOM; larger ones spill to the heap.
   static constexpr std::size_t max_item_buffer_size = 64 * 1024;
 
-  static bool fail(boost::system::error_code& ec) {
+  bool fail(boost::system::error_code& ec) {
+    shape_failed_ = true;
     ec = boost::json::error::syntax;  // any error: the caller decodes the whole DOM instead
     return false;
   }
@@ -236,6 +241,7 @@ class collection_handler {
   bool in_items_ = false;         // inside the "value" array
   bool seen_items_ = false;
   bool item_open_ = false;        // item_ is building an item
+  bool shape_failed_ = false;
 };
 
 /// Parses a collection page with collection_handler: calls `on_item` for each item and

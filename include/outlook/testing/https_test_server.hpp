@@ -71,6 +71,12 @@ struct https_test_server_options {
   std::size_t max_requests_per_connection = 0;
   bool announce_close = true;
   std::size_t max_request_body = std::size_t{64} * 1024 * 1024;
+  /// A body written as it is made instead of held whole, so that a test can serve a body
+  /// larger than it wants in memory: when this returns a function for a request, the
+  /// handler's response gives the status and headers, and the body is sent chunked from
+  /// calls of that function, each filling `piece` (cleared before every call) until it
+  /// returns false.
+  std::function<std::function<bool(std::string& piece)>(const http_request&)> generated_body{};
 };
 
 /// Bytes a test server writes as they are instead of a well-formed response, and what it
@@ -232,6 +238,8 @@ class https_test_server {
           break;  // close_notify
         }
       }
+      std::function<bool(std::string&)> generate;
+      if (options_.generated_body) generate = options_.generated_body(request);
       http_response response;
       try {
         response = co_await handler_(std::move(request));
@@ -244,7 +252,7 @@ class https_test_server {
       if (options_.encoding == options::body_encoding::alternate) chunked = (responses_written_++ % 2) == 1;
       const bool head = message.method() == http::verb::head;
       beast::get_lowest_layer(stream).expires_after(60s);
-      const auto wec = co_await write_response(stream, response, keep_alive, chunked && !head, head);
+      const auto wec = co_await write_response(stream, response, keep_alive, (chunked || generate) && !head, head, generate);
       if (wec || !keep_alive) break;
     }
     beast::get_lowest_layer(stream).expires_after(2s);
@@ -260,7 +268,8 @@ class https_test_server {
   }
 
   boost::asio::awaitable<boost::system::error_code> write_response(tls_stream& stream, http_response& response,
-                                                                   bool keep_alive, bool chunked, bool head) {
+                                                                   bool keep_alive, bool chunked, bool head,
+                                                                   const std::function<bool(std::string&)>& generate) {
     namespace asio = boost::asio;
     namespace http = boost::beast::http;
     if (!chunked) {
@@ -293,8 +302,24 @@ class https_test_server {
     if (hec) co_return hec;
     // Each chunk (size line, data, CRLF) goes out in one contiguous write: an SSL stream
     // writes one buffer per record, so a buffer sequence would cost three records a chunk.
-    const std::string& body = response.body;
     std::string chunk;
+    if (generate) {
+      std::string piece;
+      for (;;) {
+        piece.clear();
+        if (!generate(piece)) break;
+        if (piece.empty()) continue;
+        char size_line[32];
+        const int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", piece.size());
+        chunk.assign(size_line, static_cast<std::size_t>(n));
+        chunk.append(piece);
+        chunk.append("\r\n");
+        auto [cec, cn] = co_await asio::async_write(stream, asio::buffer(chunk), asio::as_tuple(asio::use_awaitable));
+        (void)cn;
+        if (cec) co_return cec;
+      }
+    }
+    const std::string& body = response.body;
     for (std::size_t offset = 0; offset < body.size(); offset += options_.chunk_size) {
       const std::size_t len = std::min(options_.chunk_size, body.size() - offset);
       char size_line[32];

@@ -409,6 +409,13 @@ class notes_operations {
                                            content, options.progress, options.range_size);
   }
 
+  /// upload_thumbnail() reading the content range by range from a source (a file:
+  /// outlook::upload_source::from_file), never holding it whole.
+  [[nodiscard]] boost::asio::awaitable<std::string> upload_thumbnail(std::string_view note_id, outlook::upload_source content, const upload_thumbnail_options& options = upload_thumbnail_options()) const {
+    return outlook::upload_through_session(ctx_().session, outlook::prepare([&] { return build_upload_thumbnail(note_id, options); }),
+                                           std::move(content), options.progress, options.range_size);
+  }
+
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
 

@@ -1,0 +1,108 @@
+// A page decoded while its body arrives (outlook/detail/collection_stream.hpp) against
+// SPDX-License-Identifier: BSL-1.0
+// decode_text on the whole body: the same page or the same error, however the body is cut.
+#include <doctest/doctest.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "outlook/codec.hpp"
+#include "outlook/detail/collection_stream.hpp"
+#include "outlook/error.hpp"
+#include "outlook/mail/message.hpp"
+#include "outlook/page.hpp"
+
+namespace {
+
+using page_type = outlook::page<outlook::mail::message>;
+using sync_type = outlook::sync_page<outlook::mail::message>;
+
+/// The page, or the error message, of decoding `text` one way or the other.
+struct outcome {
+  std::optional<page_type> page;
+  std::string error;
+};
+
+outcome whole(std::string_view text) {
+  try {
+    return {outlook::decode_text<page_type>(text), {}};
+  } catch (const outlook::decode_error& e) {
+    return {std::nullopt, e.what()};
+  }
+}
+
+outcome streamed(std::string_view text, std::size_t piece, outlook::http_headers headers = {}) {
+  outlook::detail::collection_stream<page_type> sink;
+  REQUIRE(sink.begin(200, headers));
+  for (std::size_t at = 0; at < text.size(); at += piece) sink.write(text.substr(at, piece));
+  try {
+    return {sink.finish(), {}};
+  } catch (const outlook::decode_error& e) {
+    return {std::nullopt, e.what()};
+  }
+}
+
+const std::vector<std::string> documents = {
+    // a plain page, annotations before and after the items
+    R"({"@odata.context":"ctx","value":[{"Id":"a","Subject":"one"},{"Id":"b","Subject":"two \u00e9"}],"@odata.nextLink":"https://h/next"})",
+    R"({"value":[]})",
+    // an item that does not decode, then one more: the first is reported
+    R"({"value":[{"Id":"a"},{"Id":1},{"Id":[]}]})",
+    // an annotation that does not decode wins over an item that does not (decode_text's order)
+    R"({"value":[{"Id":1}],"@odata.nextLink":42})",
+    R"({"@odata.nextLink":42,"value":[{"Id":1}]})",
+    // unusual shapes: decoded the ordinary way
+    R"({"value":{"Id":"a"}})",
+    R"({"@odata.context":"x","value":"text"})",
+    R"([{"Id":"a"}])",
+    R"({"other":1})",
+    // invalid JSON, early and late
+    R"({"value":[{"Id":"a"},)",
+    R"({"value":[{"Id":"a"}]} trailing)",
+    R"(<html>not json</html>)",
+    R"({"value":[{"Id":"a"}],"@odata.nextLink":"x")",
+};
+
+}  // namespace
+
+TEST_CASE("a page decoded as it streams equals decode_text of the whole body, however it is cut") {
+  for (const auto& doc : documents) {
+    CAPTURE(doc);
+    const auto expected = whole(doc);
+    for (std::size_t piece : {std::size_t{1}, std::size_t{3}, std::size_t{16}, doc.size()}) {
+      CAPTURE(piece);
+      const auto got = streamed(doc, piece);
+      CHECK(got.error == expected.error);
+      CHECK(got.page == expected.page);
+    }
+  }
+}
+
+TEST_CASE("a streamed page: an empty body and an undecoded content coding are decode errors") {
+  CHECK(streamed("", 1).error == "(document): empty response body (HTTP 200) where JSON was expected");
+  const auto gz = streamed(R"({"value":[]})", 4, {{"Content-Encoding", "br"}});
+  CHECK(gz.error == "(document): response body has Content-Encoding 'br', which was not asked for and cannot be decoded");
+}
+
+TEST_CASE("a streamed page declines an error status (the session keeps that body) and starts afresh on a retry") {
+  outlook::detail::collection_stream<sync_type> sink;
+  CHECK_FALSE(sink.begin(503, {}));
+  REQUIRE(sink.begin(200, {}));
+  sink.write(R"({"value":[{"Id":"half)");  // an attempt cut short
+  REQUIRE(sink.begin(200, {}));
+  sink.write(R"json({"value":[{"Id":"a"},{"id":"Messages('b')","reason":"deleted"}],"@odata.deltaLink":"https://h/d"})json");
+  const auto page = sink.finish();
+  CHECK(page == outlook::decode_text<sync_type>(
+                    R"json({"value":[{"Id":"a"},{"id":"Messages('b')","reason":"deleted"}],"@odata.deltaLink":"https://h/d"})json"));
+  REQUIRE(page.changes.size() == 2);
+  CHECK(page.changes[1].removed());
+}
+
+TEST_CASE("a second \"value\" after the items is refused when the start of the page was not kept") {
+  const std::string doc = R"({"value":[{"Id":"a"}],"value":[]})";
+  // Cut so that the items begin in an earlier piece than the second "value".
+  const auto got = streamed(doc, 12);
+  CHECK(got.error == "(document): the page has more than one \"value\" member");
+}
