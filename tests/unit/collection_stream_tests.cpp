@@ -3,6 +3,9 @@
 // decode_text on the whole body: the same page or the same error, however the body is cut.
 #include <doctest/doctest.h>
 
+#include <boost/json/parse.hpp>
+
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +13,7 @@
 
 #include "outlook/codec.hpp"
 #include "outlook/detail/collection_stream.hpp"
+#include "outlook/detail/content_member_stream.hpp"
 #include "outlook/error.hpp"
 #include "outlook/mail/message.hpp"
 #include "outlook/page.hpp"
@@ -105,4 +109,65 @@ TEST_CASE("a second \"value\" after the items is refused when the start of the p
   // Cut so that the items begin in an earlier piece than the second "value".
   const auto got = streamed(doc, 12);
   CHECK(got.error == "(document): the page has more than one \"value\" member");
+}
+
+namespace {
+
+/// fetch_one_to_sink's stream fed in pieces of `piece` bytes: what the sink got, the rest.
+struct member_outcome {
+  std::string sunk;
+  boost::json::value rest;
+  std::string error;
+};
+
+member_outcome stream_member(std::string_view text, std::size_t piece) {
+  member_outcome out;
+  std::function<void(std::string_view)> sink = [&](std::string_view bytes) { out.sunk += bytes; };
+  outlook::detail::content_member_stream stream("ContentBytes", sink);
+  REQUIRE(stream.begin(200, {}));
+  for (std::size_t at = 0; at < text.size(); at += piece) stream.write(text.substr(at, piece));
+  try {
+    out.rest = stream.finish();
+  } catch (const outlook::error& e) {
+    out.error = e.what();
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a base64 member streams to the sink however the body is cut; the rest is the DOM without it") {
+  // "\/" is an escaped '/', which the JSON parser unescapes before the base64 decoder.
+  const std::string doc =
+      R"({"Name":"a.bin","Nested":{"ContentBytes":"stays"},"contentbytes":"aGVsbG8g\/w==","Size":7,"List":[1,{"x":null}]})";
+  const auto expected_rest = boost::json::parse(R"({"Name":"a.bin","Nested":{"ContentBytes":"stays"},"Size":7,"List":[1,{"x":null}]})");
+  for (std::size_t piece : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}, doc.size()}) {
+    CAPTURE(piece);
+    const auto got = stream_member(doc, piece);
+    CHECK(got.error.empty());
+    CHECK(got.sunk == std::string("hello \xff", 7));
+    CHECK(got.rest == expected_rest);
+  }
+  // A member that is not a string stays in the DOM; nothing reaches the sink.
+  const auto null_member = stream_member(R"({"ContentBytes":null,"Name":"x"})", 4);
+  CHECK(null_member.sunk.empty());
+  CHECK(null_member.rest == boost::json::parse(R"({"ContentBytes":null,"Name":"x"})"));
+  // Invalid base64 and invalid JSON are decode errors.
+  CHECK(stream_member(R"({"ContentBytes":"aGVs*G8="})", 3).error ==
+        "/ContentBytes: invalid base64 (the bytes before the fault were handed to the sink)");
+  CHECK(stream_member(R"({"ContentBytes":"aGVsbG8"})", 3).error ==
+        "/ContentBytes: invalid base64 (the bytes before the fault were handed to the sink)");
+  CHECK(stream_member(R"({"ContentBytes":"aGVsbG8=")", 3).error == "(document): invalid JSON (incomplete JSON)");
+}
+
+TEST_CASE("a base64 member stream refuses a retried attempt once bytes reached the sink") {
+  std::string sunk;
+  std::function<void(std::string_view)> sink = [&](std::string_view bytes) { sunk += bytes; };
+  outlook::detail::content_member_stream stream("ContentBytes", sink);
+  REQUIRE(stream.begin(200, {}));
+  stream.write(R"({"ContentBytes":"aGVsbG8g)");  // cut short by a reset
+  REQUIRE(stream.begin(200, {}));                  // the session retries
+  stream.write(R"({"ContentBytes":"aGVsbG8gd29ybGQ="})");
+  CHECK_THROWS_AS((void)stream.finish(), outlook::transport_error);
+  CHECK(sunk == "hello ");  // nothing handed over twice
 }
