@@ -69,6 +69,7 @@ def render_all(model):
              includes=operation_includes(model, ops))
     emit(f"{d}/client.hpp", "client.hpp.j2", groups=groups)
     emit(f"{d}/model.hpp", "model.hpp.j2")
+    emit(f"{d}/src.hpp", "src.hpp.j2", groups=groups)
     emit(f"{d}/testing/operation_table.hpp", "operation_table.hpp.j2")
     emit(f"{d}/testing/decode_table.hpp", "decode_table.hpp.j2")
     emit(f"{d}.hpp", "umbrella.hpp.j2")

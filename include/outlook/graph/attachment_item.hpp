@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/attachment_type.hpp"
 
@@ -61,6 +62,9 @@ void encode_members(boost::json::object& obj, const attachment_item& x, const bo
 void write_json(outlook::json_writer& w, const attachment_item& x);
 void write_fields(outlook::detail::object_writer& o, const attachment_item& x);
 void write_members(outlook::detail::object_writer& o, const attachment_item& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -102,12 +106,12 @@ inline const outlook::detail::member_decoder<attachment_item>* find_attachment_i
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, attachment_item& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, attachment_item& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::attachment_item_members, detail::find_attachment_item_member, path);
 }
 
 /// Writes the properties of attachment_item that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const attachment_item& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const attachment_item& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "attachmentType", x.attachment_type, sp);
   outlook::detail::encode_member(obj, "contentId", x.content_id, sp);
   outlook::detail::encode_member(obj, "contentType", x.content_type, sp);
@@ -117,19 +121,19 @@ inline void encode_fields(boost::json::object& obj, const attachment_item& x, co
 }
 
 /// Writes the properties of attachment_item, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const attachment_item& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const attachment_item& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const attachment_item& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const attachment_item& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const attachment_item& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const attachment_item& x) {
   outlook::detail::write_member(o, "attachmentType", x.attachment_type);
   outlook::detail::write_member(o, "contentId", x.content_id);
   outlook::detail::write_member(o, "contentType", x.content_type);
@@ -138,16 +142,17 @@ inline void write_fields(outlook::detail::object_writer& o, const attachment_ite
   outlook::detail::write_member(o, "size", x.size);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const attachment_item& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const attachment_item& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const attachment_item& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const attachment_item& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/calendar_sharing_action.hpp"
 #include "outlook/graph/calendar_sharing_action_importance.hpp"
@@ -54,6 +55,9 @@ void encode_members(boost::json::object& obj, const calendar_sharing_message_act
 void write_json(outlook::json_writer& w, const calendar_sharing_message_action& x);
 void write_fields(outlook::detail::object_writer& o, const calendar_sharing_message_action& x);
 void write_members(outlook::detail::object_writer& o, const calendar_sharing_message_action& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -83,46 +87,47 @@ inline const outlook::detail::member_decoder<calendar_sharing_message_action>* f
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, calendar_sharing_message_action& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, calendar_sharing_message_action& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::calendar_sharing_message_action_members, detail::find_calendar_sharing_message_action_member, path);
 }
 
 /// Writes the properties of calendar_sharing_message_action that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const calendar_sharing_message_action& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const calendar_sharing_message_action& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "action", x.action, sp);
   outlook::detail::encode_member(obj, "actionType", x.action_type, sp);
   outlook::detail::encode_member(obj, "importance", x.importance, sp);
 }
 
 /// Writes the properties of calendar_sharing_message_action, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const calendar_sharing_message_action& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const calendar_sharing_message_action& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const calendar_sharing_message_action& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const calendar_sharing_message_action& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const calendar_sharing_message_action& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const calendar_sharing_message_action& x) {
   outlook::detail::write_member(o, "action", x.action);
   outlook::detail::write_member(o, "actionType", x.action_type);
   outlook::detail::write_member(o, "importance", x.importance);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const calendar_sharing_message_action& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const calendar_sharing_message_action& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const calendar_sharing_message_action& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const calendar_sharing_message_action& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "outlook/config.hpp"
 #include "outlook/session.hpp"
 #include "outlook/graph/operations/attachments.hpp"
 #include "outlook/graph/operations/categories.hpp"
@@ -52,6 +53,20 @@ class mailbox
  private:
   outlook::mailbox_context context_;
 };
+
+#if !OUTLOOK_MAIL_DEFINITIONS
+// Separate compilation: the operations are compiled once, in the translation unit that
+// includes outlook/graph/src.hpp (see outlook/config.hpp); here they are only declared.
+extern template class attachments_operations<mailbox>;
+extern template class categories_operations<mailbox>;
+extern template class focused_inbox_operations<mailbox>;
+extern template class folders_operations<mailbox>;
+extern template class ids_operations<mailbox>;
+extern template class mail_tips_operations<mailbox>;
+extern template class mailbox_settings_operations<mailbox>;
+extern template class messages_operations<mailbox>;
+extern template class rules_operations<mailbox>;
+#endif
 
 /// The entry point: a transport, a token provider and options make a client; me() and
 /// user() give mailbox handles. Cheap to copy (the session is shared). Safe to use from

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/detail/extension_and_related.hpp"
 #include "outlook/graph/email_address.hpp"
@@ -187,6 +188,9 @@ void encode_members(boost::json::object& obj, const contact& x, const boost::jso
 void write_json(outlook::json_writer& w, const contact& x);
 void write_fields(outlook::detail::object_writer& o, const contact& x);
 void write_members(outlook::detail::object_writer& o, const contact& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -330,12 +334,12 @@ inline const outlook::detail::member_decoder<contact>* find_contact_member(std::
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, contact& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, contact& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::contact_members, detail::find_contact_member, path);
 }
 
 /// Writes the properties of contact that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const contact& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const contact& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "id", x.id, sp);
   outlook::detail::encode_member(obj, "changeKey", x.change_key, sp);
   outlook::detail::encode_member(obj, "categories", x.categories, sp);
@@ -383,19 +387,19 @@ inline void encode_fields(boost::json::object& obj, const contact& x, const boos
 }
 
 /// Writes the properties of contact, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const contact& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const contact& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const contact& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const contact& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const contact& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const contact& x) {
   outlook::detail::write_member(o, "id", x.id);
   outlook::detail::write_member(o, "changeKey", x.change_key);
   outlook::detail::write_member(o, "categories", x.categories);
@@ -442,16 +446,17 @@ inline void write_fields(outlook::detail::object_writer& o, const contact& x) {
   outlook::detail::write_member(o, "singleValueExtendedProperties", x.single_value_extended_properties);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const contact& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const contact& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const contact& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const contact& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

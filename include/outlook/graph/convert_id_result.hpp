@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/generic_error.hpp"
 
@@ -52,6 +53,9 @@ void encode_members(boost::json::object& obj, const convert_id_result& x, const 
 void write_json(outlook::json_writer& w, const convert_id_result& x);
 void write_fields(outlook::detail::object_writer& o, const convert_id_result& x);
 void write_members(outlook::detail::object_writer& o, const convert_id_result& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -81,46 +85,47 @@ inline const outlook::detail::member_decoder<convert_id_result>* find_convert_id
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, convert_id_result& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, convert_id_result& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::convert_id_result_members, detail::find_convert_id_result_member, path);
 }
 
 /// Writes the properties of convert_id_result that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const convert_id_result& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const convert_id_result& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "errorDetails", x.error_details, sp);
   outlook::detail::encode_member(obj, "sourceId", x.source_id, sp);
   outlook::detail::encode_member(obj, "targetId", x.target_id, sp);
 }
 
 /// Writes the properties of convert_id_result, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const convert_id_result& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const convert_id_result& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const convert_id_result& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const convert_id_result& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const convert_id_result& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const convert_id_result& x) {
   outlook::detail::write_member(o, "errorDetails", x.error_details);
   outlook::detail::write_member(o, "sourceId", x.source_id);
   outlook::detail::write_member(o, "targetId", x.target_id);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const convert_id_result& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const convert_id_result& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const convert_id_result& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const convert_id_result& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 
 namespace outlook::graph {
@@ -48,6 +49,9 @@ void encode_members(boost::json::object& obj, const date_time_time_zone& x, cons
 void write_json(outlook::json_writer& w, const date_time_time_zone& x);
 void write_fields(outlook::detail::object_writer& o, const date_time_time_zone& x);
 void write_members(outlook::detail::object_writer& o, const date_time_time_zone& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -73,44 +77,45 @@ inline const outlook::detail::member_decoder<date_time_time_zone>* find_date_tim
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, date_time_time_zone& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, date_time_time_zone& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::date_time_time_zone_members, detail::find_date_time_time_zone_member, path);
 }
 
 /// Writes the properties of date_time_time_zone that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const date_time_time_zone& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const date_time_time_zone& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "dateTime", x.date_time, sp);
   outlook::detail::encode_member(obj, "timeZone", x.time_zone, sp);
 }
 
 /// Writes the properties of date_time_time_zone, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const date_time_time_zone& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const date_time_time_zone& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const date_time_time_zone& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const date_time_time_zone& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const date_time_time_zone& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const date_time_time_zone& x) {
   outlook::detail::write_member(o, "dateTime", x.date_time);
   outlook::detail::write_member(o, "timeZone", x.time_zone);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const date_time_time_zone& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const date_time_time_zone& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const date_time_time_zone& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const date_time_time_zone& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/date_time_time_zone.hpp"
 #include "outlook/graph/followup_flag_status.hpp"
@@ -56,6 +57,9 @@ void encode_members(boost::json::object& obj, const followup_flag& x, const boos
 void write_json(outlook::json_writer& w, const followup_flag& x);
 void write_fields(outlook::detail::object_writer& o, const followup_flag& x);
 void write_members(outlook::detail::object_writer& o, const followup_flag& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -91,12 +95,12 @@ inline const outlook::detail::member_decoder<followup_flag>* find_followup_flag_
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, followup_flag& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, followup_flag& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::followup_flag_members, detail::find_followup_flag_member, path);
 }
 
 /// Writes the properties of followup_flag that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const followup_flag& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const followup_flag& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "flagStatus", x.flag_status, sp);
   outlook::detail::encode_member(obj, "startDateTime", x.start_date_time, sp);
   outlook::detail::encode_member(obj, "dueDateTime", x.due_date_time, sp);
@@ -104,35 +108,36 @@ inline void encode_fields(boost::json::object& obj, const followup_flag& x, cons
 }
 
 /// Writes the properties of followup_flag, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const followup_flag& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const followup_flag& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const followup_flag& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const followup_flag& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const followup_flag& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const followup_flag& x) {
   outlook::detail::write_member(o, "flagStatus", x.flag_status);
   outlook::detail::write_member(o, "startDateTime", x.start_date_time);
   outlook::detail::write_member(o, "dueDateTime", x.due_date_time);
   outlook::detail::write_member(o, "completedDateTime", x.completed_date_time);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const followup_flag& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const followup_flag& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const followup_flag& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const followup_flag& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/location_type.hpp"
 #include "outlook/graph/location_unique_id_type.hpp"
@@ -70,6 +71,9 @@ void encode_members(boost::json::object& obj, const location& x, const boost::js
 void write_json(outlook::json_writer& w, const location& x);
 void write_fields(outlook::detail::object_writer& o, const location& x);
 void write_members(outlook::detail::object_writer& o, const location& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -115,12 +119,12 @@ inline const outlook::detail::member_decoder<location>* find_location_member(std
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, location& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, location& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::location_members, detail::find_location_member, path);
 }
 
 /// Writes the properties of location that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const location& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const location& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "displayName", x.display_name, sp);
   outlook::detail::encode_member(obj, "address", x.address, sp);
   outlook::detail::encode_member(obj, "coordinates", x.coordinates, sp);
@@ -132,19 +136,19 @@ inline void encode_fields(boost::json::object& obj, const location& x, const boo
 }
 
 /// Writes the properties of location, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const location& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const location& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const location& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const location& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const location& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const location& x) {
   outlook::detail::write_member(o, "displayName", x.display_name);
   outlook::detail::write_member(o, "address", x.address);
   outlook::detail::write_member(o, "coordinates", x.coordinates);
@@ -155,16 +159,17 @@ inline void write_fields(outlook::detail::object_writer& o, const location& x) {
   outlook::detail::write_member(o, "uniqueIdType", x.unique_id_type);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const location& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const location& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const location& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const location& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/automatic_replies_setting.hpp"
 #include "outlook/graph/delegate_meeting_message_delivery_options.hpp"
@@ -76,6 +77,9 @@ void encode_members(boost::json::object& obj, const mailbox_settings& x, const b
 void write_json(outlook::json_writer& w, const mailbox_settings& x);
 void write_fields(outlook::detail::object_writer& o, const mailbox_settings& x);
 void write_members(outlook::detail::object_writer& o, const mailbox_settings& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -127,12 +131,12 @@ inline const outlook::detail::member_decoder<mailbox_settings>* find_mailbox_set
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, mailbox_settings& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mailbox_settings& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mailbox_settings_members, detail::find_mailbox_settings_member, path);
 }
 
 /// Writes the properties of mailbox_settings that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "automaticRepliesSetting", x.automatic_replies_setting, sp);
   outlook::detail::encode_member(obj, "timeZone", x.time_zone, sp);
   outlook::detail::encode_member(obj, "language", x.language, sp);
@@ -145,19 +149,19 @@ inline void encode_fields(boost::json::object& obj, const mailbox_settings& x, c
 }
 
 /// Writes the properties of mailbox_settings, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const mailbox_settings& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const mailbox_settings& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const mailbox_settings& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const mailbox_settings& x) {
   outlook::detail::write_member(o, "automaticRepliesSetting", x.automatic_replies_setting);
   outlook::detail::write_member(o, "timeZone", x.time_zone);
   outlook::detail::write_member(o, "language", x.language);
@@ -169,17 +173,18 @@ inline void write_fields(outlook::detail::object_writer& o, const mailbox_settin
   outlook::detail::write_member(o, "userPurpose", x.user_purpose);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const mailbox_settings& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const mailbox_settings& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const mailbox_settings& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const mailbox_settings& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 /// An update of mailbox_settings: only the properties that were set are sent, each one either a
 /// value or null; read-only properties have no setter, so setting one does not compile.
@@ -343,7 +348,12 @@ class mailbox_settings_patch {
   outlook::patch_field<std::string> time_format_;
 };
 
-inline boost::json::value encode_json(const mailbox_settings_patch& x, const boost::json::storage_ptr& sp) {
+boost::json::value encode_json(const mailbox_settings_patch& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const mailbox_settings_patch& x);
+void decode_json(const boost::json::value& v, mailbox_settings_patch& out, const outlook::json_path& path);
+#if OUTLOOK_MAIL_DEFINITIONS
+
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const mailbox_settings_patch& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   outlook::detail::encode_member(obj, "automaticRepliesSetting", x.automatic_replies_setting(), sp);
   outlook::detail::encode_member(obj, "timeZone", x.time_zone(), sp);
@@ -355,7 +365,7 @@ inline boost::json::value encode_json(const mailbox_settings_patch& x, const boo
   return obj;
 }
 
-inline void write_json(outlook::json_writer& w, const mailbox_settings_patch& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const mailbox_settings_patch& x) {
   outlook::detail::object_writer o(w, false);
   (void)x;
   outlook::detail::write_member(o, "automaticRepliesSetting", x.automatic_replies_setting());
@@ -370,7 +380,7 @@ inline void write_json(outlook::json_writer& w, const mailbox_settings_patch& x)
 
 /// Reads a patch from its wire JSON (as recorded in cassettes). A member that is not a
 /// writable property of mailbox_settings is an error: it could not be sent.
-inline void decode_json(const boost::json::value& v, mailbox_settings_patch& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mailbox_settings_patch& out, const outlook::json_path& path) {
   if (!v.is_object()) outlook::fail_expected(path, "object", v);
   for (const auto& kv : v.get_object()) {
     std::string_view key(kv.key().data(), kv.key().size());
@@ -385,5 +395,6 @@ inline void decode_json(const boost::json::value& v, mailbox_settings_patch& out
     else p.fail("not a writable property of mailboxSettings");
   }
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/message_rule_actions.hpp"
 #include "outlook/graph/message_rule_predicates.hpp"
@@ -73,6 +74,9 @@ void encode_members(boost::json::object& obj, const message_rule& x, const boost
 void write_json(outlook::json_writer& w, const message_rule& x);
 void write_fields(outlook::detail::object_writer& o, const message_rule& x);
 void write_members(outlook::detail::object_writer& o, const message_rule& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -122,12 +126,12 @@ inline const outlook::detail::member_decoder<message_rule>* find_message_rule_me
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, message_rule& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, message_rule& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::message_rule_members, detail::find_message_rule_member, path);
 }
 
 /// Writes the properties of message_rule that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const message_rule& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const message_rule& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "id", x.id, sp);
   outlook::detail::encode_member(obj, "displayName", x.display_name, sp);
   outlook::detail::encode_member(obj, "sequence", x.sequence, sp);
@@ -140,19 +144,19 @@ inline void encode_fields(boost::json::object& obj, const message_rule& x, const
 }
 
 /// Writes the properties of message_rule, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const message_rule& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const message_rule& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const message_rule& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const message_rule& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const message_rule& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const message_rule& x) {
   outlook::detail::write_member(o, "id", x.id);
   outlook::detail::write_member(o, "displayName", x.display_name);
   outlook::detail::write_member(o, "sequence", x.sequence);
@@ -164,17 +168,18 @@ inline void write_fields(outlook::detail::object_writer& o, const message_rule& 
   outlook::detail::write_member(o, "isReadOnly", x.is_read_only);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const message_rule& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const message_rule& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const message_rule& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const message_rule& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 /// An update of message_rule: only the properties that were set are sent, each one either a
 /// value or null; read-only properties have no setter, so setting one does not compile.
@@ -338,7 +343,12 @@ class message_rule_patch {
   outlook::patch_field<bool> is_read_only_;
 };
 
-inline boost::json::value encode_json(const message_rule_patch& x, const boost::json::storage_ptr& sp) {
+boost::json::value encode_json(const message_rule_patch& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const message_rule_patch& x);
+void decode_json(const boost::json::value& v, message_rule_patch& out, const outlook::json_path& path);
+#if OUTLOOK_MAIL_DEFINITIONS
+
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const message_rule_patch& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   outlook::detail::encode_member(obj, "displayName", x.display_name(), sp);
   outlook::detail::encode_member(obj, "sequence", x.sequence(), sp);
@@ -350,7 +360,7 @@ inline boost::json::value encode_json(const message_rule_patch& x, const boost::
   return obj;
 }
 
-inline void write_json(outlook::json_writer& w, const message_rule_patch& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const message_rule_patch& x) {
   outlook::detail::object_writer o(w, false);
   (void)x;
   outlook::detail::write_member(o, "displayName", x.display_name());
@@ -365,7 +375,7 @@ inline void write_json(outlook::json_writer& w, const message_rule_patch& x) {
 
 /// Reads a patch from its wire JSON (as recorded in cassettes). A member that is not a
 /// writable property of message_rule is an error: it could not be sent.
-inline void decode_json(const boost::json::value& v, message_rule_patch& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, message_rule_patch& out, const outlook::json_path& path) {
   if (!v.is_object()) outlook::fail_expected(path, "object", v);
   for (const auto& kv : v.get_object()) {
     std::string_view key(kv.key().data(), kv.key().size());
@@ -380,5 +390,6 @@ inline void decode_json(const boost::json::value& v, message_rule_patch& out, co
     else p.fail("not a writable property of messageRule");
   }
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

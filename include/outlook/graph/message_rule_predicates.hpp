@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/importance.hpp"
 #include "outlook/graph/message_action_flag.hpp"
@@ -137,6 +138,9 @@ void encode_members(boost::json::object& obj, const message_rule_predicates& x, 
 void write_json(outlook::json_writer& w, const message_rule_predicates& x);
 void write_fields(outlook::detail::object_writer& o, const message_rule_predicates& x);
 void write_members(outlook::detail::object_writer& o, const message_rule_predicates& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -242,12 +246,12 @@ inline const outlook::detail::member_decoder<message_rule_predicates>* find_mess
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, message_rule_predicates& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, message_rule_predicates& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::message_rule_predicates_members, detail::find_message_rule_predicates_member, path);
 }
 
 /// Writes the properties of message_rule_predicates that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "categories", x.categories, sp);
   outlook::detail::encode_member(obj, "subjectContains", x.subject_contains, sp);
   outlook::detail::encode_member(obj, "bodyContains", x.body_contains, sp);
@@ -281,19 +285,19 @@ inline void encode_fields(boost::json::object& obj, const message_rule_predicate
 }
 
 /// Writes the properties of message_rule_predicates, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const message_rule_predicates& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const message_rule_predicates& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const message_rule_predicates& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const message_rule_predicates& x) {
   outlook::detail::write_member(o, "categories", x.categories);
   outlook::detail::write_member(o, "subjectContains", x.subject_contains);
   outlook::detail::write_member(o, "bodyContains", x.body_contains);
@@ -326,16 +330,17 @@ inline void write_fields(outlook::detail::object_writer& o, const message_rule_p
   outlook::detail::write_member(o, "withinSizeRange", x.within_size_range);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const message_rule_predicates& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const message_rule_predicates& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const message_rule_predicates& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const message_rule_predicates& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 
 namespace outlook::graph {
@@ -49,6 +50,9 @@ void encode_members(boost::json::object& obj, const multi_value_legacy_extended_
 void write_json(outlook::json_writer& w, const multi_value_legacy_extended_property& x);
 void write_fields(outlook::detail::object_writer& o, const multi_value_legacy_extended_property& x);
 void write_members(outlook::detail::object_writer& o, const multi_value_legacy_extended_property& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -76,44 +80,45 @@ inline const outlook::detail::member_decoder<multi_value_legacy_extended_propert
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, multi_value_legacy_extended_property& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, multi_value_legacy_extended_property& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::multi_value_legacy_extended_property_members, detail::find_multi_value_legacy_extended_property_member, path);
 }
 
 /// Writes the properties of multi_value_legacy_extended_property that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const multi_value_legacy_extended_property& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const multi_value_legacy_extended_property& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "id", x.id, sp);
   outlook::detail::encode_member(obj, "value", x.value, sp);
 }
 
 /// Writes the properties of multi_value_legacy_extended_property, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const multi_value_legacy_extended_property& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const multi_value_legacy_extended_property& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const multi_value_legacy_extended_property& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const multi_value_legacy_extended_property& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const multi_value_legacy_extended_property& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const multi_value_legacy_extended_property& x) {
   outlook::detail::write_member(o, "id", x.id);
   outlook::detail::write_member(o, "value", x.value);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const multi_value_legacy_extended_property& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const multi_value_legacy_extended_property& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const multi_value_legacy_extended_property& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const multi_value_legacy_extended_property& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/phone.hpp"
 
@@ -61,6 +62,9 @@ void encode_members(boost::json::object& obj, const online_meeting_info& x, cons
 void write_json(outlook::json_writer& w, const online_meeting_info& x);
 void write_fields(outlook::detail::object_writer& o, const online_meeting_info& x);
 void write_members(outlook::detail::object_writer& o, const online_meeting_info& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -104,12 +108,12 @@ inline const outlook::detail::member_decoder<online_meeting_info>* find_online_m
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, online_meeting_info& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, online_meeting_info& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::online_meeting_info_members, detail::find_online_meeting_info_member, path);
 }
 
 /// Writes the properties of online_meeting_info that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const online_meeting_info& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const online_meeting_info& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "conferenceId", x.conference_id, sp);
   outlook::detail::encode_member(obj, "joinUrl", x.join_url, sp);
   outlook::detail::encode_member(obj, "phones", x.phones, sp);
@@ -119,19 +123,19 @@ inline void encode_fields(boost::json::object& obj, const online_meeting_info& x
 }
 
 /// Writes the properties of online_meeting_info, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const online_meeting_info& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const online_meeting_info& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const online_meeting_info& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const online_meeting_info& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const online_meeting_info& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const online_meeting_info& x) {
   outlook::detail::write_member(o, "conferenceId", x.conference_id);
   outlook::detail::write_member(o, "joinUrl", x.join_url);
   outlook::detail::write_member(o, "phones", x.phones);
@@ -140,16 +144,17 @@ inline void write_fields(outlook::detail::object_writer& o, const online_meeting
   outlook::detail::write_member(o, "tollNumber", x.toll_number);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const online_meeting_info& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const online_meeting_info& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const online_meeting_info& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const online_meeting_info& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/category_color.hpp"
 
@@ -54,6 +55,9 @@ void encode_members(boost::json::object& obj, const outlook_category& x, const b
 void write_json(outlook::json_writer& w, const outlook_category& x);
 void write_fields(outlook::detail::object_writer& o, const outlook_category& x);
 void write_members(outlook::detail::object_writer& o, const outlook_category& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -85,47 +89,48 @@ inline const outlook::detail::member_decoder<outlook_category>* find_outlook_cat
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, outlook_category& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook_category& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::outlook_category_members, detail::find_outlook_category_member, path);
 }
 
 /// Writes the properties of outlook_category that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const outlook_category& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const outlook_category& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "id", x.id, sp);
   outlook::detail::encode_member(obj, "color", x.color, sp);
   outlook::detail::encode_member(obj, "displayName", x.display_name, sp);
 }
 
 /// Writes the properties of outlook_category, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const outlook_category& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const outlook_category& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const outlook_category& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const outlook_category& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const outlook_category& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const outlook_category& x) {
   outlook::detail::write_member(o, "id", x.id);
   outlook::detail::write_member(o, "color", x.color);
   outlook::detail::write_member(o, "displayName", x.display_name);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const outlook_category& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const outlook_category& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const outlook_category& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook_category& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 /// An update of outlook_category: only the properties that were set are sent, each one either a
 /// value or null; read-only properties have no setter, so setting one does not compile.
@@ -163,13 +168,18 @@ class outlook_category_patch {
   outlook::patch_field<outlook::open_enum<::outlook::graph::category_color>> color_;
 };
 
-inline boost::json::value encode_json(const outlook_category_patch& x, const boost::json::storage_ptr& sp) {
+boost::json::value encode_json(const outlook_category_patch& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const outlook_category_patch& x);
+void decode_json(const boost::json::value& v, outlook_category_patch& out, const outlook::json_path& path);
+#if OUTLOOK_MAIL_DEFINITIONS
+
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const outlook_category_patch& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   outlook::detail::encode_member(obj, "color", x.color(), sp);
   return obj;
 }
 
-inline void write_json(outlook::json_writer& w, const outlook_category_patch& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook_category_patch& x) {
   outlook::detail::object_writer o(w, false);
   (void)x;
   outlook::detail::write_member(o, "color", x.color());
@@ -178,7 +188,7 @@ inline void write_json(outlook::json_writer& w, const outlook_category_patch& x)
 
 /// Reads a patch from its wire JSON (as recorded in cassettes). A member that is not a
 /// writable property of outlook_category is an error: it could not be sent.
-inline void decode_json(const boost::json::value& v, outlook_category_patch& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook_category_patch& out, const outlook::json_path& path) {
   if (!v.is_object()) outlook::fail_expected(path, "object", v);
   for (const auto& kv : v.get_object()) {
     std::string_view key(kv.key().data(), kv.key().size());
@@ -187,5 +197,6 @@ inline void decode_json(const boost::json::value& v, outlook_category_patch& out
     else p.fail("not a writable property of outlookCategory");
   }
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

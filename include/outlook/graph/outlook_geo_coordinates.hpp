@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 
 namespace outlook::graph {
@@ -57,6 +58,9 @@ void encode_members(boost::json::object& obj, const outlook_geo_coordinates& x, 
 void write_json(outlook::json_writer& w, const outlook_geo_coordinates& x);
 void write_fields(outlook::detail::object_writer& o, const outlook_geo_coordinates& x);
 void write_members(outlook::detail::object_writer& o, const outlook_geo_coordinates& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -92,12 +96,12 @@ inline const outlook::detail::member_decoder<outlook_geo_coordinates>* find_outl
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, outlook_geo_coordinates& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook_geo_coordinates& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::outlook_geo_coordinates_members, detail::find_outlook_geo_coordinates_member, path);
 }
 
 /// Writes the properties of outlook_geo_coordinates that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const outlook_geo_coordinates& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const outlook_geo_coordinates& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "accuracy", x.accuracy, sp);
   outlook::detail::encode_member(obj, "altitude", x.altitude, sp);
   outlook::detail::encode_member(obj, "altitudeAccuracy", x.altitude_accuracy, sp);
@@ -106,19 +110,19 @@ inline void encode_fields(boost::json::object& obj, const outlook_geo_coordinate
 }
 
 /// Writes the properties of outlook_geo_coordinates, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const outlook_geo_coordinates& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const outlook_geo_coordinates& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const outlook_geo_coordinates& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const outlook_geo_coordinates& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const outlook_geo_coordinates& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const outlook_geo_coordinates& x) {
   outlook::detail::write_member(o, "accuracy", x.accuracy);
   outlook::detail::write_member(o, "altitude", x.altitude);
   outlook::detail::write_member(o, "altitudeAccuracy", x.altitude_accuracy);
@@ -126,16 +130,17 @@ inline void write_fields(outlook::detail::object_writer& o, const outlook_geo_co
   outlook::detail::write_member(o, "longitude", x.longitude);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const outlook_geo_coordinates& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const outlook_geo_coordinates& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const outlook_geo_coordinates& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook_geo_coordinates& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

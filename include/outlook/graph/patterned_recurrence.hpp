@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/recurrence_pattern.hpp"
 #include "outlook/graph/recurrence_range.hpp"
@@ -50,6 +51,9 @@ void encode_members(boost::json::object& obj, const patterned_recurrence& x, con
 void write_json(outlook::json_writer& w, const patterned_recurrence& x);
 void write_fields(outlook::detail::object_writer& o, const patterned_recurrence& x);
 void write_members(outlook::detail::object_writer& o, const patterned_recurrence& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -77,44 +81,45 @@ inline const outlook::detail::member_decoder<patterned_recurrence>* find_pattern
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, patterned_recurrence& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, patterned_recurrence& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::patterned_recurrence_members, detail::find_patterned_recurrence_member, path);
 }
 
 /// Writes the properties of patterned_recurrence that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const patterned_recurrence& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const patterned_recurrence& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "pattern", x.pattern, sp);
   outlook::detail::encode_member(obj, "range", x.range, sp);
 }
 
 /// Writes the properties of patterned_recurrence, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const patterned_recurrence& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const patterned_recurrence& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const patterned_recurrence& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const patterned_recurrence& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const patterned_recurrence& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const patterned_recurrence& x) {
   outlook::detail::write_member(o, "pattern", x.pattern);
   outlook::detail::write_member(o, "range", x.range);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const patterned_recurrence& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const patterned_recurrence& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const patterned_recurrence& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const patterned_recurrence& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/phone_type.hpp"
 
@@ -55,6 +56,9 @@ void encode_members(boost::json::object& obj, const phone& x, const boost::json:
 void write_json(outlook::json_writer& w, const phone& x);
 void write_fields(outlook::detail::object_writer& o, const phone& x);
 void write_members(outlook::detail::object_writer& o, const phone& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -88,12 +92,12 @@ inline const outlook::detail::member_decoder<phone>* find_phone_member(std::stri
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, phone& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, phone& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::phone_members, detail::find_phone_member, path);
 }
 
 /// Writes the properties of phone that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const phone& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const phone& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "language", x.language, sp);
   outlook::detail::encode_member(obj, "number", x.number, sp);
   outlook::detail::encode_member(obj, "region", x.region, sp);
@@ -101,35 +105,36 @@ inline void encode_fields(boost::json::object& obj, const phone& x, const boost:
 }
 
 /// Writes the properties of phone, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const phone& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const phone& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const phone& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const phone& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const phone& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const phone& x) {
   outlook::detail::write_member(o, "language", x.language);
   outlook::detail::write_member(o, "number", x.number);
   outlook::detail::write_member(o, "region", x.region);
   outlook::detail::write_member(o, "type", x.type);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const phone& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const phone& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const phone& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const phone& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 
 namespace outlook::graph {
@@ -57,6 +58,9 @@ void encode_members(boost::json::object& obj, const physical_address& x, const b
 void write_json(outlook::json_writer& w, const physical_address& x);
 void write_fields(outlook::detail::object_writer& o, const physical_address& x);
 void write_members(outlook::detail::object_writer& o, const physical_address& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -96,12 +100,12 @@ inline const outlook::detail::member_decoder<physical_address>* find_physical_ad
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, physical_address& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, physical_address& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::physical_address_members, detail::find_physical_address_member, path);
 }
 
 /// Writes the properties of physical_address that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const physical_address& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const physical_address& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "street", x.street, sp);
   outlook::detail::encode_member(obj, "city", x.city, sp);
   outlook::detail::encode_member(obj, "state", x.state, sp);
@@ -110,19 +114,19 @@ inline void encode_fields(boost::json::object& obj, const physical_address& x, c
 }
 
 /// Writes the properties of physical_address, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const physical_address& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const physical_address& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const physical_address& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const physical_address& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const physical_address& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const physical_address& x) {
   outlook::detail::write_member(o, "street", x.street);
   outlook::detail::write_member(o, "city", x.city);
   outlook::detail::write_member(o, "state", x.state);
@@ -130,16 +134,17 @@ inline void write_fields(outlook::detail::object_writer& o, const physical_addre
   outlook::detail::write_member(o, "postalCode", x.postal_code);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const physical_address& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const physical_address& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const physical_address& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const physical_address& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/email_address.hpp"
 
@@ -46,6 +47,9 @@ void encode_members(boost::json::object& obj, const recipient& x, const boost::j
 void write_json(outlook::json_writer& w, const recipient& x);
 void write_fields(outlook::detail::object_writer& o, const recipient& x);
 void write_members(outlook::detail::object_writer& o, const recipient& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -69,42 +73,43 @@ inline const outlook::detail::member_decoder<recipient>* find_recipient_member(s
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, recipient& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, recipient& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::recipient_members, detail::find_recipient_member, path);
 }
 
 /// Writes the properties of recipient that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const recipient& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const recipient& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "emailAddress", x.email_address, sp);
 }
 
 /// Writes the properties of recipient, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const recipient& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const recipient& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const recipient& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const recipient& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const recipient& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const recipient& x) {
   outlook::detail::write_member(o, "emailAddress", x.email_address);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const recipient& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const recipient& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const recipient& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const recipient& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/day_of_week.hpp"
 #include "outlook/graph/recurrence_pattern_type.hpp"
@@ -66,6 +67,9 @@ void encode_members(boost::json::object& obj, const recurrence_pattern& x, const
 void write_json(outlook::json_writer& w, const recurrence_pattern& x);
 void write_fields(outlook::detail::object_writer& o, const recurrence_pattern& x);
 void write_members(outlook::detail::object_writer& o, const recurrence_pattern& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -109,12 +113,12 @@ inline const outlook::detail::member_decoder<recurrence_pattern>* find_recurrenc
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, recurrence_pattern& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, recurrence_pattern& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::recurrence_pattern_members, detail::find_recurrence_pattern_member, path);
 }
 
 /// Writes the properties of recurrence_pattern that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const recurrence_pattern& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const recurrence_pattern& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "dayOfMonth", x.day_of_month, sp);
   outlook::detail::encode_member(obj, "daysOfWeek", x.days_of_week, sp);
   outlook::detail::encode_member(obj, "firstDayOfWeek", x.first_day_of_week, sp);
@@ -125,19 +129,19 @@ inline void encode_fields(boost::json::object& obj, const recurrence_pattern& x,
 }
 
 /// Writes the properties of recurrence_pattern, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const recurrence_pattern& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const recurrence_pattern& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const recurrence_pattern& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const recurrence_pattern& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const recurrence_pattern& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const recurrence_pattern& x) {
   outlook::detail::write_member(o, "dayOfMonth", x.day_of_month);
   outlook::detail::write_member(o, "daysOfWeek", x.days_of_week);
   outlook::detail::write_member(o, "firstDayOfWeek", x.first_day_of_week);
@@ -147,16 +151,17 @@ inline void write_fields(outlook::detail::object_writer& o, const recurrence_pat
   outlook::detail::write_member(o, "type", x.type);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const recurrence_pattern& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const recurrence_pattern& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const recurrence_pattern& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const recurrence_pattern& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

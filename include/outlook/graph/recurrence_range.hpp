@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/recurrence_range_type.hpp"
 
@@ -58,6 +59,9 @@ void encode_members(boost::json::object& obj, const recurrence_range& x, const b
 void write_json(outlook::json_writer& w, const recurrence_range& x);
 void write_fields(outlook::detail::object_writer& o, const recurrence_range& x);
 void write_members(outlook::detail::object_writer& o, const recurrence_range& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -97,12 +101,12 @@ inline const outlook::detail::member_decoder<recurrence_range>* find_recurrence_
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, recurrence_range& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, recurrence_range& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::recurrence_range_members, detail::find_recurrence_range_member, path);
 }
 
 /// Writes the properties of recurrence_range that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const recurrence_range& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const recurrence_range& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "endDate", x.end_date, sp);
   outlook::detail::encode_member(obj, "numberOfOccurrences", x.number_of_occurrences, sp);
   outlook::detail::encode_member(obj, "recurrenceTimeZone", x.recurrence_time_zone, sp);
@@ -111,19 +115,19 @@ inline void encode_fields(boost::json::object& obj, const recurrence_range& x, c
 }
 
 /// Writes the properties of recurrence_range, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const recurrence_range& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const recurrence_range& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const recurrence_range& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const recurrence_range& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const recurrence_range& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const recurrence_range& x) {
   outlook::detail::write_member(o, "endDate", x.end_date);
   outlook::detail::write_member(o, "numberOfOccurrences", x.number_of_occurrences);
   outlook::detail::write_member(o, "recurrenceTimeZone", x.recurrence_time_zone);
@@ -131,16 +135,17 @@ inline void write_fields(outlook::detail::object_writer& o, const recurrence_ran
   outlook::detail::write_member(o, "type", x.type);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const recurrence_range& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const recurrence_range& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const recurrence_range& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const recurrence_range& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 
 namespace outlook::graph {
@@ -48,6 +49,9 @@ void encode_members(boost::json::object& obj, const size_range& x, const boost::
 void write_json(outlook::json_writer& w, const size_range& x);
 void write_fields(outlook::detail::object_writer& o, const size_range& x);
 void write_members(outlook::detail::object_writer& o, const size_range& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -73,44 +77,45 @@ inline const outlook::detail::member_decoder<size_range>* find_size_range_member
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, size_range& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, size_range& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::size_range_members, detail::find_size_range_member, path);
 }
 
 /// Writes the properties of size_range that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const size_range& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const size_range& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "minimumSize", x.minimum_size, sp);
   outlook::detail::encode_member(obj, "maximumSize", x.maximum_size, sp);
 }
 
 /// Writes the properties of size_range, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const size_range& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const size_range& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const size_range& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const size_range& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const size_range& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const size_range& x) {
   outlook::detail::write_member(o, "minimumSize", x.minimum_size);
   outlook::detail::write_member(o, "maximumSize", x.maximum_size);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const size_range& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const size_range& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const size_range& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const size_range& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

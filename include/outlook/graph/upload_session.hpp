@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 
 namespace outlook::graph {
@@ -51,6 +52,9 @@ void encode_members(boost::json::object& obj, const upload_session& x, const boo
 void write_json(outlook::json_writer& w, const upload_session& x);
 void write_fields(outlook::detail::object_writer& o, const upload_session& x);
 void write_members(outlook::detail::object_writer& o, const upload_session& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -80,46 +84,47 @@ inline const outlook::detail::member_decoder<upload_session>* find_upload_sessio
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, upload_session& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, upload_session& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::upload_session_members, detail::find_upload_session_member, path);
 }
 
 /// Writes the properties of upload_session that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const upload_session& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const upload_session& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "expirationDateTime", x.expiration_date_time, sp);
   outlook::detail::encode_member(obj, "nextExpectedRanges", x.next_expected_ranges, sp);
   outlook::detail::encode_member(obj, "uploadUrl", x.upload_url, sp);
 }
 
 /// Writes the properties of upload_session, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const upload_session& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const upload_session& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const upload_session& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const upload_session& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const upload_session& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const upload_session& x) {
   outlook::detail::write_member(o, "expirationDateTime", x.expiration_date_time);
   outlook::detail::write_member(o, "nextExpectedRanges", x.next_expected_ranges);
   outlook::detail::write_member(o, "uploadUrl", x.upload_url);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const upload_session& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const upload_session& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const upload_session& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const upload_session& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

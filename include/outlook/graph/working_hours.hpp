@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/day_of_week.hpp"
 #include "outlook/graph/detail/time_zone_base_and_related.hpp"
@@ -56,6 +57,9 @@ void encode_members(boost::json::object& obj, const working_hours& x, const boos
 void write_json(outlook::json_writer& w, const working_hours& x);
 void write_fields(outlook::detail::object_writer& o, const working_hours& x);
 void write_members(outlook::detail::object_writer& o, const working_hours& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -91,12 +95,12 @@ inline const outlook::detail::member_decoder<working_hours>* find_working_hours_
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, working_hours& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, working_hours& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::working_hours_members, detail::find_working_hours_member, path);
 }
 
 /// Writes the properties of working_hours that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const working_hours& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const working_hours& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "daysOfWeek", x.days_of_week, sp);
   outlook::detail::encode_member(obj, "startTime", x.start_time, sp);
   outlook::detail::encode_member(obj, "endTime", x.end_time, sp);
@@ -104,35 +108,36 @@ inline void encode_fields(boost::json::object& obj, const working_hours& x, cons
 }
 
 /// Writes the properties of working_hours, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const working_hours& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const working_hours& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const working_hours& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const working_hours& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const working_hours& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const working_hours& x) {
   outlook::detail::write_member(o, "daysOfWeek", x.days_of_week);
   outlook::detail::write_member(o, "startTime", x.start_time);
   outlook::detail::write_member(o, "endTime", x.end_time);
   outlook::detail::write_member(o, "timeZone", x.time_zone);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const working_hours& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const working_hours& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const working_hours& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const working_hours& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

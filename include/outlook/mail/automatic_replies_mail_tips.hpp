@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/mail/date_time_time_zone.hpp"
 #include "outlook/mail/locale_info.hpp"
@@ -57,6 +58,9 @@ void encode_members(boost::json::object& obj, const automatic_replies_mail_tips&
 void write_json(outlook::json_writer& w, const automatic_replies_mail_tips& x);
 void write_fields(outlook::detail::object_writer& o, const automatic_replies_mail_tips& x);
 void write_members(outlook::detail::object_writer& o, const automatic_replies_mail_tips& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -92,12 +96,12 @@ inline const outlook::detail::member_decoder<automatic_replies_mail_tips>* find_
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, automatic_replies_mail_tips& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, automatic_replies_mail_tips& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::automatic_replies_mail_tips_members, detail::find_automatic_replies_mail_tips_member, path);
 }
 
 /// Writes the properties of automatic_replies_mail_tips that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Message", x.message, sp);
   outlook::detail::encode_member(obj, "MessageLanguage", x.message_language, sp);
   outlook::detail::encode_member(obj, "ScheduledStartTime", x.scheduled_start_time, sp);
@@ -105,35 +109,36 @@ inline void encode_fields(boost::json::object& obj, const automatic_replies_mail
 }
 
 /// Writes the properties of automatic_replies_mail_tips, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const automatic_replies_mail_tips& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const automatic_replies_mail_tips& x) {
   outlook::detail::write_member(o, "Message", x.message);
   outlook::detail::write_member(o, "MessageLanguage", x.message_language);
   outlook::detail::write_member(o, "ScheduledStartTime", x.scheduled_start_time);
   outlook::detail::write_member(o, "ScheduledEndTime", x.scheduled_end_time);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const automatic_replies_mail_tips& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const automatic_replies_mail_tips& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const automatic_replies_mail_tips& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const automatic_replies_mail_tips& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/mail/automatic_replies_status.hpp"
 #include "outlook/mail/date_time_time_zone.hpp"
@@ -63,6 +64,9 @@ void encode_members(boost::json::object& obj, const automatic_replies_setting& x
 void write_json(outlook::json_writer& w, const automatic_replies_setting& x);
 void write_fields(outlook::detail::object_writer& o, const automatic_replies_setting& x);
 void write_members(outlook::detail::object_writer& o, const automatic_replies_setting& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -102,12 +106,12 @@ inline const outlook::detail::member_decoder<automatic_replies_setting>* find_au
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, automatic_replies_setting& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, automatic_replies_setting& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::automatic_replies_setting_members, detail::find_automatic_replies_setting_member, path);
 }
 
 /// Writes the properties of automatic_replies_setting that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const automatic_replies_setting& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const automatic_replies_setting& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Status", x.status, sp);
   outlook::detail::encode_member(obj, "ExternalAudience", x.external_audience, sp);
   outlook::detail::encode_member(obj, "ScheduledStartDateTime", x.scheduled_start_date_time, sp);
@@ -117,19 +121,19 @@ inline void encode_fields(boost::json::object& obj, const automatic_replies_sett
 }
 
 /// Writes the properties of automatic_replies_setting, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const automatic_replies_setting& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const automatic_replies_setting& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const automatic_replies_setting& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const automatic_replies_setting& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const automatic_replies_setting& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const automatic_replies_setting& x) {
   outlook::detail::write_member(o, "Status", x.status);
   outlook::detail::write_member(o, "ExternalAudience", x.external_audience);
   outlook::detail::write_member(o, "ScheduledStartDateTime", x.scheduled_start_date_time);
@@ -138,16 +142,17 @@ inline void write_fields(outlook::detail::object_writer& o, const automatic_repl
   outlook::detail::write_member(o, "ExternalReplyMessage", x.external_reply_message);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const automatic_replies_setting& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const automatic_replies_setting& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const automatic_replies_setting& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const automatic_replies_setting& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

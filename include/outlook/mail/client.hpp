@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "outlook/config.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/operations/attachments.hpp"
 #include "outlook/mail/operations/focused_inbox.hpp"
@@ -53,6 +54,20 @@ class mailbox
  private:
   outlook::mailbox_context context_;
 };
+
+#if !OUTLOOK_MAIL_DEFINITIONS
+// Separate compilation: the operations are compiled once, in the translation unit that
+// includes outlook/mail/src.hpp (see outlook/config.hpp); here they are only declared.
+extern template class attachments_operations<mailbox>;
+extern template class focused_inbox_operations<mailbox>;
+extern template class folders_operations<mailbox>;
+extern template class mail_tips_operations<mailbox>;
+extern template class mailbox_settings_operations<mailbox>;
+extern template class mentions_operations<mailbox>;
+extern template class messages_operations<mailbox>;
+extern template class preview_settings_operations<mailbox>;
+extern template class rules_operations<mailbox>;
+#endif
 
 /// The entry point: a transport, a token provider and options make a client; me() and
 /// user() give mailbox handles. Cheap to copy (the session is shared). Safe to use from

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 
 namespace outlook::mail {
@@ -51,6 +52,9 @@ void encode_members(boost::json::object& obj, const email_address& x, const boos
 void write_json(outlook::json_writer& w, const email_address& x);
 void write_fields(outlook::detail::object_writer& o, const email_address& x);
 void write_members(outlook::detail::object_writer& o, const email_address& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -82,46 +86,47 @@ inline const outlook::detail::member_decoder<email_address>* find_email_address_
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, email_address& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, email_address& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::email_address_members, detail::find_email_address_member, path);
 }
 
 /// Writes the properties of email_address that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const email_address& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const email_address& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Name", x.name, sp);
   outlook::detail::encode_member(obj, "Address", x.address, sp);
   outlook::detail::encode_member(obj, "ExternalId", x.external_id, sp);
 }
 
 /// Writes the properties of email_address, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const email_address& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const email_address& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const email_address& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const email_address& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const email_address& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const email_address& x) {
   outlook::detail::write_member(o, "Name", x.name);
   outlook::detail::write_member(o, "Address", x.address);
   outlook::detail::write_member(o, "ExternalId", x.external_id);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const email_address& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const email_address& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const email_address& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const email_address& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

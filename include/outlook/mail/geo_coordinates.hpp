@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 
 namespace outlook::mail {
@@ -57,6 +58,9 @@ void encode_members(boost::json::object& obj, const geo_coordinates& x, const bo
 void write_json(outlook::json_writer& w, const geo_coordinates& x);
 void write_fields(outlook::detail::object_writer& o, const geo_coordinates& x);
 void write_members(outlook::detail::object_writer& o, const geo_coordinates& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -92,12 +96,12 @@ inline const outlook::detail::member_decoder<geo_coordinates>* find_geo_coordina
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, geo_coordinates& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, geo_coordinates& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::geo_coordinates_members, detail::find_geo_coordinates_member, path);
 }
 
 /// Writes the properties of geo_coordinates that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const geo_coordinates& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const geo_coordinates& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Altitude", x.altitude, sp);
   outlook::detail::encode_member(obj, "Latitude", x.latitude, sp);
   outlook::detail::encode_member(obj, "Longitude", x.longitude, sp);
@@ -106,19 +110,19 @@ inline void encode_fields(boost::json::object& obj, const geo_coordinates& x, co
 }
 
 /// Writes the properties of geo_coordinates, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const geo_coordinates& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const geo_coordinates& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const geo_coordinates& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const geo_coordinates& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const geo_coordinates& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const geo_coordinates& x) {
   outlook::detail::write_member(o, "Altitude", x.altitude);
   outlook::detail::write_member(o, "Latitude", x.latitude);
   outlook::detail::write_member(o, "Longitude", x.longitude);
@@ -126,16 +130,17 @@ inline void write_fields(outlook::detail::object_writer& o, const geo_coordinate
   outlook::detail::write_member(o, "AltitudeAccuracy", x.altitude_accuracy);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const geo_coordinates& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const geo_coordinates& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const geo_coordinates& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const geo_coordinates& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/mail/email_address.hpp"
 #include "outlook/mail/inference_classification_type.hpp"
@@ -54,6 +55,9 @@ void encode_members(boost::json::object& obj, const inference_classification_ove
 void write_json(outlook::json_writer& w, const inference_classification_override& x);
 void write_fields(outlook::detail::object_writer& o, const inference_classification_override& x);
 void write_members(outlook::detail::object_writer& o, const inference_classification_override& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -85,47 +89,48 @@ inline const outlook::detail::member_decoder<inference_classification_override>*
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, inference_classification_override& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, inference_classification_override& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::inference_classification_override_members, detail::find_inference_classification_override_member, path);
 }
 
 /// Writes the properties of inference_classification_override that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const inference_classification_override& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const inference_classification_override& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "ClassifyAs", x.classify_as, sp);
   outlook::detail::encode_member(obj, "SenderEmailAddress", x.sender_email_address, sp);
 }
 
 /// Writes the properties of inference_classification_override, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const inference_classification_override& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const inference_classification_override& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const inference_classification_override& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const inference_classification_override& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const inference_classification_override& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const inference_classification_override& x) {
   outlook::detail::write_member(o, "Id", x.id);
   outlook::detail::write_member(o, "ClassifyAs", x.classify_as);
   outlook::detail::write_member(o, "SenderEmailAddress", x.sender_email_address);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const inference_classification_override& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const inference_classification_override& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const inference_classification_override& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const inference_classification_override& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 /// An update of inference_classification_override: only the properties that were set are sent, each one either a
 /// value or null; read-only properties have no setter, so setting one does not compile.
@@ -184,14 +189,19 @@ class inference_classification_override_patch {
   outlook::patch_field<::outlook::mail::email_address> sender_email_address_;
 };
 
-inline boost::json::value encode_json(const inference_classification_override_patch& x, const boost::json::storage_ptr& sp) {
+boost::json::value encode_json(const inference_classification_override_patch& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const inference_classification_override_patch& x);
+void decode_json(const boost::json::value& v, inference_classification_override_patch& out, const outlook::json_path& path);
+#if OUTLOOK_MAIL_DEFINITIONS
+
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const inference_classification_override_patch& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   outlook::detail::encode_member(obj, "ClassifyAs", x.classify_as(), sp);
   outlook::detail::encode_member(obj, "SenderEmailAddress", x.sender_email_address(), sp);
   return obj;
 }
 
-inline void write_json(outlook::json_writer& w, const inference_classification_override_patch& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const inference_classification_override_patch& x) {
   outlook::detail::object_writer o(w, false);
   (void)x;
   outlook::detail::write_member(o, "ClassifyAs", x.classify_as());
@@ -201,7 +211,7 @@ inline void write_json(outlook::json_writer& w, const inference_classification_o
 
 /// Reads a patch from its wire JSON (as recorded in cassettes). A member that is not a
 /// writable property of inference_classification_override is an error: it could not be sent.
-inline void decode_json(const boost::json::value& v, inference_classification_override_patch& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, inference_classification_override_patch& out, const outlook::json_path& path) {
   if (!v.is_object()) outlook::fail_expected(path, "object", v);
   for (const auto& kv : v.get_object()) {
     std::string_view key(kv.key().data(), kv.key().size());
@@ -211,5 +221,6 @@ inline void decode_json(const boost::json::value& v, inference_classification_ov
     else p.fail("not a writable property of InferenceClassificationOverride");
   }
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

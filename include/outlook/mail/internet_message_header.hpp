@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 
 namespace outlook::mail {
@@ -48,6 +49,9 @@ void encode_members(boost::json::object& obj, const internet_message_header& x, 
 void write_json(outlook::json_writer& w, const internet_message_header& x);
 void write_fields(outlook::detail::object_writer& o, const internet_message_header& x);
 void write_members(outlook::detail::object_writer& o, const internet_message_header& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -75,44 +79,45 @@ inline const outlook::detail::member_decoder<internet_message_header>* find_inte
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, internet_message_header& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, internet_message_header& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::internet_message_header_members, detail::find_internet_message_header_member, path);
 }
 
 /// Writes the properties of internet_message_header that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const internet_message_header& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const internet_message_header& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Name", x.name, sp);
   outlook::detail::encode_member(obj, "Value", x.value, sp);
 }
 
 /// Writes the properties of internet_message_header, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const internet_message_header& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const internet_message_header& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const internet_message_header& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const internet_message_header& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const internet_message_header& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const internet_message_header& x) {
   outlook::detail::write_member(o, "Name", x.name);
   outlook::detail::write_member(o, "Value", x.value);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const internet_message_header& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const internet_message_header& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const internet_message_header& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const internet_message_header& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

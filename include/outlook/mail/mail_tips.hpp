@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/mail/automatic_replies_mail_tips.hpp"
 #include "outlook/mail/email_address.hpp"
@@ -84,6 +85,9 @@ void encode_members(boost::json::object& obj, const mail_tips& x, const boost::j
 void write_json(outlook::json_writer& w, const mail_tips& x);
 void write_fields(outlook::detail::object_writer& o, const mail_tips& x);
 void write_members(outlook::detail::object_writer& o, const mail_tips& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -145,12 +149,12 @@ inline const outlook::detail::member_decoder<mail_tips>* find_mail_tips_member(s
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, mail_tips& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mail_tips& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mail_tips_members, detail::find_mail_tips_member, path);
 }
 
 /// Writes the properties of mail_tips that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "EmailAddress", x.email_address, sp);
   outlook::detail::encode_member(obj, "AutomaticReplies", x.automatic_replies, sp);
   outlook::detail::encode_member(obj, "MailboxFull", x.mailbox_full, sp);
@@ -166,19 +170,19 @@ inline void encode_fields(boost::json::object& obj, const mail_tips& x, const bo
 }
 
 /// Writes the properties of mail_tips, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const mail_tips& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const mail_tips& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const mail_tips& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const mail_tips& x) {
   outlook::detail::write_member(o, "EmailAddress", x.email_address);
   outlook::detail::write_member(o, "AutomaticReplies", x.automatic_replies);
   outlook::detail::write_member(o, "MailboxFull", x.mailbox_full);
@@ -193,16 +197,17 @@ inline void write_fields(outlook::detail::object_writer& o, const mail_tips& x) 
   outlook::detail::write_member(o, "Error", x.error);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const mail_tips& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const mail_tips& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const mail_tips& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const mail_tips& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/mail/importance.hpp"
 #include "outlook/mail/recipient.hpp"
@@ -78,6 +79,9 @@ void encode_members(boost::json::object& obj, const message_rule_actions& x, con
 void write_json(outlook::json_writer& w, const message_rule_actions& x);
 void write_fields(outlook::detail::object_writer& o, const message_rule_actions& x);
 void write_members(outlook::detail::object_writer& o, const message_rule_actions& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -137,12 +141,12 @@ inline const outlook::detail::member_decoder<message_rule_actions>* find_message
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, message_rule_actions& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, message_rule_actions& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::message_rule_actions_members, detail::find_message_rule_actions_member, path);
 }
 
 /// Writes the properties of message_rule_actions that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "MoveToFolder", x.move_to_folder, sp);
   outlook::detail::encode_member(obj, "CopyToFolder", x.copy_to_folder, sp);
   outlook::detail::encode_member(obj, "Delete", x.delete_, sp);
@@ -157,19 +161,19 @@ inline void encode_fields(boost::json::object& obj, const message_rule_actions& 
 }
 
 /// Writes the properties of message_rule_actions, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const message_rule_actions& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const message_rule_actions& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const message_rule_actions& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const message_rule_actions& x) {
   outlook::detail::write_member(o, "MoveToFolder", x.move_to_folder);
   outlook::detail::write_member(o, "CopyToFolder", x.copy_to_folder);
   outlook::detail::write_member(o, "Delete", x.delete_);
@@ -183,16 +187,17 @@ inline void write_fields(outlook::detail::object_writer& o, const message_rule_a
   outlook::detail::write_member(o, "StopProcessingRules", x.stop_processing_rules);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const message_rule_actions& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const message_rule_actions& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const message_rule_actions& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const message_rule_actions& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 
 namespace outlook::mail {
@@ -62,6 +63,9 @@ void encode_members(boost::json::object& obj, const outlook_item& x, const boost
 void write_json(outlook::json_writer& w, const outlook_item& x);
 void write_fields(outlook::detail::object_writer& o, const outlook_item& x);
 void write_members(outlook::detail::object_writer& o, const outlook_item& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -101,12 +105,12 @@ inline const outlook::detail::member_decoder<outlook_item>* find_outlook_item_me
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, outlook_item& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook_item& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::outlook_item_members, detail::find_outlook_item_member, path);
 }
 
 /// Writes the properties of outlook_item that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "ChangeKey", x.change_key, sp);
   outlook::detail::encode_member(obj, "Categories", x.categories, sp);
@@ -115,19 +119,19 @@ inline void encode_fields(boost::json::object& obj, const outlook_item& x, const
 }
 
 /// Writes the properties of outlook_item, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const outlook_item& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const outlook_item& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const outlook_item& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const outlook_item& x) {
   outlook::detail::write_member(o, "Id", x.id);
   outlook::detail::write_member(o, "ChangeKey", x.change_key);
   outlook::detail::write_member(o, "Categories", x.categories);
@@ -135,16 +139,17 @@ inline void write_fields(outlook::detail::object_writer& o, const outlook_item& 
   outlook::detail::write_member(o, "LastModifiedDateTime", x.last_modified_date_time);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const outlook_item& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const outlook_item& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const outlook_item& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook_item& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

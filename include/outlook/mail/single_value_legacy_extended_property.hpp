@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 
 namespace outlook::mail {
@@ -48,6 +49,9 @@ void encode_members(boost::json::object& obj, const single_value_legacy_extended
 void write_json(outlook::json_writer& w, const single_value_legacy_extended_property& x);
 void write_fields(outlook::detail::object_writer& o, const single_value_legacy_extended_property& x);
 void write_members(outlook::detail::object_writer& o, const single_value_legacy_extended_property& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -75,44 +79,45 @@ inline const outlook::detail::member_decoder<single_value_legacy_extended_proper
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, single_value_legacy_extended_property& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, single_value_legacy_extended_property& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::single_value_legacy_extended_property_members, detail::find_single_value_legacy_extended_property_member, path);
 }
 
 /// Writes the properties of single_value_legacy_extended_property that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const single_value_legacy_extended_property& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const single_value_legacy_extended_property& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "PropertyId", x.property_id, sp);
   outlook::detail::encode_member(obj, "Value", x.value, sp);
 }
 
 /// Writes the properties of single_value_legacy_extended_property, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const single_value_legacy_extended_property& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const single_value_legacy_extended_property& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const single_value_legacy_extended_property& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const single_value_legacy_extended_property& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const single_value_legacy_extended_property& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const single_value_legacy_extended_property& x) {
   outlook::detail::write_member(o, "PropertyId", x.property_id);
   outlook::detail::write_member(o, "Value", x.value);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const single_value_legacy_extended_property& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const single_value_legacy_extended_property& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const single_value_legacy_extended_property& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const single_value_legacy_extended_property& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

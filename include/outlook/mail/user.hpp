@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/mail/detail/attachment_and_related.hpp"
 #include "outlook/mail/detail/mail_folder_and_related.hpp"
@@ -83,6 +84,9 @@ void encode_members(boost::json::object& obj, const user& x, const boost::json::
 void write_json(outlook::json_writer& w, const user& x);
 void write_fields(outlook::detail::object_writer& o, const user& x);
 void write_members(outlook::detail::object_writer& o, const user& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -138,12 +142,12 @@ inline const outlook::detail::member_decoder<user>* find_user_member(std::string
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, user& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, user& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::user_members, detail::find_user_member, path);
 }
 
 /// Writes the properties of user that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const user& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const user& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "EmailAddress", x.email_address, sp);
   outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
@@ -157,19 +161,19 @@ inline void encode_fields(boost::json::object& obj, const user& x, const boost::
 }
 
 /// Writes the properties of user, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const user& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const user& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const user& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const user& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const user& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const user& x) {
   outlook::detail::write_member(o, "Id", x.id);
   outlook::detail::write_member(o, "EmailAddress", x.email_address);
   outlook::detail::write_member(o, "DisplayName", x.display_name);
@@ -182,16 +186,17 @@ inline void write_fields(outlook::detail::object_writer& o, const user& x) {
   outlook::detail::write_member(o, "RootFolder", x.root_folder);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const user& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const user& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const user& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const user& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/one_of.hpp"
 #include "outlook/graph/attendee.hpp"
@@ -723,6 +724,9 @@ void encode_members(boost::json::object& obj, const reference_attachment& x, con
 void write_json(outlook::json_writer& w, const reference_attachment& x);
 void write_fields(outlook::detail::object_writer& o, const reference_attachment& x);
 void write_members(outlook::detail::object_writer& o, const reference_attachment& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -1792,12 +1796,12 @@ inline const outlook::detail::member_decoder<reference_attachment>* find_referen
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, attachment& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::attachment_members, detail::find_attachment_member, path);
 }
 
 /// Writes the properties of attachment that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "id", x.id, sp);
   outlook::detail::encode_member(obj, "name", x.name, sp);
   outlook::detail::encode_member(obj, "contentType", x.content_type, sp);
@@ -1807,19 +1811,19 @@ inline void encode_fields(boost::json::object& obj, const attachment& x, const b
 }
 
 /// Writes the properties of attachment, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const attachment& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const attachment& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const attachment& x) {
   outlook::detail::write_member(o, "id", x.id);
   outlook::detail::write_member(o, "name", x.name);
   outlook::detail::write_member(o, "contentType", x.content_type);
@@ -1828,13 +1832,13 @@ inline void write_fields(outlook::detail::object_writer& o, const attachment& x)
   outlook::detail::write_member(o, "lastModifiedDateTime", x.last_modified_date_time);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const attachment& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const attachment& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const attachment& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const attachment& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
@@ -1857,17 +1861,17 @@ inline void decode_poly(const boost::json::value& v, outlook::poly<attachment>& 
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path) {
   detail::decode_poly(v, out, path, false);
 }
 
 /// For a poly the caller has just default-constructed (an element of a new vector).
-inline void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path,
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
-inline boost::json::value encode_json(const outlook::poly<attachment>& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const outlook::poly<attachment>& x, const boost::json::storage_ptr& sp) {
   // A derived value names its type first (the service needs it to create attachments).
   boost::json::object obj(sp);
   if (const auto* d = x.as<file_attachment>()) {
@@ -1890,7 +1894,7 @@ inline boost::json::value encode_json(const outlook::poly<attachment>& x, const 
 }
 
 /// encode_json of the poly, written into an open object: the derived type's name first.
-inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<attachment>& x) {
+OUTLOOK_MAIL_DECL void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<attachment>& x) {
   if (const auto* d = x.as<file_attachment>()) {
     if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(file_attachment::odata_type);
     write_members(o, *d);
@@ -1909,18 +1913,18 @@ inline void write_poly_members(outlook::detail::object_writer& o, const outlook:
   write_members(o, x.base());
 }
 
-inline void write_json(outlook::json_writer& w, const outlook::poly<attachment>& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<attachment>& x) {
   outlook::detail::object_writer o(w, !x.base().extra.empty());
   write_poly_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::message_members, detail::find_message_member, path);
 }
 
 /// Writes the properties of message that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "id", x.id, sp);
   outlook::detail::encode_member(obj, "changeKey", x.change_key, sp);
   outlook::detail::encode_member(obj, "categories", x.categories, sp);
@@ -1959,19 +1963,19 @@ inline void encode_fields(boost::json::object& obj, const message& x, const boos
 }
 
 /// Writes the properties of message, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const message& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const message& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const message& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const message& x) {
   outlook::detail::write_member(o, "id", x.id);
   outlook::detail::write_member(o, "changeKey", x.change_key);
   outlook::detail::write_member(o, "categories", x.categories);
@@ -2009,13 +2013,13 @@ inline void write_fields(outlook::detail::object_writer& o, const message& x) {
   outlook::detail::write_member(o, "multiValueExtendedProperties", x.multi_value_extended_properties);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const message& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const message& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const message& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const message& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
@@ -2040,17 +2044,17 @@ inline void decode_poly(const boost::json::value& v, outlook::poly<message>& out
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path) {
   detail::decode_poly(v, out, path, false);
 }
 
 /// For a poly the caller has just default-constructed (an element of a new vector).
-inline void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path,
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
-inline boost::json::value encode_json(const outlook::poly<message>& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const outlook::poly<message>& x, const boost::json::storage_ptr& sp) {
   // A derived value names its type first (the service needs it to create attachments).
   boost::json::object obj(sp);
   if (const auto* d = x.as<calendar_sharing_message>()) {
@@ -2078,7 +2082,7 @@ inline boost::json::value encode_json(const outlook::poly<message>& x, const boo
 }
 
 /// encode_json of the poly, written into an open object: the derived type's name first.
-inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<message>& x) {
+OUTLOOK_MAIL_DECL void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<message>& x) {
   if (const auto* d = x.as<calendar_sharing_message>()) {
     if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(calendar_sharing_message::odata_type);
     write_members(o, *d);
@@ -2102,18 +2106,18 @@ inline void write_poly_members(outlook::detail::object_writer& o, const outlook:
   write_members(o, x.base());
 }
 
-inline void write_json(outlook::json_writer& w, const outlook::poly<message>& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<message>& x) {
   outlook::detail::object_writer o(w, !x.base().extra.empty());
   write_poly_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, calendar_sharing_message& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, calendar_sharing_message& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::calendar_sharing_message_members, detail::find_calendar_sharing_message_member, path);
 }
 
 /// Writes the properties of calendar_sharing_message that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const calendar_sharing_message& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const calendar_sharing_message& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const message&>(x), sp);
   outlook::detail::encode_member(obj, "canAccept", x.can_accept, sp);
   outlook::detail::encode_member(obj, "sharingMessageAction", x.sharing_message_action, sp);
@@ -2122,19 +2126,19 @@ inline void encode_fields(boost::json::object& obj, const calendar_sharing_messa
 }
 
 /// Writes the properties of calendar_sharing_message, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const calendar_sharing_message& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const calendar_sharing_message& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const calendar_sharing_message& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const calendar_sharing_message& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const calendar_sharing_message& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const calendar_sharing_message& x) {
   write_fields(o, static_cast<const message&>(x));
   outlook::detail::write_member(o, "canAccept", x.can_accept);
   outlook::detail::write_member(o, "sharingMessageAction", x.sharing_message_action);
@@ -2142,24 +2146,24 @@ inline void write_fields(outlook::detail::object_writer& o, const calendar_shari
   outlook::detail::write_member(o, "suggestedCalendarName", x.suggested_calendar_name);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const calendar_sharing_message& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const calendar_sharing_message& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const calendar_sharing_message& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const calendar_sharing_message& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, event& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, event& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::event_members, detail::find_event_member, path);
 }
 
 /// Writes the properties of event that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const event& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const event& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "id", x.id, sp);
   outlook::detail::encode_member(obj, "changeKey", x.change_key, sp);
   outlook::detail::encode_member(obj, "categories", x.categories, sp);
@@ -2211,19 +2215,19 @@ inline void encode_fields(boost::json::object& obj, const event& x, const boost:
 }
 
 /// Writes the properties of event, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const event& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const event& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const event& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const event& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const event& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const event& x) {
   outlook::detail::write_member(o, "id", x.id);
   outlook::detail::write_member(o, "changeKey", x.change_key);
   outlook::detail::write_member(o, "categories", x.categories);
@@ -2274,24 +2278,24 @@ inline void write_fields(outlook::detail::object_writer& o, const event& x) {
   outlook::detail::write_member(o, "singleValueExtendedProperties", x.single_value_extended_properties);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const event& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const event& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const event& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const event& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, event_message& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, event_message& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_members, detail::find_event_message_member, path);
 }
 
 /// Writes the properties of event_message that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const message&>(x), sp);
   outlook::detail::encode_member(obj, "meetingMessageType", x.meeting_message_type, sp);
   outlook::detail::encode_member(obj, "event", x.event, sp);
@@ -2306,19 +2310,19 @@ inline void encode_fields(boost::json::object& obj, const event_message& x, cons
 }
 
 /// Writes the properties of event_message, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const event_message& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const event_message& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const event_message& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const event_message& x) {
   write_fields(o, static_cast<const message&>(x));
   outlook::detail::write_member(o, "meetingMessageType", x.meeting_message_type);
   outlook::detail::write_member(o, "event", x.event);
@@ -2332,24 +2336,24 @@ inline void write_fields(outlook::detail::object_writer& o, const event_message&
   outlook::detail::write_member(o, "isDelegated", x.is_delegated);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const event_message& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const event_message& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const event_message& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const event_message& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, event_message_request& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, event_message_request& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_request_members, detail::find_event_message_request_member, path);
 }
 
 /// Writes the properties of event_message_request that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const event_message&>(x), sp);
   outlook::detail::encode_member(obj, "previousStartDateTime", x.previous_start_date_time, sp);
   outlook::detail::encode_member(obj, "previousEndDateTime", x.previous_end_date_time, sp);
@@ -2360,19 +2364,19 @@ inline void encode_fields(boost::json::object& obj, const event_message_request&
 }
 
 /// Writes the properties of event_message_request, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const event_message_request& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const event_message_request& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const event_message_request& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const event_message_request& x) {
   write_fields(o, static_cast<const event_message&>(x));
   outlook::detail::write_member(o, "previousStartDateTime", x.previous_start_date_time);
   outlook::detail::write_member(o, "previousEndDateTime", x.previous_end_date_time);
@@ -2382,66 +2386,66 @@ inline void write_fields(outlook::detail::object_writer& o, const event_message_
   outlook::detail::write_member(o, "meetingRequestType", x.meeting_request_type);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const event_message_request& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const event_message_request& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const event_message_request& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const event_message_request& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, event_message_response& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, event_message_response& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_response_members, detail::find_event_message_response_member, path);
 }
 
 /// Writes the properties of event_message_response that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const event_message&>(x), sp);
   outlook::detail::encode_member(obj, "proposedNewTime", x.proposed_new_time, sp);
   outlook::detail::encode_member(obj, "responseType", x.response_type, sp);
 }
 
 /// Writes the properties of event_message_response, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const event_message_response& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const event_message_response& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const event_message_response& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const event_message_response& x) {
   write_fields(o, static_cast<const event_message&>(x));
   outlook::detail::write_member(o, "proposedNewTime", x.proposed_new_time);
   outlook::detail::write_member(o, "responseType", x.response_type);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const event_message_response& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const event_message_response& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const event_message_response& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const event_message_response& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, file_attachment& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, file_attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::file_attachment_members, detail::find_file_attachment_member, path);
 }
 
 /// Writes the properties of file_attachment that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const attachment&>(x), sp);
   outlook::detail::encode_member(obj, "contentBytes", x.content_bytes, sp);
   outlook::detail::encode_member(obj, "contentId", x.content_id, sp);
@@ -2449,83 +2453,83 @@ inline void encode_fields(boost::json::object& obj, const file_attachment& x, co
 }
 
 /// Writes the properties of file_attachment, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const file_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const file_attachment& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const file_attachment& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const file_attachment& x) {
   write_fields(o, static_cast<const attachment&>(x));
   outlook::detail::write_member(o, "contentBytes", x.content_bytes);
   outlook::detail::write_member(o, "contentId", x.content_id);
   outlook::detail::write_member(o, "contentLocation", x.content_location);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const file_attachment& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const file_attachment& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const file_attachment& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const file_attachment& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, item_attachment& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, item_attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::item_attachment_members, detail::find_item_attachment_member, path);
 }
 
 /// Writes the properties of item_attachment that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const attachment&>(x), sp);
   outlook::detail::encode_member(obj, "item", x.item, sp);
 }
 
 /// Writes the properties of item_attachment, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const item_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const item_attachment& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const item_attachment& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const item_attachment& x) {
   write_fields(o, static_cast<const attachment&>(x));
   outlook::detail::write_member(o, "item", x.item);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const item_attachment& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const item_attachment& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const item_attachment& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const item_attachment& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, outlook_item& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook_item& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::outlook_item_members, detail::find_outlook_item_member, path);
 }
 
 /// Writes the properties of outlook_item that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "id", x.id, sp);
   outlook::detail::encode_member(obj, "changeKey", x.change_key, sp);
   outlook::detail::encode_member(obj, "categories", x.categories, sp);
@@ -2534,19 +2538,19 @@ inline void encode_fields(boost::json::object& obj, const outlook_item& x, const
 }
 
 /// Writes the properties of outlook_item, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const outlook_item& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const outlook_item& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const outlook_item& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const outlook_item& x) {
   outlook::detail::write_member(o, "id", x.id);
   outlook::detail::write_member(o, "changeKey", x.change_key);
   outlook::detail::write_member(o, "categories", x.categories);
@@ -2554,20 +2558,20 @@ inline void write_fields(outlook::detail::object_writer& o, const outlook_item& 
   outlook::detail::write_member(o, "lastModifiedDateTime", x.last_modified_date_time);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const outlook_item& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const outlook_item& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const outlook_item& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook_item& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
 /// Decodes the family named by @odata.type (contact, event, message); other or no @odata.type gives outlook_item.
-inline void decode_json(const boost::json::value& v, outlook::one_of<outlook::poly<::outlook::graph::outlook_item>, outlook::poly<::outlook::graph::contact>, outlook::poly<::outlook::graph::event>, outlook::poly<::outlook::graph::message>>& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::one_of<outlook::poly<::outlook::graph::outlook_item>, outlook::poly<::outlook::graph::contact>, outlook::poly<::outlook::graph::event>, outlook::poly<::outlook::graph::message>>& out, const outlook::json_path& path) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "microsoft.graph", "contact")) {
     auto& alt = out.value.emplace<1>();
@@ -2588,7 +2592,7 @@ inline void decode_json(const boost::json::value& v, outlook::one_of<outlook::po
   decode_json(v, *out.value.emplace<0>(), path);
 }
 
-inline boost::json::value encode_json(const outlook::one_of<outlook::poly<::outlook::graph::outlook_item>, outlook::poly<::outlook::graph::contact>, outlook::poly<::outlook::graph::event>, outlook::poly<::outlook::graph::message>>& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const outlook::one_of<outlook::poly<::outlook::graph::outlook_item>, outlook::poly<::outlook::graph::contact>, outlook::poly<::outlook::graph::event>, outlook::poly<::outlook::graph::message>>& x, const boost::json::storage_ptr& sp) {
   boost::json::value out;
   switch (x.value.index()) {
     case 1:
@@ -2611,7 +2615,7 @@ inline boost::json::value encode_json(const outlook::one_of<outlook::poly<::outl
   }
 }
 
-inline void write_json(outlook::json_writer& w, const outlook::one_of<outlook::poly<::outlook::graph::outlook_item>, outlook::poly<::outlook::graph::contact>, outlook::poly<::outlook::graph::event>, outlook::poly<::outlook::graph::message>>& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::one_of<outlook::poly<::outlook::graph::outlook_item>, outlook::poly<::outlook::graph::contact>, outlook::poly<::outlook::graph::event>, outlook::poly<::outlook::graph::message>>& x) {
   outlook::detail::object_writer o(w, true);  // @odata.type is added at the end when missing
   switch (x.value.index()) {
     case 1:
@@ -2633,45 +2637,46 @@ inline void write_json(outlook::json_writer& w, const outlook::one_of<outlook::p
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, reference_attachment& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, reference_attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::reference_attachment_members, detail::find_reference_attachment_member, path);
 }
 
 /// Writes the properties of reference_attachment that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const attachment&>(x), sp);
   (void)obj, (void)x, (void)sp;
 }
 
 /// Writes the properties of reference_attachment, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const reference_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const reference_attachment& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const reference_attachment& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const reference_attachment& x) {
   write_fields(o, static_cast<const attachment&>(x));
   (void)o, (void)x;
 }
 
-inline void write_members(outlook::detail::object_writer& o, const reference_attachment& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const reference_attachment& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const reference_attachment& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const reference_attachment& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 /// An update of message: only the properties that were set are sent, each one either a
 /// value or null; read-only properties have no setter, so setting one does not compile.
@@ -3066,7 +3071,12 @@ class message_patch {
   outlook::patch_field<std::vector<::outlook::graph::multi_value_legacy_extended_property>> multi_value_extended_properties_;
 };
 
-inline boost::json::value encode_json(const message_patch& x, const boost::json::storage_ptr& sp) {
+boost::json::value encode_json(const message_patch& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const message_patch& x);
+void decode_json(const boost::json::value& v, message_patch& out, const outlook::json_path& path);
+#if OUTLOOK_MAIL_DEFINITIONS
+
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const message_patch& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   outlook::detail::encode_member(obj, "categories", x.categories(), sp);
   outlook::detail::encode_member(obj, "subject", x.subject(), sp);
@@ -3089,7 +3099,7 @@ inline boost::json::value encode_json(const message_patch& x, const boost::json:
   return obj;
 }
 
-inline void write_json(outlook::json_writer& w, const message_patch& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const message_patch& x) {
   outlook::detail::object_writer o(w, false);
   (void)x;
   outlook::detail::write_member(o, "categories", x.categories());
@@ -3115,7 +3125,7 @@ inline void write_json(outlook::json_writer& w, const message_patch& x) {
 
 /// Reads a patch from its wire JSON (as recorded in cassettes). A member that is not a
 /// writable property of message is an error: it could not be sent.
-inline void decode_json(const boost::json::value& v, message_patch& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, message_patch& out, const outlook::json_path& path) {
   if (!v.is_object()) outlook::fail_expected(path, "object", v);
   for (const auto& kv : v.get_object()) {
     std::string_view key(kv.key().data(), kv.key().size());
@@ -3141,5 +3151,6 @@ inline void decode_json(const boost::json::value& v, message_patch& out, const o
     else p.fail("not a writable property of message");
   }
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

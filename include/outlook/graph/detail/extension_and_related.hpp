@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 
 namespace outlook::graph {
@@ -77,6 +78,9 @@ void encode_members(boost::json::object& obj, const open_type_extension& x, cons
 void write_json(outlook::json_writer& w, const open_type_extension& x);
 void write_fields(outlook::detail::object_writer& o, const open_type_extension& x);
 void write_members(outlook::detail::object_writer& o, const open_type_extension& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -122,39 +126,39 @@ inline const outlook::detail::member_decoder<open_type_extension>* find_open_typ
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, extension& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, extension& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::extension_members, detail::find_extension_member, path);
 }
 
 /// Writes the properties of extension that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const extension& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const extension& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "id", x.id, sp);
 }
 
 /// Writes the properties of extension, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const extension& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const extension& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const extension& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const extension& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const extension& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const extension& x) {
   outlook::detail::write_member(o, "id", x.id);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const extension& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const extension& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const extension& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const extension& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
@@ -173,17 +177,17 @@ inline void decode_poly(const boost::json::value& v, outlook::poly<extension>& o
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path) {
   detail::decode_poly(v, out, path, false);
 }
 
 /// For a poly the caller has just default-constructed (an element of a new vector).
-inline void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path,
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
-inline boost::json::value encode_json(const outlook::poly<extension>& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const outlook::poly<extension>& x, const boost::json::storage_ptr& sp) {
   // A derived value names its type first (the service needs it to create attachments).
   boost::json::object obj(sp);
   if (const auto* d = x.as<open_type_extension>()) {
@@ -196,7 +200,7 @@ inline boost::json::value encode_json(const outlook::poly<extension>& x, const b
 }
 
 /// encode_json of the poly, written into an open object: the derived type's name first.
-inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<extension>& x) {
+OUTLOOK_MAIL_DECL void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<extension>& x) {
   if (const auto* d = x.as<open_type_extension>()) {
     if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(open_type_extension::odata_type);
     write_members(o, *d);
@@ -205,50 +209,51 @@ inline void write_poly_members(outlook::detail::object_writer& o, const outlook:
   write_members(o, x.base());
 }
 
-inline void write_json(outlook::json_writer& w, const outlook::poly<extension>& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<extension>& x) {
   outlook::detail::object_writer o(w, !x.base().extra.empty());
   write_poly_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, open_type_extension& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, open_type_extension& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::open_type_extension_members, detail::find_open_type_extension_member, path);
 }
 
 /// Writes the properties of open_type_extension that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const open_type_extension& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const open_type_extension& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const extension&>(x), sp);
   outlook::detail::encode_member(obj, "extensionName", x.extension_name, sp);
 }
 
 /// Writes the properties of open_type_extension, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const open_type_extension& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const open_type_extension& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const open_type_extension& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const open_type_extension& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const open_type_extension& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const open_type_extension& x) {
   write_fields(o, static_cast<const extension&>(x));
   outlook::detail::write_member(o, "extensionName", x.extension_name);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const open_type_extension& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const open_type_extension& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const open_type_extension& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const open_type_extension& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/graph/day_of_week.hpp"
 
@@ -88,6 +89,9 @@ void encode_members(boost::json::object& obj, const daylight_time_zone_offset& x
 void write_json(outlook::json_writer& w, const daylight_time_zone_offset& x);
 void write_fields(outlook::detail::object_writer& o, const daylight_time_zone_offset& x);
 void write_members(outlook::detail::object_writer& o, const daylight_time_zone_offset& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -161,12 +165,12 @@ inline const outlook::detail::member_decoder<daylight_time_zone_offset>* find_da
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, standard_time_zone_offset& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, standard_time_zone_offset& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::standard_time_zone_offset_members, detail::find_standard_time_zone_offset_member, path);
 }
 
 /// Writes the properties of standard_time_zone_offset that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const standard_time_zone_offset& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const standard_time_zone_offset& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "time", x.time, sp);
   outlook::detail::encode_member(obj, "dayOccurrence", x.day_occurrence, sp);
   outlook::detail::encode_member(obj, "dayOfWeek", x.day_of_week, sp);
@@ -175,19 +179,19 @@ inline void encode_fields(boost::json::object& obj, const standard_time_zone_off
 }
 
 /// Writes the properties of standard_time_zone_offset, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const standard_time_zone_offset& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const standard_time_zone_offset& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const standard_time_zone_offset& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const standard_time_zone_offset& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const standard_time_zone_offset& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const standard_time_zone_offset& x) {
   outlook::detail::write_member(o, "time", x.time);
   outlook::detail::write_member(o, "dayOccurrence", x.day_occurrence);
   outlook::detail::write_member(o, "dayOfWeek", x.day_of_week);
@@ -195,13 +199,13 @@ inline void write_fields(outlook::detail::object_writer& o, const standard_time_
   outlook::detail::write_member(o, "year", x.year);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const standard_time_zone_offset& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const standard_time_zone_offset& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const standard_time_zone_offset& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const standard_time_zone_offset& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
@@ -220,17 +224,17 @@ inline void decode_poly(const boost::json::value& v, outlook::poly<standard_time
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path) {
   detail::decode_poly(v, out, path, false);
 }
 
 /// For a poly the caller has just default-constructed (an element of a new vector).
-inline void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path,
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
-inline boost::json::value encode_json(const outlook::poly<standard_time_zone_offset>& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const outlook::poly<standard_time_zone_offset>& x, const boost::json::storage_ptr& sp) {
   // A derived value names its type first (the service needs it to create attachments).
   boost::json::object obj(sp);
   if (const auto* d = x.as<daylight_time_zone_offset>()) {
@@ -243,7 +247,7 @@ inline boost::json::value encode_json(const outlook::poly<standard_time_zone_off
 }
 
 /// encode_json of the poly, written into an open object: the derived type's name first.
-inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<standard_time_zone_offset>& x) {
+OUTLOOK_MAIL_DECL void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<standard_time_zone_offset>& x) {
   if (const auto* d = x.as<daylight_time_zone_offset>()) {
     if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(daylight_time_zone_offset::odata_type);
     write_members(o, *d);
@@ -252,50 +256,51 @@ inline void write_poly_members(outlook::detail::object_writer& o, const outlook:
   write_members(o, x.base());
 }
 
-inline void write_json(outlook::json_writer& w, const outlook::poly<standard_time_zone_offset>& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<standard_time_zone_offset>& x) {
   outlook::detail::object_writer o(w, !x.base().extra.empty());
   write_poly_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, daylight_time_zone_offset& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, daylight_time_zone_offset& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::daylight_time_zone_offset_members, detail::find_daylight_time_zone_offset_member, path);
 }
 
 /// Writes the properties of daylight_time_zone_offset that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const standard_time_zone_offset&>(x), sp);
   outlook::detail::encode_member(obj, "daylightBias", x.daylight_bias, sp);
 }
 
 /// Writes the properties of daylight_time_zone_offset, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const daylight_time_zone_offset& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const daylight_time_zone_offset& x) {
   write_fields(o, static_cast<const standard_time_zone_offset&>(x));
   outlook::detail::write_member(o, "daylightBias", x.daylight_bias);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const daylight_time_zone_offset& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const daylight_time_zone_offset& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const daylight_time_zone_offset& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const daylight_time_zone_offset& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/media.hpp"
@@ -151,238 +152,305 @@ class attachments_operations {
   /// Lists the attachments of a message.
   /// GET {mailbox}/messages/{message_id}/attachments
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::attachment>>> list_attachments(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const {
-    return outlook::fetch_page<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::attachment>>> list_attachments(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const;
 
   /// list_attachments() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::attachment>>> list_attachments_request(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const {
-    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::attachment>>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::attachment>>> list_attachments_request(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const;
 
   /// list_attachments() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::attachment>> list_attachments_pages(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const {
-    return outlook::pager<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
-  }
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::attachment>> list_attachments_pages(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const;
 
   /// Reads one attachment; expand microsoft.graph.itemAttachment/item for an attached item.
   /// GET {mailbox}/messages/{message_id}/attachments/{attachment_id}
   /// @param message_id ID of the message.
   /// @param attachment_id ID of the attachment.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::attachment>> get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = get_attachment_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::attachment>> get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = get_attachment_options()) const;
 
   /// get_attachment() with the base64 member contentBytes decoded into `sink` as it arrives
   /// (a large file attachment costs a bounded buffer); returns the entity without that member.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::attachment>> get_attachment(std::string_view message_id, std::string_view attachment_id, outlook::byte_sink sink, const get_attachment_options& options = get_attachment_options()) const {
-    return outlook::fetch_one_to_sink<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }), "contentBytes", std::move(sink));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::attachment>> get_attachment(std::string_view message_id, std::string_view attachment_id, outlook::byte_sink sink, const get_attachment_options& options = get_attachment_options()) const;
 
   /// get_attachment() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::attachment>> get_attachment_request(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = get_attachment_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::attachment>> get_attachment_request(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = get_attachment_options()) const;
 
   /// Reads the raw content of an attachment from its $value: a file attachment's own bytes, the MIME text of an attached message, iCalendar for an event, vCard for a contact (a reference attachment answers 405).
   /// GET {mailbox}/messages/{message_id}/attachments/{attachment_id}/$value
   /// @param message_id ID of the message.
   /// @param attachment_id ID of the attachment.
-  [[nodiscard]] boost::asio::awaitable<outlook::bytes> get_attachment_content(std::string_view message_id, std::string_view attachment_id, const get_attachment_content_options& options = get_attachment_content_options()) const {
-    return outlook::fetch_bytes(ctx_().session, outlook::prepare([&] { return build_get_attachment_content(message_id, attachment_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::bytes> get_attachment_content(std::string_view message_id, std::string_view attachment_id, const get_attachment_content_options& options = get_attachment_content_options()) const;
 
   /// get_attachment_content() into a sink: the bytes are handed over in pieces instead of returned.
-  [[nodiscard]] boost::asio::awaitable<void> get_attachment_content(std::string_view message_id, std::string_view attachment_id, outlook::byte_sink sink, const get_attachment_content_options& options = get_attachment_content_options()) const {
-    return outlook::fetch_to_sink(ctx_().session, outlook::prepare([&] { return build_get_attachment_content(message_id, attachment_id, options); }), std::move(sink));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> get_attachment_content(std::string_view message_id, std::string_view attachment_id, outlook::byte_sink sink, const get_attachment_content_options& options = get_attachment_content_options()) const;
 
   /// Adds an attachment to a draft in one request (under 3 MB; larger files go through upload_attachment).
   /// POST {mailbox}/messages/{message_id}/attachments
   /// @param message_id ID of the message.
   /// @param attachment The file, item or reference attachment.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::attachment>> create_attachment(std::string_view message_id, const outlook::poly<::outlook::graph::attachment>& attachment, const create_attachment_options& options = create_attachment_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_create_attachment(message_id, attachment, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::attachment>> create_attachment(std::string_view message_id, const outlook::poly<::outlook::graph::attachment>& attachment, const create_attachment_options& options = create_attachment_options()) const;
 
   /// create_attachment() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::attachment>> create_attachment_request(std::string_view message_id, const outlook::poly<::outlook::graph::attachment>& attachment, const create_attachment_options& options = create_attachment_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_create_attachment(message_id, attachment, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::attachment>> create_attachment_request(std::string_view message_id, const outlook::poly<::outlook::graph::attachment>& attachment, const create_attachment_options& options = create_attachment_options()) const;
 
   /// Deletes an attachment.
   /// DELETE {mailbox}/messages/{message_id}/attachments/{attachment_id}
   /// @param message_id ID of the message.
   /// @param attachment_id ID of the attachment.
-  [[nodiscard]] boost::asio::awaitable<void> delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = delete_attachment_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_attachment(message_id, attachment_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = delete_attachment_options()) const;
 
   /// delete_attachment() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> delete_attachment_request(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = delete_attachment_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_attachment(message_id, attachment_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> delete_attachment_request(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = delete_attachment_options()) const;
 
   /// Opens an upload session for an attachment of 3 MB to 150 MB; its upload URL receives the bytes.
   /// POST {mailbox}/messages/{message_id}/attachments/createUploadSession
   /// @param message_id ID of the message.
   /// @param attachment_item Name, size and kind of the file to upload.
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::upload_session> create_upload_session(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const create_upload_session_options& options = create_upload_session_options()) const {
-    return outlook::fetch_one<::outlook::graph::upload_session>(ctx_().session, outlook::prepare([&] { return build_create_upload_session(message_id, attachment_item, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::upload_session> create_upload_session(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const create_upload_session_options& options = create_upload_session_options()) const;
 
   /// create_upload_session() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::graph::upload_session> create_upload_session_request(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const create_upload_session_options& options = create_upload_session_options()) const {
-    return outlook::prepared_request<::outlook::graph::upload_session>(ctx_().session, outlook::prepare([&] { return build_create_upload_session(message_id, attachment_item, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::graph::upload_session> create_upload_session_request(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const create_upload_session_options& options = create_upload_session_options()) const;
 
   /// Uploads a large attachment: opens an upload session, then PUTs the bytes to its URL in ordered ranges under 4 MB, resuming from the ranges the service still expects after a failure.
   /// POST {mailbox}/messages/{message_id}/attachments/createUploadSession
   /// @param message_id ID of the message.
   /// @param attachment_item Name, size and kind of the file to upload (the size is set from the content when absent).
   /// @param content The bytes of the file.
-  [[nodiscard]] boost::asio::awaitable<std::string> upload_attachment(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const outlook::bytes& content, const upload_attachment_options& options = upload_attachment_options()) const {
-    return outlook::upload_through_session(ctx_().session, outlook::prepare([&] { return build_upload_attachment(message_id, attachment_item, options); }),
-                                           content, options.progress, options.range_size);
-  }
+  [[nodiscard]] boost::asio::awaitable<std::string> upload_attachment(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const outlook::bytes& content, const upload_attachment_options& options = upload_attachment_options()) const;
 
   /// upload_attachment() reading the content range by range from a source (a file:
   /// outlook::upload_source::from_file), never holding it whole.
-  [[nodiscard]] boost::asio::awaitable<std::string> upload_attachment(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, outlook::upload_source content, const upload_attachment_options& options = upload_attachment_options()) const {
-    return outlook::upload_through_session(ctx_().session, outlook::prepare([&] { return build_upload_attachment(message_id, attachment_item, options); }),
-                                           std::move(content), options.progress, options.range_size);
-  }
+  [[nodiscard]] boost::asio::awaitable<std::string> upload_attachment(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, outlook::upload_source content, const upload_attachment_options& options = upload_attachment_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_list_attachments(std::string_view message_id, const list_attachments_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("attachments");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("attachments");
-    r.path += "/" + outlook::path_segment(attachment_id, "attachment_id");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_attachment_content(std::string_view message_id, std::string_view attachment_id, const get_attachment_content_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("attachments");
-    r.path += "/" + outlook::path_segment(attachment_id, "attachment_id");
-    r.path += "/" + std::string("$value");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_attachment(std::string_view message_id, const outlook::poly<::outlook::graph::attachment>& attachment, const create_attachment_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("attachments");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.body = outlook::encode_value(attachment);
-    r.body_limit = 3145728;
-    r.body_limit_message = "an attachment this large cannot be added in one request on Microsoft Graph (3 MB limit); use upload_attachment, which uploads it through an upload session";
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options) const {
-    outlook::request_spec r;
-    r.method = "DELETE";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("attachments");
-    r.path += "/" + outlook::path_segment(attachment_id, "attachment_id");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_upload_session(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const create_upload_session_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("attachments");
-    r.path += "/" + std::string("createUploadSession");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    body.emplace("AttachmentItem", outlook::encode_value(attachment_item));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_upload_attachment(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const upload_attachment_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("attachments");
-    r.path += "/" + std::string("createUploadSession");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    body.emplace("AttachmentItem", outlook::encode_value(attachment_item));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_list_attachments(std::string_view message_id, const list_attachments_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_attachment_content(std::string_view message_id, std::string_view attachment_id, const get_attachment_content_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_attachment(std::string_view message_id, const outlook::poly<::outlook::graph::attachment>& attachment, const create_attachment_options& options) const;
+  [[nodiscard]] outlook::request_spec build_delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_upload_session(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const create_upload_session_options& options) const;
+  [[nodiscard]] outlook::request_spec build_upload_attachment(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const upload_attachment_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::attachment>>> attachments_operations<Mailbox>::list_attachments(std::string_view message_id, const list_attachments_options& options) const {
+  return outlook::fetch_page<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::attachment>>> attachments_operations<Mailbox>::list_attachments_request(std::string_view message_id, const list_attachments_options& options) const {
+  return outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::attachment>>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::pager<outlook::poly<::outlook::graph::attachment>> attachments_operations<Mailbox>::list_attachments_pages(std::string_view message_id, const list_attachments_options& options) const {
+  return outlook::pager<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::attachment>> attachments_operations<Mailbox>::get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::attachment>> attachments_operations<Mailbox>::get_attachment(std::string_view message_id, std::string_view attachment_id, outlook::byte_sink sink, const get_attachment_options& options) const {
+  return outlook::fetch_one_to_sink<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }), "contentBytes", std::move(sink));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::attachment>> attachments_operations<Mailbox>::get_attachment_request(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::bytes> attachments_operations<Mailbox>::get_attachment_content(std::string_view message_id, std::string_view attachment_id, const get_attachment_content_options& options) const {
+  return outlook::fetch_bytes(ctx_().session, outlook::prepare([&] { return build_get_attachment_content(message_id, attachment_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> attachments_operations<Mailbox>::get_attachment_content(std::string_view message_id, std::string_view attachment_id, outlook::byte_sink sink, const get_attachment_content_options& options) const {
+  return outlook::fetch_to_sink(ctx_().session, outlook::prepare([&] { return build_get_attachment_content(message_id, attachment_id, options); }), std::move(sink));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::attachment>> attachments_operations<Mailbox>::create_attachment(std::string_view message_id, const outlook::poly<::outlook::graph::attachment>& attachment, const create_attachment_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_create_attachment(message_id, attachment, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::attachment>> attachments_operations<Mailbox>::create_attachment_request(std::string_view message_id, const outlook::poly<::outlook::graph::attachment>& attachment, const create_attachment_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::attachment>>(ctx_().session, outlook::prepare([&] { return build_create_attachment(message_id, attachment, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> attachments_operations<Mailbox>::delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_attachment(message_id, attachment_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> attachments_operations<Mailbox>::delete_attachment_request(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_attachment(message_id, attachment_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::graph::upload_session> attachments_operations<Mailbox>::create_upload_session(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const create_upload_session_options& options) const {
+  return outlook::fetch_one<::outlook::graph::upload_session>(ctx_().session, outlook::prepare([&] { return build_create_upload_session(message_id, attachment_item, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::graph::upload_session> attachments_operations<Mailbox>::create_upload_session_request(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const create_upload_session_options& options) const {
+  return outlook::prepared_request<::outlook::graph::upload_session>(ctx_().session, outlook::prepare([&] { return build_create_upload_session(message_id, attachment_item, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<std::string> attachments_operations<Mailbox>::upload_attachment(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const outlook::bytes& content, const upload_attachment_options& options) const {
+  return outlook::upload_through_session(ctx_().session, outlook::prepare([&] { return build_upload_attachment(message_id, attachment_item, options); }),
+                                         content, options.progress, options.range_size);
+}
+
+template <class Mailbox>
+boost::asio::awaitable<std::string> attachments_operations<Mailbox>::upload_attachment(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, outlook::upload_source content, const upload_attachment_options& options) const {
+  return outlook::upload_through_session(ctx_().session, outlook::prepare([&] { return build_upload_attachment(message_id, attachment_item, options); }),
+                                         std::move(content), options.progress, options.range_size);
+}
+
+template <class Mailbox>
+outlook::request_spec attachments_operations<Mailbox>::build_list_attachments(std::string_view message_id, const list_attachments_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("attachments");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec attachments_operations<Mailbox>::build_get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("attachments");
+  r.path += "/" + outlook::path_segment(attachment_id, "attachment_id");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec attachments_operations<Mailbox>::build_get_attachment_content(std::string_view message_id, std::string_view attachment_id, const get_attachment_content_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("attachments");
+  r.path += "/" + outlook::path_segment(attachment_id, "attachment_id");
+  r.path += "/" + std::string("$value");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec attachments_operations<Mailbox>::build_create_attachment(std::string_view message_id, const outlook::poly<::outlook::graph::attachment>& attachment, const create_attachment_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("attachments");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.body = outlook::encode_value(attachment);
+  r.body_limit = 3145728;
+  r.body_limit_message = "an attachment this large cannot be added in one request on Microsoft Graph (3 MB limit); use upload_attachment, which uploads it through an upload session";
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec attachments_operations<Mailbox>::build_delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options) const {
+  outlook::request_spec r;
+  r.method = "DELETE";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("attachments");
+  r.path += "/" + outlook::path_segment(attachment_id, "attachment_id");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec attachments_operations<Mailbox>::build_create_upload_session(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const create_upload_session_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("attachments");
+  r.path += "/" + std::string("createUploadSession");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  body.emplace("AttachmentItem", outlook::encode_value(attachment_item));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec attachments_operations<Mailbox>::build_upload_attachment(std::string_view message_id, const ::outlook::graph::attachment_item& attachment_item, const upload_attachment_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("attachments");
+  r.path += "/" + std::string("createUploadSession");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  body.emplace("AttachmentItem", outlook::encode_value(attachment_item));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/graph/outlook_category.hpp"
@@ -110,151 +111,199 @@ class categories_operations {
 
   /// Lists the categories of the master list.
   /// GET {mailbox}/outlook/masterCategories
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::outlook_category>> list_categories(const list_categories_options& options = list_categories_options()) const {
-    return outlook::fetch_page<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_list_categories(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::outlook_category>> list_categories(const list_categories_options& options = list_categories_options()) const;
 
   /// list_categories() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::outlook_category>> list_categories_request(const list_categories_options& options = list_categories_options()) const {
-    return outlook::prepared_request<outlook::page<::outlook::graph::outlook_category>>(ctx_().session, outlook::prepare([&] { return build_list_categories(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::outlook_category>> list_categories_request(const list_categories_options& options = list_categories_options()) const;
 
   /// list_categories() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::graph::outlook_category> list_categories_pages(const list_categories_options& options = list_categories_options()) const {
-    return outlook::pager<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_list_categories(options); }));
-  }
+  [[nodiscard]] outlook::pager<::outlook::graph::outlook_category> list_categories_pages(const list_categories_options& options = list_categories_options()) const;
 
   /// Reads one category of the master list.
   /// GET {mailbox}/outlook/masterCategories/{category_id}
   /// @param category_id ID of the category.
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::outlook_category> get_category(std::string_view category_id, const get_category_options& options = get_category_options()) const {
-    return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_get_category(category_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::outlook_category> get_category(std::string_view category_id, const get_category_options& options = get_category_options()) const;
 
   /// get_category() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::graph::outlook_category> get_category_request(std::string_view category_id, const get_category_options& options = get_category_options()) const {
-    return outlook::prepared_request<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_get_category(category_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::graph::outlook_category> get_category_request(std::string_view category_id, const get_category_options& options = get_category_options()) const;
 
   /// Adds a category to the master list.
   /// POST {mailbox}/outlook/masterCategories
   /// @param category Name and colour of the category.
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::outlook_category> create_category(const ::outlook::graph::outlook_category& category, const create_category_options& options = create_category_options()) const {
-    return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_create_category(category, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::outlook_category> create_category(const ::outlook::graph::outlook_category& category, const create_category_options& options = create_category_options()) const;
 
   /// create_category() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::graph::outlook_category> create_category_request(const ::outlook::graph::outlook_category& category, const create_category_options& options = create_category_options()) const {
-    return outlook::prepared_request<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_create_category(category, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::graph::outlook_category> create_category_request(const ::outlook::graph::outlook_category& category, const create_category_options& options = create_category_options()) const;
 
   /// Changes the colour of a category (its name cannot change).
   /// PATCH {mailbox}/outlook/masterCategories/{category_id}
   /// @param category_id ID of the category.
   /// @param patch The properties to change.
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::outlook_category> update_category(std::string_view category_id, const ::outlook::graph::outlook_category_patch& patch, const update_category_options& options = update_category_options()) const {
-    return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_update_category(category_id, patch, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::outlook_category> update_category(std::string_view category_id, const ::outlook::graph::outlook_category_patch& patch, const update_category_options& options = update_category_options()) const;
 
   /// update_category() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::graph::outlook_category> update_category_request(std::string_view category_id, const ::outlook::graph::outlook_category_patch& patch, const update_category_options& options = update_category_options()) const {
-    return outlook::prepared_request<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_update_category(category_id, patch, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::graph::outlook_category> update_category_request(std::string_view category_id, const ::outlook::graph::outlook_category_patch& patch, const update_category_options& options = update_category_options()) const;
 
   /// Removes a category from the master list.
   /// DELETE {mailbox}/outlook/masterCategories/{category_id}
   /// @param category_id ID of the category.
-  [[nodiscard]] boost::asio::awaitable<void> delete_category(std::string_view category_id, const delete_category_options& options = delete_category_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_category(category_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> delete_category(std::string_view category_id, const delete_category_options& options = delete_category_options()) const;
 
   /// delete_category() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> delete_category_request(std::string_view category_id, const delete_category_options& options = delete_category_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_category(category_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> delete_category_request(std::string_view category_id, const delete_category_options& options = delete_category_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_list_categories(const list_categories_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("outlook");
-    r.path += "/" + std::string("masterCategories");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_category(std::string_view category_id, const get_category_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("outlook");
-    r.path += "/" + std::string("masterCategories");
-    r.path += "/" + outlook::path_segment(category_id, "category_id");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_category(const ::outlook::graph::outlook_category& category, const create_category_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("outlook");
-    r.path += "/" + std::string("masterCategories");
-    outlook::apply_query_options(r.query, options);
-    r.body = outlook::encode_value(category);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_update_category(std::string_view category_id, const ::outlook::graph::outlook_category_patch& patch, const update_category_options& options) const {
-    outlook::request_spec r;
-    r.method = "PATCH";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("outlook");
-    r.path += "/" + std::string("masterCategories");
-    r.path += "/" + outlook::path_segment(category_id, "category_id");
-    outlook::apply_query_options(r.query, options);
-    r.body = outlook::encode_value(patch);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_delete_category(std::string_view category_id, const delete_category_options& options) const {
-    outlook::request_spec r;
-    r.method = "DELETE";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("outlook");
-    r.path += "/" + std::string("masterCategories");
-    r.path += "/" + outlook::path_segment(category_id, "category_id");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_list_categories(const list_categories_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_category(std::string_view category_id, const get_category_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_category(const ::outlook::graph::outlook_category& category, const create_category_options& options) const;
+  [[nodiscard]] outlook::request_spec build_update_category(std::string_view category_id, const ::outlook::graph::outlook_category_patch& patch, const update_category_options& options) const;
+  [[nodiscard]] outlook::request_spec build_delete_category(std::string_view category_id, const delete_category_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<::outlook::graph::outlook_category>> categories_operations<Mailbox>::list_categories(const list_categories_options& options) const {
+  return outlook::fetch_page<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_list_categories(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<::outlook::graph::outlook_category>> categories_operations<Mailbox>::list_categories_request(const list_categories_options& options) const {
+  return outlook::prepared_request<outlook::page<::outlook::graph::outlook_category>>(ctx_().session, outlook::prepare([&] { return build_list_categories(options); }));
+}
+
+template <class Mailbox>
+outlook::pager<::outlook::graph::outlook_category> categories_operations<Mailbox>::list_categories_pages(const list_categories_options& options) const {
+  return outlook::pager<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_list_categories(options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::graph::outlook_category> categories_operations<Mailbox>::get_category(std::string_view category_id, const get_category_options& options) const {
+  return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_get_category(category_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::graph::outlook_category> categories_operations<Mailbox>::get_category_request(std::string_view category_id, const get_category_options& options) const {
+  return outlook::prepared_request<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_get_category(category_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::graph::outlook_category> categories_operations<Mailbox>::create_category(const ::outlook::graph::outlook_category& category, const create_category_options& options) const {
+  return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_create_category(category, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::graph::outlook_category> categories_operations<Mailbox>::create_category_request(const ::outlook::graph::outlook_category& category, const create_category_options& options) const {
+  return outlook::prepared_request<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_create_category(category, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::graph::outlook_category> categories_operations<Mailbox>::update_category(std::string_view category_id, const ::outlook::graph::outlook_category_patch& patch, const update_category_options& options) const {
+  return outlook::fetch_one<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_update_category(category_id, patch, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::graph::outlook_category> categories_operations<Mailbox>::update_category_request(std::string_view category_id, const ::outlook::graph::outlook_category_patch& patch, const update_category_options& options) const {
+  return outlook::prepared_request<::outlook::graph::outlook_category>(ctx_().session, outlook::prepare([&] { return build_update_category(category_id, patch, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> categories_operations<Mailbox>::delete_category(std::string_view category_id, const delete_category_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_category(category_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> categories_operations<Mailbox>::delete_category_request(std::string_view category_id, const delete_category_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_category(category_id, options); }));
+}
+
+template <class Mailbox>
+outlook::request_spec categories_operations<Mailbox>::build_list_categories(const list_categories_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("outlook");
+  r.path += "/" + std::string("masterCategories");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec categories_operations<Mailbox>::build_get_category(std::string_view category_id, const get_category_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("outlook");
+  r.path += "/" + std::string("masterCategories");
+  r.path += "/" + outlook::path_segment(category_id, "category_id");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec categories_operations<Mailbox>::build_create_category(const ::outlook::graph::outlook_category& category, const create_category_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("outlook");
+  r.path += "/" + std::string("masterCategories");
+  outlook::apply_query_options(r.query, options);
+  r.body = outlook::encode_value(category);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec categories_operations<Mailbox>::build_update_category(std::string_view category_id, const ::outlook::graph::outlook_category_patch& patch, const update_category_options& options) const {
+  outlook::request_spec r;
+  r.method = "PATCH";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("outlook");
+  r.path += "/" + std::string("masterCategories");
+  r.path += "/" + outlook::path_segment(category_id, "category_id");
+  outlook::apply_query_options(r.query, options);
+  r.body = outlook::encode_value(patch);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec categories_operations<Mailbox>::build_delete_category(std::string_view category_id, const delete_category_options& options) const {
+  outlook::request_spec r;
+  r.method = "DELETE";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("outlook");
+  r.path += "/" + std::string("masterCategories");
+  r.path += "/" + outlook::path_segment(category_id, "category_id");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

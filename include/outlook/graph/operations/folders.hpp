@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/delta.hpp"
@@ -208,336 +209,435 @@ class folders_operations {
 
   /// Lists the folders directly below the root of the mailbox.
   /// GET {mailbox}/mailFolders
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_folders(const list_folders_options& options = list_folders_options()) const {
-    return outlook::fetch_page<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_folders(const list_folders_options& options = list_folders_options()) const;
 
   /// list_folders() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_folders_request(const list_folders_options& options = list_folders_options()) const {
-    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::mail_folder>>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_folders_request(const list_folders_options& options = list_folders_options()) const;
 
   /// list_folders() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::mail_folder>> list_folders_pages(const list_folders_options& options = list_folders_options()) const {
-    return outlook::pager<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
-  }
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::mail_folder>> list_folders_pages(const list_folders_options& options = list_folders_options()) const;
 
   /// Lists the folders directly below a folder.
   /// GET {mailbox}/mailFolders/{folder_id}/childFolders
   /// @param folder_id ID or well-known name of the folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_child_folders(std::string_view folder_id, const list_child_folders_options& options = list_child_folders_options()) const {
-    return outlook::fetch_page<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_child_folders(std::string_view folder_id, const list_child_folders_options& options = list_child_folders_options()) const;
 
   /// list_child_folders() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_child_folders_request(std::string_view folder_id, const list_child_folders_options& options = list_child_folders_options()) const {
-    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::mail_folder>>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> list_child_folders_request(std::string_view folder_id, const list_child_folders_options& options = list_child_folders_options()) const;
 
   /// list_child_folders() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::mail_folder>> list_child_folders_pages(std::string_view folder_id, const list_child_folders_options& options = list_child_folders_options()) const {
-    return outlook::pager<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
-  }
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::mail_folder>> list_child_folders_pages(std::string_view folder_id, const list_child_folders_options& options = list_child_folders_options()) const;
 
   /// Reads one folder.
   /// GET {mailbox}/mailFolders/{folder_id}
   /// @param folder_id ID or well-known name of the folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> get_folder(std::string_view folder_id, const get_folder_options& options = get_folder_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_get_folder(folder_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> get_folder(std::string_view folder_id, const get_folder_options& options = get_folder_options()) const;
 
   /// get_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> get_folder_request(std::string_view folder_id, const get_folder_options& options = get_folder_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_get_folder(folder_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> get_folder_request(std::string_view folder_id, const get_folder_options& options = get_folder_options()) const;
 
   /// Creates a folder below the given folder, or at the top of the mailbox when none is given.
   /// POST {mailbox}/mailFolders/{folder_id}/childFolders
   /// @param folder_id ID or well-known name of the parent folder; none creates a top-level folder.
   /// @param display_name Name of the new folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> create_folder(std::string_view folder_id, const std::string& display_name, const create_folder_options& options = create_folder_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(folder_id, display_name, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> create_folder(std::string_view folder_id, const std::string& display_name, const create_folder_options& options = create_folder_options()) const;
 
   /// create_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> create_folder_request(std::string_view folder_id, const std::string& display_name, const create_folder_options& options = create_folder_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(folder_id, display_name, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> create_folder_request(std::string_view folder_id, const std::string& display_name, const create_folder_options& options = create_folder_options()) const;
 
   /// Creates a folder below the given folder, or at the top of the mailbox when none is given.
   /// POST {mailbox}/mailFolders
   /// @param display_name Name of the new folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> create_folder(const std::string& display_name, const create_folder_options& options = create_folder_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(display_name, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> create_folder(const std::string& display_name, const create_folder_options& options = create_folder_options()) const;
 
   /// create_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> create_folder_request(const std::string& display_name, const create_folder_options& options = create_folder_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(display_name, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> create_folder_request(const std::string& display_name, const create_folder_options& options = create_folder_options()) const;
 
   /// Renames a folder.
   /// PATCH {mailbox}/mailFolders/{folder_id}
   /// @param folder_id ID or well-known name of the folder.
   /// @param display_name New name of the folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> update_folder(std::string_view folder_id, const std::string& display_name, const update_folder_options& options = update_folder_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_update_folder(folder_id, display_name, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> update_folder(std::string_view folder_id, const std::string& display_name, const update_folder_options& options = update_folder_options()) const;
 
   /// update_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> update_folder_request(std::string_view folder_id, const std::string& display_name, const update_folder_options& options = update_folder_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_update_folder(folder_id, display_name, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> update_folder_request(std::string_view folder_id, const std::string& display_name, const update_folder_options& options = update_folder_options()) const;
 
   /// Deletes a folder and its contents.
   /// DELETE {mailbox}/mailFolders/{folder_id}
   /// @param folder_id ID or well-known name of the folder.
-  [[nodiscard]] boost::asio::awaitable<void> delete_folder(std::string_view folder_id, const delete_folder_options& options = delete_folder_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_folder(folder_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> delete_folder(std::string_view folder_id, const delete_folder_options& options = delete_folder_options()) const;
 
   /// delete_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> delete_folder_request(std::string_view folder_id, const delete_folder_options& options = delete_folder_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_folder(folder_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> delete_folder_request(std::string_view folder_id, const delete_folder_options& options = delete_folder_options()) const;
 
   /// Deletes a folder and its contents for good: nothing goes to Deleted Items or Purges.
   /// POST {mailbox}/mailFolders/{folder_id}/permanentDelete
   /// @param folder_id ID or well-known name of the folder.
-  [[nodiscard]] boost::asio::awaitable<void> permanent_delete_folder(std::string_view folder_id, const permanent_delete_folder_options& options = permanent_delete_folder_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_permanent_delete_folder(folder_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> permanent_delete_folder(std::string_view folder_id, const permanent_delete_folder_options& options = permanent_delete_folder_options()) const;
 
   /// permanent_delete_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> permanent_delete_folder_request(std::string_view folder_id, const permanent_delete_folder_options& options = permanent_delete_folder_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_permanent_delete_folder(folder_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> permanent_delete_folder_request(std::string_view folder_id, const permanent_delete_folder_options& options = permanent_delete_folder_options()) const;
 
   /// Moves a folder below another folder.
   /// POST {mailbox}/mailFolders/{folder_id}/move
   /// @param folder_id ID or well-known name of the folder.
   /// @param destination_id ID or well-known name of the destination folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> move_folder(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options = move_folder_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_move_folder(folder_id, destination_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> move_folder(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options = move_folder_options()) const;
 
   /// move_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> move_folder_request(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options = move_folder_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_move_folder(folder_id, destination_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> move_folder_request(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options = move_folder_options()) const;
 
   /// Copies a folder below another folder.
   /// POST {mailbox}/mailFolders/{folder_id}/copy
   /// @param folder_id ID or well-known name of the folder.
   /// @param destination_id ID or well-known name of the destination folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> copy_folder(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options = copy_folder_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_copy_folder(folder_id, destination_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> copy_folder(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options = copy_folder_options()) const;
 
   /// copy_folder() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> copy_folder_request(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options = copy_folder_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_copy_folder(folder_id, destination_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> copy_folder_request(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options = copy_folder_options()) const;
 
   /// Runs a round of change tracking on the folder tree with the delta function.
   /// GET {mailbox}/mailFolders/delta
-  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::graph::mail_folder>>> sync_folders(const sync_folders_options& options = sync_folders_options()) const {
-    return outlook::fetch_delta_round<outlook::poly<::outlook::graph::mail_folder>>(sync_folders_pages(outlook::without_response(options)), options.response);
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::graph::mail_folder>>> sync_folders(const sync_folders_options& options = sync_folders_options()) const;
 
   /// sync_folders() page by page; state() after each page is what to store to resume.
-  [[nodiscard]] outlook::delta_pager<outlook::poly<::outlook::graph::mail_folder>> sync_folders_pages(const sync_folders_options& options = sync_folders_options()) const {
-    return outlook::delta_pager<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_sync_folders(options); }),
-                                                   options.state, options.delta_link);
-  }
+  [[nodiscard]] outlook::delta_pager<outlook::poly<::outlook::graph::mail_folder>> sync_folders_pages(const sync_folders_options& options = sync_folders_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_list_folders(const list_folders_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailFolders");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_list_child_folders(std::string_view folder_id, const list_child_folders_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailFolders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    r.path += "/" + std::string("childFolders");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_folder(std::string_view folder_id, const get_folder_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailFolders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_folder(std::string_view folder_id, const std::string& display_name, const create_folder_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailFolders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    r.path += "/" + std::string("childFolders");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    body.emplace("displayName", outlook::encode_value(display_name));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_folder(const std::string& display_name, const create_folder_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailFolders");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    body.emplace("displayName", outlook::encode_value(display_name));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_update_folder(std::string_view folder_id, const std::string& display_name, const update_folder_options& options) const {
-    outlook::request_spec r;
-    r.method = "PATCH";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailFolders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    body.emplace("displayName", outlook::encode_value(display_name));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_delete_folder(std::string_view folder_id, const delete_folder_options& options) const {
-    outlook::request_spec r;
-    r.method = "DELETE";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailFolders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_permanent_delete_folder(std::string_view folder_id, const permanent_delete_folder_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailFolders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    r.path += "/" + std::string("permanentDelete");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_move_folder(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailFolders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    r.path += "/" + std::string("move");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    body.emplace("destinationId", outlook::encode_value(destination_id));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_copy_folder(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailFolders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    r.path += "/" + std::string("copy");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    body.emplace("destinationId", outlook::encode_value(destination_id));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_sync_folders(const sync_folders_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailFolders");
-    r.path += "/" + std::string("delta");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_list_folders(const list_folders_options& options) const;
+  [[nodiscard]] outlook::request_spec build_list_child_folders(std::string_view folder_id, const list_child_folders_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_folder(std::string_view folder_id, const get_folder_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_folder(std::string_view folder_id, const std::string& display_name, const create_folder_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_folder(const std::string& display_name, const create_folder_options& options) const;
+  [[nodiscard]] outlook::request_spec build_update_folder(std::string_view folder_id, const std::string& display_name, const update_folder_options& options) const;
+  [[nodiscard]] outlook::request_spec build_delete_folder(std::string_view folder_id, const delete_folder_options& options) const;
+  [[nodiscard]] outlook::request_spec build_permanent_delete_folder(std::string_view folder_id, const permanent_delete_folder_options& options) const;
+  [[nodiscard]] outlook::request_spec build_move_folder(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options) const;
+  [[nodiscard]] outlook::request_spec build_copy_folder(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options) const;
+  [[nodiscard]] outlook::request_spec build_sync_folders(const sync_folders_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> folders_operations<Mailbox>::list_folders(const list_folders_options& options) const {
+  return outlook::fetch_page<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> folders_operations<Mailbox>::list_folders_request(const list_folders_options& options) const {
+  return outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::mail_folder>>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
+}
+
+template <class Mailbox>
+outlook::pager<outlook::poly<::outlook::graph::mail_folder>> folders_operations<Mailbox>::list_folders_pages(const list_folders_options& options) const {
+  return outlook::pager<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_folders(options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> folders_operations<Mailbox>::list_child_folders(std::string_view folder_id, const list_child_folders_options& options) const {
+  return outlook::fetch_page<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::mail_folder>>> folders_operations<Mailbox>::list_child_folders_request(std::string_view folder_id, const list_child_folders_options& options) const {
+  return outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::mail_folder>>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
+}
+
+template <class Mailbox>
+outlook::pager<outlook::poly<::outlook::graph::mail_folder>> folders_operations<Mailbox>::list_child_folders_pages(std::string_view folder_id, const list_child_folders_options& options) const {
+  return outlook::pager<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_list_child_folders(folder_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> folders_operations<Mailbox>::get_folder(std::string_view folder_id, const get_folder_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_get_folder(folder_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> folders_operations<Mailbox>::get_folder_request(std::string_view folder_id, const get_folder_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_get_folder(folder_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> folders_operations<Mailbox>::create_folder(std::string_view folder_id, const std::string& display_name, const create_folder_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(folder_id, display_name, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> folders_operations<Mailbox>::create_folder_request(std::string_view folder_id, const std::string& display_name, const create_folder_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(folder_id, display_name, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> folders_operations<Mailbox>::create_folder(const std::string& display_name, const create_folder_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(display_name, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> folders_operations<Mailbox>::create_folder_request(const std::string& display_name, const create_folder_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_create_folder(display_name, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> folders_operations<Mailbox>::update_folder(std::string_view folder_id, const std::string& display_name, const update_folder_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_update_folder(folder_id, display_name, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> folders_operations<Mailbox>::update_folder_request(std::string_view folder_id, const std::string& display_name, const update_folder_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_update_folder(folder_id, display_name, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> folders_operations<Mailbox>::delete_folder(std::string_view folder_id, const delete_folder_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_folder(folder_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> folders_operations<Mailbox>::delete_folder_request(std::string_view folder_id, const delete_folder_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_folder(folder_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> folders_operations<Mailbox>::permanent_delete_folder(std::string_view folder_id, const permanent_delete_folder_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_permanent_delete_folder(folder_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> folders_operations<Mailbox>::permanent_delete_folder_request(std::string_view folder_id, const permanent_delete_folder_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_permanent_delete_folder(folder_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> folders_operations<Mailbox>::move_folder(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_move_folder(folder_id, destination_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> folders_operations<Mailbox>::move_folder_request(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_move_folder(folder_id, destination_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::mail_folder>> folders_operations<Mailbox>::copy_folder(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_copy_folder(folder_id, destination_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>> folders_operations<Mailbox>::copy_folder_request(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_copy_folder(folder_id, destination_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::graph::mail_folder>>> folders_operations<Mailbox>::sync_folders(const sync_folders_options& options) const {
+  return outlook::fetch_delta_round<outlook::poly<::outlook::graph::mail_folder>>(sync_folders_pages(outlook::without_response(options)), options.response);
+}
+
+template <class Mailbox>
+outlook::delta_pager<outlook::poly<::outlook::graph::mail_folder>> folders_operations<Mailbox>::sync_folders_pages(const sync_folders_options& options) const {
+  return outlook::delta_pager<outlook::poly<::outlook::graph::mail_folder>>(ctx_().session, outlook::prepare([&] { return build_sync_folders(options); }),
+                                                 options.state, options.delta_link);
+}
+
+template <class Mailbox>
+outlook::request_spec folders_operations<Mailbox>::build_list_folders(const list_folders_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailFolders");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec folders_operations<Mailbox>::build_list_child_folders(std::string_view folder_id, const list_child_folders_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailFolders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  r.path += "/" + std::string("childFolders");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec folders_operations<Mailbox>::build_get_folder(std::string_view folder_id, const get_folder_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailFolders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec folders_operations<Mailbox>::build_create_folder(std::string_view folder_id, const std::string& display_name, const create_folder_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailFolders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  r.path += "/" + std::string("childFolders");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  body.emplace("displayName", outlook::encode_value(display_name));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec folders_operations<Mailbox>::build_create_folder(const std::string& display_name, const create_folder_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailFolders");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  body.emplace("displayName", outlook::encode_value(display_name));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec folders_operations<Mailbox>::build_update_folder(std::string_view folder_id, const std::string& display_name, const update_folder_options& options) const {
+  outlook::request_spec r;
+  r.method = "PATCH";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailFolders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  body.emplace("displayName", outlook::encode_value(display_name));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec folders_operations<Mailbox>::build_delete_folder(std::string_view folder_id, const delete_folder_options& options) const {
+  outlook::request_spec r;
+  r.method = "DELETE";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailFolders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec folders_operations<Mailbox>::build_permanent_delete_folder(std::string_view folder_id, const permanent_delete_folder_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailFolders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  r.path += "/" + std::string("permanentDelete");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec folders_operations<Mailbox>::build_move_folder(std::string_view folder_id, const std::string& destination_id, const move_folder_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailFolders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  r.path += "/" + std::string("move");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  body.emplace("destinationId", outlook::encode_value(destination_id));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec folders_operations<Mailbox>::build_copy_folder(std::string_view folder_id, const std::string& destination_id, const copy_folder_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailFolders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  r.path += "/" + std::string("copy");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  body.emplace("destinationId", outlook::encode_value(destination_id));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec folders_operations<Mailbox>::build_sync_folders(const sync_folders_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailFolders");
+  r.path += "/" + std::string("delta");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

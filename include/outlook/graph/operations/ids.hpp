@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/graph/convert_id_result.hpp"
@@ -49,41 +50,57 @@ class ids_operations {
   /// POST {mailbox}/translateExchangeIds
   /// @param input_ids The IDs to translate.
   /// @param target_id_type The format wanted.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::convert_id_result>> translate_exchange_ids(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options = translate_exchange_ids_options()) const {
-    return outlook::fetch_page<::outlook::graph::convert_id_result>(ctx_().session, outlook::prepare([&] { return build_translate_exchange_ids(input_ids, target_id_type, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::convert_id_result>> translate_exchange_ids(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options = translate_exchange_ids_options()) const;
 
   /// translate_exchange_ids() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::convert_id_result>> translate_exchange_ids_request(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options = translate_exchange_ids_options()) const {
-    return outlook::prepared_request<outlook::page<::outlook::graph::convert_id_result>>(ctx_().session, outlook::prepare([&] { return build_translate_exchange_ids(input_ids, target_id_type, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::convert_id_result>> translate_exchange_ids_request(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options = translate_exchange_ids_options()) const;
 
   /// translate_exchange_ids() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::graph::convert_id_result> translate_exchange_ids_pages(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options = translate_exchange_ids_options()) const {
-    return outlook::pager<::outlook::graph::convert_id_result>(ctx_().session, outlook::prepare([&] { return build_translate_exchange_ids(input_ids, target_id_type, options); }));
-  }
+  [[nodiscard]] outlook::pager<::outlook::graph::convert_id_result> translate_exchange_ids_pages(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options = translate_exchange_ids_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_translate_exchange_ids(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("translateExchangeIds");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    body.emplace("inputIds", outlook::encode_value(input_ids));
-    body.emplace("targetIdType", outlook::encode_value(outlook::open_enum<::outlook::graph::exchange_id_format>(target_id_type)));
-    if (options.source_id_type) body.emplace("sourceIdType", outlook::encode_value(*options.source_id_type));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_translate_exchange_ids(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<::outlook::graph::convert_id_result>> ids_operations<Mailbox>::translate_exchange_ids(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options) const {
+  return outlook::fetch_page<::outlook::graph::convert_id_result>(ctx_().session, outlook::prepare([&] { return build_translate_exchange_ids(input_ids, target_id_type, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<::outlook::graph::convert_id_result>> ids_operations<Mailbox>::translate_exchange_ids_request(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options) const {
+  return outlook::prepared_request<outlook::page<::outlook::graph::convert_id_result>>(ctx_().session, outlook::prepare([&] { return build_translate_exchange_ids(input_ids, target_id_type, options); }));
+}
+
+template <class Mailbox>
+outlook::pager<::outlook::graph::convert_id_result> ids_operations<Mailbox>::translate_exchange_ids_pages(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options) const {
+  return outlook::pager<::outlook::graph::convert_id_result>(ctx_().session, outlook::prepare([&] { return build_translate_exchange_ids(input_ids, target_id_type, options); }));
+}
+
+template <class Mailbox>
+outlook::request_spec ids_operations<Mailbox>::build_translate_exchange_ids(const std::vector<std::string>& input_ids, ::outlook::graph::exchange_id_format target_id_type, const translate_exchange_ids_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("translateExchangeIds");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  body.emplace("inputIds", outlook::encode_value(input_ids));
+  body.emplace("targetIdType", outlook::encode_value(outlook::open_enum<::outlook::graph::exchange_id_format>(target_id_type)));
+  if (options.source_id_type) body.emplace("sourceIdType", outlook::encode_value(*options.source_id_type));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/graph/mail_tips.hpp"
@@ -47,40 +48,56 @@ class mail_tips_operations {
   /// POST {mailbox}/getMailTips
   /// @param email_addresses SMTP addresses of the recipients.
   /// @param mail_tips_options The mail tips wanted.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::mail_tips>> get_mail_tips(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::graph::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = get_mail_tips_options()) const {
-    return outlook::fetch_page<::outlook::graph::mail_tips>(ctx_().session, outlook::prepare([&] { return build_get_mail_tips(email_addresses, mail_tips_options, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::mail_tips>> get_mail_tips(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::graph::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = get_mail_tips_options()) const;
 
   /// get_mail_tips() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::mail_tips>> get_mail_tips_request(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::graph::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = get_mail_tips_options()) const {
-    return outlook::prepared_request<outlook::page<::outlook::graph::mail_tips>>(ctx_().session, outlook::prepare([&] { return build_get_mail_tips(email_addresses, mail_tips_options, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::mail_tips>> get_mail_tips_request(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::graph::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = get_mail_tips_options()) const;
 
   /// get_mail_tips() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::graph::mail_tips> get_mail_tips_pages(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::graph::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = get_mail_tips_options()) const {
-    return outlook::pager<::outlook::graph::mail_tips>(ctx_().session, outlook::prepare([&] { return build_get_mail_tips(email_addresses, mail_tips_options, options); }));
-  }
+  [[nodiscard]] outlook::pager<::outlook::graph::mail_tips> get_mail_tips_pages(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::graph::mail_tips_type> mail_tips_options, const get_mail_tips_options& options = get_mail_tips_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_get_mail_tips(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::graph::mail_tips_type> mail_tips_options, const get_mail_tips_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("getMailTips");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    body.emplace("EmailAddresses", outlook::encode_value(email_addresses));
-    body.emplace("MailTipsOptions", outlook::encode_value(mail_tips_options));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_get_mail_tips(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::graph::mail_tips_type> mail_tips_options, const get_mail_tips_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<::outlook::graph::mail_tips>> mail_tips_operations<Mailbox>::get_mail_tips(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::graph::mail_tips_type> mail_tips_options, const get_mail_tips_options& options) const {
+  return outlook::fetch_page<::outlook::graph::mail_tips>(ctx_().session, outlook::prepare([&] { return build_get_mail_tips(email_addresses, mail_tips_options, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<::outlook::graph::mail_tips>> mail_tips_operations<Mailbox>::get_mail_tips_request(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::graph::mail_tips_type> mail_tips_options, const get_mail_tips_options& options) const {
+  return outlook::prepared_request<outlook::page<::outlook::graph::mail_tips>>(ctx_().session, outlook::prepare([&] { return build_get_mail_tips(email_addresses, mail_tips_options, options); }));
+}
+
+template <class Mailbox>
+outlook::pager<::outlook::graph::mail_tips> mail_tips_operations<Mailbox>::get_mail_tips_pages(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::graph::mail_tips_type> mail_tips_options, const get_mail_tips_options& options) const {
+  return outlook::pager<::outlook::graph::mail_tips>(ctx_().session, outlook::prepare([&] { return build_get_mail_tips(email_addresses, mail_tips_options, options); }));
+}
+
+template <class Mailbox>
+outlook::request_spec mail_tips_operations<Mailbox>::build_get_mail_tips(const std::vector<std::string>& email_addresses, outlook::flags<::outlook::graph::mail_tips_type> mail_tips_options, const get_mail_tips_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("getMailTips");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  body.emplace("EmailAddresses", outlook::encode_value(email_addresses));
+  body.emplace("MailTipsOptions", outlook::encode_value(mail_tips_options));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

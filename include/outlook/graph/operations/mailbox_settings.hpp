@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/graph/automatic_replies_setting.hpp"
@@ -134,233 +135,311 @@ class mailbox_settings_operations {
 
   /// Reads the mailbox settings.
   /// GET {mailbox}/mailboxSettings
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::mailbox_settings> get_mailbox_settings(const get_mailbox_settings_options& options = get_mailbox_settings_options()) const {
-    return outlook::fetch_one<::outlook::graph::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_get_mailbox_settings(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::mailbox_settings> get_mailbox_settings(const get_mailbox_settings_options& options = get_mailbox_settings_options()) const;
 
   /// get_mailbox_settings() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::graph::mailbox_settings> get_mailbox_settings_request(const get_mailbox_settings_options& options = get_mailbox_settings_options()) const {
-    return outlook::prepared_request<::outlook::graph::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_get_mailbox_settings(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::graph::mailbox_settings> get_mailbox_settings_request(const get_mailbox_settings_options& options = get_mailbox_settings_options()) const;
 
   /// Changes mailbox settings; the answer holds the properties that were changed.
   /// PATCH {mailbox}/mailboxSettings
   /// @param patch The settings to change.
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::mailbox_settings> update_mailbox_settings(const ::outlook::graph::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = update_mailbox_settings_options()) const {
-    return outlook::fetch_one<::outlook::graph::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_update_mailbox_settings(patch, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::mailbox_settings> update_mailbox_settings(const ::outlook::graph::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = update_mailbox_settings_options()) const;
 
   /// update_mailbox_settings() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::graph::mailbox_settings> update_mailbox_settings_request(const ::outlook::graph::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = update_mailbox_settings_options()) const {
-    return outlook::prepared_request<::outlook::graph::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_update_mailbox_settings(patch, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::graph::mailbox_settings> update_mailbox_settings_request(const ::outlook::graph::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = update_mailbox_settings_options()) const;
 
   /// Reads the automatic replies (out of office) setting.
   /// GET {mailbox}/mailboxSettings/automaticRepliesSetting
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::automatic_replies_setting> get_automatic_replies_setting(const get_automatic_replies_setting_options& options = get_automatic_replies_setting_options()) const {
-    return outlook::fetch_one<::outlook::graph::automatic_replies_setting>(ctx_().session, outlook::prepare([&] { return build_get_automatic_replies_setting(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::automatic_replies_setting> get_automatic_replies_setting(const get_automatic_replies_setting_options& options = get_automatic_replies_setting_options()) const;
 
   /// get_automatic_replies_setting() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::graph::automatic_replies_setting> get_automatic_replies_setting_request(const get_automatic_replies_setting_options& options = get_automatic_replies_setting_options()) const {
-    return outlook::prepared_request<::outlook::graph::automatic_replies_setting>(ctx_().session, outlook::prepare([&] { return build_get_automatic_replies_setting(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::graph::automatic_replies_setting> get_automatic_replies_setting_request(const get_automatic_replies_setting_options& options = get_automatic_replies_setting_options()) const;
 
   /// Reads the language of the mailbox.
   /// GET {mailbox}/mailboxSettings/language
-  [[nodiscard]] boost::asio::awaitable<::outlook::graph::locale_info> get_language(const get_language_options& options = get_language_options()) const {
-    return outlook::fetch_one<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_language(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::graph::locale_info> get_language(const get_language_options& options = get_language_options()) const;
 
   /// get_language() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::graph::locale_info> get_language_request(const get_language_options& options = get_language_options()) const {
-    return outlook::prepared_request<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_language(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::graph::locale_info> get_language_request(const get_language_options& options = get_language_options()) const;
 
   /// Reads the time zone of the mailbox.
   /// GET {mailbox}/mailboxSettings/timeZone
-  [[nodiscard]] boost::asio::awaitable<outlook::value_envelope<std::string>> get_time_zone(const get_time_zone_options& options = get_time_zone_options()) const {
-    return outlook::fetch_value<std::string>(ctx_().session, outlook::prepare([&] { return build_get_time_zone(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::value_envelope<std::string>> get_time_zone(const get_time_zone_options& options = get_time_zone_options()) const;
 
   /// get_time_zone() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::value_envelope<std::string>> get_time_zone_request(const get_time_zone_options& options = get_time_zone_options()) const {
-    return outlook::prepared_request<outlook::value_envelope<std::string>>(ctx_().session, outlook::prepare([&] { return build_get_time_zone(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::value_envelope<std::string>> get_time_zone_request(const get_time_zone_options& options = get_time_zone_options()) const;
 
   /// Lists the languages the mailbox can be set to.
   /// GET {mailbox}/outlook/supportedLanguages
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::locale_info>> get_supported_languages(const get_supported_languages_options& options = get_supported_languages_options()) const {
-    return outlook::fetch_page<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::locale_info>> get_supported_languages(const get_supported_languages_options& options = get_supported_languages_options()) const;
 
   /// get_supported_languages() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::locale_info>> get_supported_languages_request(const get_supported_languages_options& options = get_supported_languages_options()) const {
-    return outlook::prepared_request<outlook::page<::outlook::graph::locale_info>>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::locale_info>> get_supported_languages_request(const get_supported_languages_options& options = get_supported_languages_options()) const;
 
   /// get_supported_languages() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::graph::locale_info> get_supported_languages_pages(const get_supported_languages_options& options = get_supported_languages_options()) const {
-    return outlook::pager<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
-  }
+  [[nodiscard]] outlook::pager<::outlook::graph::locale_info> get_supported_languages_pages(const get_supported_languages_options& options = get_supported_languages_options()) const;
 
   /// Lists the time zones the mailbox can be set to, in Windows or IANA form.
   /// GET {mailbox}/outlook/supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'{time_zone_standard}')
   /// @param time_zone_standard Windows or IANA names; none gives Windows names.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
-    return outlook::fetch_page<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const;
 
   /// get_supported_time_zones() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones_request(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
-    return outlook::prepared_request<outlook::page<::outlook::graph::time_zone_information>>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones_request(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const;
 
   /// get_supported_time_zones() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::graph::time_zone_information> get_supported_time_zones_pages(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
-    return outlook::pager<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
-  }
+  [[nodiscard]] outlook::pager<::outlook::graph::time_zone_information> get_supported_time_zones_pages(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const;
 
   /// Lists the time zones the mailbox can be set to, in Windows or IANA form.
   /// GET {mailbox}/outlook/supportedTimeZones
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
-    return outlook::fetch_page<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const;
 
   /// get_supported_time_zones() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones_request(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
-    return outlook::prepared_request<outlook::page<::outlook::graph::time_zone_information>>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::graph::time_zone_information>> get_supported_time_zones_request(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const;
 
   /// get_supported_time_zones() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::graph::time_zone_information> get_supported_time_zones_pages(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
-    return outlook::pager<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
-  }
+  [[nodiscard]] outlook::pager<::outlook::graph::time_zone_information> get_supported_time_zones_pages(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_get_mailbox_settings(const get_mailbox_settings_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailboxSettings");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_update_mailbox_settings(const ::outlook::graph::mailbox_settings_patch& patch, const update_mailbox_settings_options& options) const {
-    outlook::request_spec r;
-    r.method = "PATCH";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailboxSettings");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.body = outlook::encode_value(patch);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_automatic_replies_setting(const get_automatic_replies_setting_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailboxSettings");
-    r.path += "/" + std::string("automaticRepliesSetting");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_language(const get_language_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailboxSettings");
-    r.path += "/" + std::string("language");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_time_zone(const get_time_zone_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailboxSettings");
-    r.path += "/" + std::string("timeZone");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_supported_languages(const get_supported_languages_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("outlook");
-    r.path += "/" + std::string("supportedLanguages");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_supported_time_zones(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("outlook");
-    r.path += "/" + std::string("supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'") + outlook::path_segment(outlook::enum_to_wire(time_zone_standard), "time_zone_standard") + std::string("')");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_supported_time_zones(const get_supported_time_zones_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("outlook");
-    r.path += "/" + std::string("supportedTimeZones");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_get_mailbox_settings(const get_mailbox_settings_options& options) const;
+  [[nodiscard]] outlook::request_spec build_update_mailbox_settings(const ::outlook::graph::mailbox_settings_patch& patch, const update_mailbox_settings_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_automatic_replies_setting(const get_automatic_replies_setting_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_language(const get_language_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_time_zone(const get_time_zone_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_supported_languages(const get_supported_languages_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_supported_time_zones(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_supported_time_zones(const get_supported_time_zones_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::graph::mailbox_settings> mailbox_settings_operations<Mailbox>::get_mailbox_settings(const get_mailbox_settings_options& options) const {
+  return outlook::fetch_one<::outlook::graph::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_get_mailbox_settings(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::graph::mailbox_settings> mailbox_settings_operations<Mailbox>::get_mailbox_settings_request(const get_mailbox_settings_options& options) const {
+  return outlook::prepared_request<::outlook::graph::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_get_mailbox_settings(options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::graph::mailbox_settings> mailbox_settings_operations<Mailbox>::update_mailbox_settings(const ::outlook::graph::mailbox_settings_patch& patch, const update_mailbox_settings_options& options) const {
+  return outlook::fetch_one<::outlook::graph::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_update_mailbox_settings(patch, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::graph::mailbox_settings> mailbox_settings_operations<Mailbox>::update_mailbox_settings_request(const ::outlook::graph::mailbox_settings_patch& patch, const update_mailbox_settings_options& options) const {
+  return outlook::prepared_request<::outlook::graph::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_update_mailbox_settings(patch, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::graph::automatic_replies_setting> mailbox_settings_operations<Mailbox>::get_automatic_replies_setting(const get_automatic_replies_setting_options& options) const {
+  return outlook::fetch_one<::outlook::graph::automatic_replies_setting>(ctx_().session, outlook::prepare([&] { return build_get_automatic_replies_setting(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::graph::automatic_replies_setting> mailbox_settings_operations<Mailbox>::get_automatic_replies_setting_request(const get_automatic_replies_setting_options& options) const {
+  return outlook::prepared_request<::outlook::graph::automatic_replies_setting>(ctx_().session, outlook::prepare([&] { return build_get_automatic_replies_setting(options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::graph::locale_info> mailbox_settings_operations<Mailbox>::get_language(const get_language_options& options) const {
+  return outlook::fetch_one<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_language(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::graph::locale_info> mailbox_settings_operations<Mailbox>::get_language_request(const get_language_options& options) const {
+  return outlook::prepared_request<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_language(options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::value_envelope<std::string>> mailbox_settings_operations<Mailbox>::get_time_zone(const get_time_zone_options& options) const {
+  return outlook::fetch_value<std::string>(ctx_().session, outlook::prepare([&] { return build_get_time_zone(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::value_envelope<std::string>> mailbox_settings_operations<Mailbox>::get_time_zone_request(const get_time_zone_options& options) const {
+  return outlook::prepared_request<outlook::value_envelope<std::string>>(ctx_().session, outlook::prepare([&] { return build_get_time_zone(options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<::outlook::graph::locale_info>> mailbox_settings_operations<Mailbox>::get_supported_languages(const get_supported_languages_options& options) const {
+  return outlook::fetch_page<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<::outlook::graph::locale_info>> mailbox_settings_operations<Mailbox>::get_supported_languages_request(const get_supported_languages_options& options) const {
+  return outlook::prepared_request<outlook::page<::outlook::graph::locale_info>>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
+}
+
+template <class Mailbox>
+outlook::pager<::outlook::graph::locale_info> mailbox_settings_operations<Mailbox>::get_supported_languages_pages(const get_supported_languages_options& options) const {
+  return outlook::pager<::outlook::graph::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<::outlook::graph::time_zone_information>> mailbox_settings_operations<Mailbox>::get_supported_time_zones(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options) const {
+  return outlook::fetch_page<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<::outlook::graph::time_zone_information>> mailbox_settings_operations<Mailbox>::get_supported_time_zones_request(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options) const {
+  return outlook::prepared_request<outlook::page<::outlook::graph::time_zone_information>>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
+}
+
+template <class Mailbox>
+outlook::pager<::outlook::graph::time_zone_information> mailbox_settings_operations<Mailbox>::get_supported_time_zones_pages(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options) const {
+  return outlook::pager<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<::outlook::graph::time_zone_information>> mailbox_settings_operations<Mailbox>::get_supported_time_zones(const get_supported_time_zones_options& options) const {
+  return outlook::fetch_page<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<::outlook::graph::time_zone_information>> mailbox_settings_operations<Mailbox>::get_supported_time_zones_request(const get_supported_time_zones_options& options) const {
+  return outlook::prepared_request<outlook::page<::outlook::graph::time_zone_information>>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
+}
+
+template <class Mailbox>
+outlook::pager<::outlook::graph::time_zone_information> mailbox_settings_operations<Mailbox>::get_supported_time_zones_pages(const get_supported_time_zones_options& options) const {
+  return outlook::pager<::outlook::graph::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
+}
+
+template <class Mailbox>
+outlook::request_spec mailbox_settings_operations<Mailbox>::build_get_mailbox_settings(const get_mailbox_settings_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailboxSettings");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec mailbox_settings_operations<Mailbox>::build_update_mailbox_settings(const ::outlook::graph::mailbox_settings_patch& patch, const update_mailbox_settings_options& options) const {
+  outlook::request_spec r;
+  r.method = "PATCH";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailboxSettings");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.body = outlook::encode_value(patch);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec mailbox_settings_operations<Mailbox>::build_get_automatic_replies_setting(const get_automatic_replies_setting_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailboxSettings");
+  r.path += "/" + std::string("automaticRepliesSetting");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec mailbox_settings_operations<Mailbox>::build_get_language(const get_language_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailboxSettings");
+  r.path += "/" + std::string("language");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec mailbox_settings_operations<Mailbox>::build_get_time_zone(const get_time_zone_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailboxSettings");
+  r.path += "/" + std::string("timeZone");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec mailbox_settings_operations<Mailbox>::build_get_supported_languages(const get_supported_languages_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("outlook");
+  r.path += "/" + std::string("supportedLanguages");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec mailbox_settings_operations<Mailbox>::build_get_supported_time_zones(::outlook::graph::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("outlook");
+  r.path += "/" + std::string("supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'") + outlook::path_segment(outlook::enum_to_wire(time_zone_standard), "time_zone_standard") + std::string("')");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec mailbox_settings_operations<Mailbox>::build_get_supported_time_zones(const get_supported_time_zones_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("outlook");
+  r.path += "/" + std::string("supportedTimeZones");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/delta.hpp"
@@ -378,717 +379,912 @@ class messages_operations {
   /// Lists the messages of a folder, or of the whole mailbox when no folder is given.
   /// GET {mailbox}/mailFolders/{folder_id}/messages
   /// @param folder_id ID or well-known name of the folder; none lists the whole mailbox.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const {
-    return outlook::fetch_page<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const;
 
   /// list_messages() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages_request(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const {
-    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::message>>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages_request(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const;
 
   /// list_messages() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::message>> list_messages_pages(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const {
-    return outlook::pager<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
-  }
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::message>> list_messages_pages(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const;
 
   /// Lists the messages of a folder, or of the whole mailbox when no folder is given.
   /// GET {mailbox}/messages
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages(const list_messages_options& options = list_messages_options()) const {
-    return outlook::fetch_page<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages(const list_messages_options& options = list_messages_options()) const;
 
   /// list_messages() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages_request(const list_messages_options& options = list_messages_options()) const {
-    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::message>>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::message>>> list_messages_request(const list_messages_options& options = list_messages_options()) const;
 
   /// list_messages() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::message>> list_messages_pages(const list_messages_options& options = list_messages_options()) const {
-    return outlook::pager<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
-  }
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::graph::message>> list_messages_pages(const list_messages_options& options = list_messages_options()) const;
 
   /// Reads one message.
   /// GET {mailbox}/messages/{message_id}
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> get_message(std::string_view message_id, const get_message_options& options = get_message_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_get_message(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> get_message(std::string_view message_id, const get_message_options& options = get_message_options()) const;
 
   /// get_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> get_message_request(std::string_view message_id, const get_message_options& options = get_message_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_get_message(message_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> get_message_request(std::string_view message_id, const get_message_options& options = get_message_options()) const;
 
   /// Runs a round of change tracking on a folder with the delta function: every message added, changed or removed since the round the delta link came from (all of them without one).
   /// GET {mailbox}/mailFolders/{folder_id}/messages/delta
   /// @param folder_id ID or well-known name of the folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::graph::message>>> sync_messages(std::string_view folder_id, const sync_messages_options& options = sync_messages_options()) const {
-    return outlook::fetch_delta_round<outlook::poly<::outlook::graph::message>>(sync_messages_pages(folder_id, outlook::without_response(options)), options.response);
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::graph::message>>> sync_messages(std::string_view folder_id, const sync_messages_options& options = sync_messages_options()) const;
 
   /// sync_messages() page by page; state() after each page is what to store to resume.
-  [[nodiscard]] outlook::delta_pager<outlook::poly<::outlook::graph::message>> sync_messages_pages(std::string_view folder_id, const sync_messages_options& options = sync_messages_options()) const {
-    return outlook::delta_pager<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_sync_messages(folder_id, options); }),
-                                                   options.state, options.delta_link);
-  }
+  [[nodiscard]] outlook::delta_pager<outlook::poly<::outlook::graph::message>> sync_messages_pages(std::string_view folder_id, const sync_messages_options& options = sync_messages_options()) const;
 
   /// Sends a new message in one step; it is saved in Sent Items unless asked otherwise.
   /// POST {mailbox}/sendMail
   /// @param message The message to send.
-  [[nodiscard]] boost::asio::awaitable<void> send_mail(const ::outlook::graph::message& message, const send_mail_options& options = send_mail_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_mail(message, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> send_mail(const ::outlook::graph::message& message, const send_mail_options& options = send_mail_options()) const;
 
   /// send_mail() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> send_mail_request(const ::outlook::graph::message& message, const send_mail_options& options = send_mail_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_send_mail(message, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> send_mail_request(const ::outlook::graph::message& message, const send_mail_options& options = send_mail_options()) const;
 
   /// Creates a draft, in Drafts or in the given folder.
   /// POST {mailbox}/mailFolders/{folder_id}/messages
   /// @param message The draft to create.
   /// @param folder_id Folder to create the draft in; none means Drafts.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message(const ::outlook::graph::message& message, std::string_view folder_id, const create_message_options& options = create_message_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, folder_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message(const ::outlook::graph::message& message, std::string_view folder_id, const create_message_options& options = create_message_options()) const;
 
   /// create_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_message_request(const ::outlook::graph::message& message, std::string_view folder_id, const create_message_options& options = create_message_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, folder_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_message_request(const ::outlook::graph::message& message, std::string_view folder_id, const create_message_options& options = create_message_options()) const;
 
   /// Creates a draft, in Drafts or in the given folder.
   /// POST {mailbox}/messages
   /// @param message The draft to create.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message(const ::outlook::graph::message& message, const create_message_options& options = create_message_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message(const ::outlook::graph::message& message, const create_message_options& options = create_message_options()) const;
 
   /// create_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_message_request(const ::outlook::graph::message& message, const create_message_options& options = create_message_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_message_request(const ::outlook::graph::message& message, const create_message_options& options = create_message_options()) const;
 
   /// Sends an existing draft.
   /// POST {mailbox}/messages/{message_id}/send
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<void> send_message(std::string_view message_id, const send_message_options& options = send_message_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_message(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> send_message(std::string_view message_id, const send_message_options& options = send_message_options()) const;
 
   /// send_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> send_message_request(std::string_view message_id, const send_message_options& options = send_message_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_send_message(message_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> send_message_request(std::string_view message_id, const send_message_options& options = send_message_options()) const;
 
   /// Replies to the sender of a message.
   /// POST {mailbox}/messages/{message_id}/reply
   /// @param message_id ID of the message.
   /// @param comment Text put above the quoted message; an empty one is not sent.
-  [[nodiscard]] boost::asio::awaitable<void> reply(std::string_view message_id, const std::string& comment, const reply_options& options = reply_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply(message_id, comment, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> reply(std::string_view message_id, const std::string& comment, const reply_options& options = reply_options()) const;
 
   /// reply() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> reply_request(std::string_view message_id, const std::string& comment, const reply_options& options = reply_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_reply(message_id, comment, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> reply_request(std::string_view message_id, const std::string& comment, const reply_options& options = reply_options()) const;
 
   /// Replies to the sender and every recipient of a message.
   /// POST {mailbox}/messages/{message_id}/replyAll
   /// @param message_id ID of the message.
   /// @param comment Text put above the quoted message; an empty one is not sent.
-  [[nodiscard]] boost::asio::awaitable<void> reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options = reply_all_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply_all(message_id, comment, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options = reply_all_options()) const;
 
   /// reply_all() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> reply_all_request(std::string_view message_id, const std::string& comment, const reply_all_options& options = reply_all_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_reply_all(message_id, comment, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> reply_all_request(std::string_view message_id, const std::string& comment, const reply_all_options& options = reply_all_options()) const;
 
   /// Creates a draft reply to the sender.
   /// POST {mailbox}/messages/{message_id}/createReply
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_reply(std::string_view message_id, const create_reply_options& options = create_reply_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_reply(std::string_view message_id, const create_reply_options& options = create_reply_options()) const;
 
   /// create_reply() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_reply_request(std::string_view message_id, const create_reply_options& options = create_reply_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply(message_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_reply_request(std::string_view message_id, const create_reply_options& options = create_reply_options()) const;
 
   /// Creates a draft reply to everyone.
   /// POST {mailbox}/messages/{message_id}/createReplyAll
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_reply_all(std::string_view message_id, const create_reply_all_options& options = create_reply_all_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply_all(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_reply_all(std::string_view message_id, const create_reply_all_options& options = create_reply_all_options()) const;
 
   /// create_reply_all() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_reply_all_request(std::string_view message_id, const create_reply_all_options& options = create_reply_all_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply_all(message_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_reply_all_request(std::string_view message_id, const create_reply_all_options& options = create_reply_all_options()) const;
 
   /// Forwards a message.
   /// POST {mailbox}/messages/{message_id}/forward
   /// @param message_id ID of the message.
   /// @param comment Text put above the forwarded message; an empty one is not sent.
   /// @param to_recipients Who to forward the message to.
-  [[nodiscard]] boost::asio::awaitable<void> forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::graph::recipient>& to_recipients, const forward_options& options = forward_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_forward(message_id, comment, to_recipients, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::graph::recipient>& to_recipients, const forward_options& options = forward_options()) const;
 
   /// forward() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> forward_request(std::string_view message_id, const std::string& comment, const std::vector<::outlook::graph::recipient>& to_recipients, const forward_options& options = forward_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_forward(message_id, comment, to_recipients, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> forward_request(std::string_view message_id, const std::string& comment, const std::vector<::outlook::graph::recipient>& to_recipients, const forward_options& options = forward_options()) const;
 
   /// Creates a draft forward of a message.
   /// POST {mailbox}/messages/{message_id}/createForward
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_forward(std::string_view message_id, const create_forward_options& options = create_forward_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_forward(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_forward(std::string_view message_id, const create_forward_options& options = create_forward_options()) const;
 
   /// create_forward() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_forward_request(std::string_view message_id, const create_forward_options& options = create_forward_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_forward(message_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_forward_request(std::string_view message_id, const create_forward_options& options = create_forward_options()) const;
 
   /// Changes writable properties of a message.
   /// PATCH {mailbox}/messages/{message_id}
   /// @param message_id ID of the message.
   /// @param patch The properties to change.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> update_message(std::string_view message_id, const ::outlook::graph::message_patch& patch, const update_message_options& options = update_message_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_update_message(message_id, patch, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> update_message(std::string_view message_id, const ::outlook::graph::message_patch& patch, const update_message_options& options = update_message_options()) const;
 
   /// update_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> update_message_request(std::string_view message_id, const ::outlook::graph::message_patch& patch, const update_message_options& options = update_message_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_update_message(message_id, patch, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> update_message_request(std::string_view message_id, const ::outlook::graph::message_patch& patch, const update_message_options& options = update_message_options()) const;
 
   /// Deletes a message (it goes to Recoverable Items).
   /// DELETE {mailbox}/messages/{message_id}
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<void> delete_message(std::string_view message_id, const delete_message_options& options = delete_message_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_message(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> delete_message(std::string_view message_id, const delete_message_options& options = delete_message_options()) const;
 
   /// delete_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> delete_message_request(std::string_view message_id, const delete_message_options& options = delete_message_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_message(message_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> delete_message_request(std::string_view message_id, const delete_message_options& options = delete_message_options()) const;
 
   /// Moves a message to another folder; the moved copy has a new ID unless immutable IDs are asked for.
   /// POST {mailbox}/messages/{message_id}/move
   /// @param message_id ID of the message.
   /// @param destination_id ID or well-known name of the destination folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options = move_message_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_move_message(message_id, destination_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options = move_message_options()) const;
 
   /// move_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> move_message_request(std::string_view message_id, const std::string& destination_id, const move_message_options& options = move_message_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_move_message(message_id, destination_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> move_message_request(std::string_view message_id, const std::string& destination_id, const move_message_options& options = move_message_options()) const;
 
   /// Copies a message to another folder.
   /// POST {mailbox}/messages/{message_id}/copy
   /// @param message_id ID of the message.
   /// @param destination_id ID or well-known name of the destination folder.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = copy_message_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_copy_message(message_id, destination_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = copy_message_options()) const;
 
   /// copy_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> copy_message_request(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = copy_message_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_copy_message(message_id, destination_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> copy_message_request(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = copy_message_options()) const;
 
   /// Reads the whole message in MIME form (RFC 822 bytes) from its $value.
   /// GET {mailbox}/messages/{message_id}/$value
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<outlook::bytes> get_message_mime(std::string_view message_id, const get_message_mime_options& options = get_message_mime_options()) const {
-    return outlook::fetch_bytes(ctx_().session, outlook::prepare([&] { return build_get_message_mime(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::bytes> get_message_mime(std::string_view message_id, const get_message_mime_options& options = get_message_mime_options()) const;
 
   /// get_message_mime() into a sink: the bytes are handed over in pieces instead of returned.
-  [[nodiscard]] boost::asio::awaitable<void> get_message_mime(std::string_view message_id, outlook::byte_sink sink, const get_message_mime_options& options = get_message_mime_options()) const {
-    return outlook::fetch_to_sink(ctx_().session, outlook::prepare([&] { return build_get_message_mime(message_id, options); }), std::move(sink));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> get_message_mime(std::string_view message_id, outlook::byte_sink sink, const get_message_mime_options& options = get_message_mime_options()) const;
 
   /// Sends a message given as MIME bytes (sent base64-encoded as text/plain).
   /// POST {mailbox}/sendMail
   /// @param mime The whole RFC 822 message, headers and attachments included.
-  [[nodiscard]] boost::asio::awaitable<void> send_mail_mime(const outlook::bytes& mime, const send_mail_mime_options& options = send_mail_mime_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_mail_mime(mime, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> send_mail_mime(const outlook::bytes& mime, const send_mail_mime_options& options = send_mail_mime_options()) const;
 
   /// send_mail_mime() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> send_mail_mime_request(const outlook::bytes& mime, const send_mail_mime_options& options = send_mail_mime_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_send_mail_mime(mime, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> send_mail_mime_request(const outlook::bytes& mime, const send_mail_mime_options& options = send_mail_mime_options()) const;
 
   /// Creates a draft from MIME bytes, in Drafts or in the given folder.
   /// POST {mailbox}/mailFolders/{folder_id}/messages
   /// @param mime The whole RFC 822 message.
   /// @param folder_id Folder to create the draft in; none means Drafts.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message_mime(const outlook::bytes& mime, std::string_view folder_id, const create_message_mime_options& options = create_message_mime_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message_mime(mime, folder_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message_mime(const outlook::bytes& mime, std::string_view folder_id, const create_message_mime_options& options = create_message_mime_options()) const;
 
   /// create_message_mime() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_message_mime_request(const outlook::bytes& mime, std::string_view folder_id, const create_message_mime_options& options = create_message_mime_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message_mime(mime, folder_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_message_mime_request(const outlook::bytes& mime, std::string_view folder_id, const create_message_mime_options& options = create_message_mime_options()) const;
 
   /// Creates a draft from MIME bytes, in Drafts or in the given folder.
   /// POST {mailbox}/messages
   /// @param mime The whole RFC 822 message.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message_mime(const outlook::bytes& mime, const create_message_mime_options& options = create_message_mime_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message_mime(mime, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::graph::message>> create_message_mime(const outlook::bytes& mime, const create_message_mime_options& options = create_message_mime_options()) const;
 
   /// create_message_mime() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_message_mime_request(const outlook::bytes& mime, const create_message_mime_options& options = create_message_mime_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message_mime(mime, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::graph::message>> create_message_mime_request(const outlook::bytes& mime, const create_message_mime_options& options = create_message_mime_options()) const;
 
   /// Deletes a message for good: it goes to the Purges folder, which the user cannot recover from.
   /// POST {mailbox}/messages/{message_id}/permanentDelete
   /// @param message_id ID of the message.
-  [[nodiscard]] boost::asio::awaitable<void> permanent_delete_message(std::string_view message_id, const permanent_delete_message_options& options = permanent_delete_message_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_permanent_delete_message(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> permanent_delete_message(std::string_view message_id, const permanent_delete_message_options& options = permanent_delete_message_options()) const;
 
   /// permanent_delete_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> permanent_delete_message_request(std::string_view message_id, const permanent_delete_message_options& options = permanent_delete_message_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_permanent_delete_message(message_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> permanent_delete_message_request(std::string_view message_id, const permanent_delete_message_options& options = permanent_delete_message_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_list_messages(std::string_view folder_id, const list_messages_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailFolders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    r.path += "/" + std::string("messages");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_list_messages(const list_messages_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_message(std::string_view message_id, const get_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_sync_messages(std::string_view folder_id, const sync_messages_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailFolders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    r.path += "/" + std::string("messages");
-    r.path += "/" + std::string("delta");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_send_mail(const ::outlook::graph::message& message, const send_mail_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("sendMail");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    body.emplace("message", outlook::encode_value(message));
-    if (options.save_to_sent_items) body.emplace("saveToSentItems", outlook::encode_value(*options.save_to_sent_items));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_message(const ::outlook::graph::message& message, std::string_view folder_id, const create_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailFolders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    r.path += "/" + std::string("messages");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.body = outlook::encode_value(message);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_message(const ::outlook::graph::message& message, const create_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.body = outlook::encode_value(message);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_send_message(std::string_view message_id, const send_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("send");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_reply(std::string_view message_id, const std::string& comment, const reply_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("reply");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    if (!comment.empty()) body.emplace("comment", outlook::encode_value(comment));
-    if (options.message) body.emplace("message", outlook::encode_value(*options.message));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("replyAll");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    if (!comment.empty()) body.emplace("comment", outlook::encode_value(comment));
-    if (options.message) body.emplace("message", outlook::encode_value(*options.message));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_reply(std::string_view message_id, const create_reply_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("createReply");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    boost::json::object body;
-    if (options.comment) body.emplace("comment", outlook::encode_value(*options.comment));
-    if (options.message) body.emplace("message", outlook::encode_value(*options.message));
-    // Every member is optional: with none given the request goes without a body.
-    if (!body.empty()) r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_reply_all(std::string_view message_id, const create_reply_all_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("createReplyAll");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    boost::json::object body;
-    if (options.comment) body.emplace("comment", outlook::encode_value(*options.comment));
-    if (options.message) body.emplace("message", outlook::encode_value(*options.message));
-    // Every member is optional: with none given the request goes without a body.
-    if (!body.empty()) r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::graph::recipient>& to_recipients, const forward_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("forward");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    if (!comment.empty()) body.emplace("comment", outlook::encode_value(comment));
-    body.emplace("toRecipients", outlook::encode_value(to_recipients));
-    if (options.message) body.emplace("message", outlook::encode_value(*options.message));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_forward(std::string_view message_id, const create_forward_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("createForward");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    boost::json::object body;
-    if (options.comment) body.emplace("comment", outlook::encode_value(*options.comment));
-    if (options.to_recipients) body.emplace("toRecipients", outlook::encode_value(*options.to_recipients));
-    if (options.message) body.emplace("message", outlook::encode_value(*options.message));
-    // Every member is optional: with none given the request goes without a body.
-    if (!body.empty()) r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_update_message(std::string_view message_id, const ::outlook::graph::message_patch& patch, const update_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "PATCH";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.body = outlook::encode_value(patch);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_delete_message(std::string_view message_id, const delete_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "DELETE";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("move");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    boost::json::object body;
-    body.emplace("destinationId", outlook::encode_value(destination_id));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("copy");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    boost::json::object body;
-    body.emplace("destinationId", outlook::encode_value(destination_id));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_message_mime(std::string_view message_id, const get_message_mime_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("$value");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_send_mail_mime(const outlook::bytes& mime, const send_mail_mime_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("sendMail");
-    outlook::apply_query_options(r.query, options);
-    r.raw_body = outlook::base64_encode(mime);
-    r.raw_content_type = "text/plain";
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_message_mime(const outlook::bytes& mime, std::string_view folder_id, const create_message_mime_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("mailFolders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    r.path += "/" + std::string("messages");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.raw_body = outlook::base64_encode(mime);
-    r.raw_content_type = "text/plain";
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_message_mime(const outlook::bytes& mime, const create_message_mime_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.raw_body = outlook::base64_encode(mime);
-    r.raw_content_type = "text/plain";
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_permanent_delete_message(std::string_view message_id, const permanent_delete_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("permanentDelete");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_list_messages(std::string_view folder_id, const list_messages_options& options) const;
+  [[nodiscard]] outlook::request_spec build_list_messages(const list_messages_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_message(std::string_view message_id, const get_message_options& options) const;
+  [[nodiscard]] outlook::request_spec build_sync_messages(std::string_view folder_id, const sync_messages_options& options) const;
+  [[nodiscard]] outlook::request_spec build_send_mail(const ::outlook::graph::message& message, const send_mail_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_message(const ::outlook::graph::message& message, std::string_view folder_id, const create_message_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_message(const ::outlook::graph::message& message, const create_message_options& options) const;
+  [[nodiscard]] outlook::request_spec build_send_message(std::string_view message_id, const send_message_options& options) const;
+  [[nodiscard]] outlook::request_spec build_reply(std::string_view message_id, const std::string& comment, const reply_options& options) const;
+  [[nodiscard]] outlook::request_spec build_reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_reply(std::string_view message_id, const create_reply_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_reply_all(std::string_view message_id, const create_reply_all_options& options) const;
+  [[nodiscard]] outlook::request_spec build_forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::graph::recipient>& to_recipients, const forward_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_forward(std::string_view message_id, const create_forward_options& options) const;
+  [[nodiscard]] outlook::request_spec build_update_message(std::string_view message_id, const ::outlook::graph::message_patch& patch, const update_message_options& options) const;
+  [[nodiscard]] outlook::request_spec build_delete_message(std::string_view message_id, const delete_message_options& options) const;
+  [[nodiscard]] outlook::request_spec build_move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options) const;
+  [[nodiscard]] outlook::request_spec build_copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_message_mime(std::string_view message_id, const get_message_mime_options& options) const;
+  [[nodiscard]] outlook::request_spec build_send_mail_mime(const outlook::bytes& mime, const send_mail_mime_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_message_mime(const outlook::bytes& mime, std::string_view folder_id, const create_message_mime_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_message_mime(const outlook::bytes& mime, const create_message_mime_options& options) const;
+  [[nodiscard]] outlook::request_spec build_permanent_delete_message(std::string_view message_id, const permanent_delete_message_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::message>>> messages_operations<Mailbox>::list_messages(std::string_view folder_id, const list_messages_options& options) const {
+  return outlook::fetch_page<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::message>>> messages_operations<Mailbox>::list_messages_request(std::string_view folder_id, const list_messages_options& options) const {
+  return outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::message>>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
+}
+
+template <class Mailbox>
+outlook::pager<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::list_messages_pages(std::string_view folder_id, const list_messages_options& options) const {
+  return outlook::pager<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<outlook::poly<::outlook::graph::message>>> messages_operations<Mailbox>::list_messages(const list_messages_options& options) const {
+  return outlook::fetch_page<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::message>>> messages_operations<Mailbox>::list_messages_request(const list_messages_options& options) const {
+  return outlook::prepared_request<outlook::page<outlook::poly<::outlook::graph::message>>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
+}
+
+template <class Mailbox>
+outlook::pager<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::list_messages_pages(const list_messages_options& options) const {
+  return outlook::pager<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::get_message(std::string_view message_id, const get_message_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_get_message(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::get_message_request(std::string_view message_id, const get_message_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_get_message(message_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::graph::message>>> messages_operations<Mailbox>::sync_messages(std::string_view folder_id, const sync_messages_options& options) const {
+  return outlook::fetch_delta_round<outlook::poly<::outlook::graph::message>>(sync_messages_pages(folder_id, outlook::without_response(options)), options.response);
+}
+
+template <class Mailbox>
+outlook::delta_pager<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::sync_messages_pages(std::string_view folder_id, const sync_messages_options& options) const {
+  return outlook::delta_pager<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_sync_messages(folder_id, options); }),
+                                                 options.state, options.delta_link);
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> messages_operations<Mailbox>::send_mail(const ::outlook::graph::message& message, const send_mail_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_mail(message, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> messages_operations<Mailbox>::send_mail_request(const ::outlook::graph::message& message, const send_mail_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_send_mail(message, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::create_message(const ::outlook::graph::message& message, std::string_view folder_id, const create_message_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, folder_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::create_message_request(const ::outlook::graph::message& message, std::string_view folder_id, const create_message_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, folder_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::create_message(const ::outlook::graph::message& message, const create_message_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::create_message_request(const ::outlook::graph::message& message, const create_message_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> messages_operations<Mailbox>::send_message(std::string_view message_id, const send_message_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_message(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> messages_operations<Mailbox>::send_message_request(std::string_view message_id, const send_message_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_send_message(message_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> messages_operations<Mailbox>::reply(std::string_view message_id, const std::string& comment, const reply_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply(message_id, comment, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> messages_operations<Mailbox>::reply_request(std::string_view message_id, const std::string& comment, const reply_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_reply(message_id, comment, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> messages_operations<Mailbox>::reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply_all(message_id, comment, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> messages_operations<Mailbox>::reply_all_request(std::string_view message_id, const std::string& comment, const reply_all_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_reply_all(message_id, comment, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::create_reply(std::string_view message_id, const create_reply_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::create_reply_request(std::string_view message_id, const create_reply_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply(message_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::create_reply_all(std::string_view message_id, const create_reply_all_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply_all(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::create_reply_all_request(std::string_view message_id, const create_reply_all_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply_all(message_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> messages_operations<Mailbox>::forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::graph::recipient>& to_recipients, const forward_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_forward(message_id, comment, to_recipients, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> messages_operations<Mailbox>::forward_request(std::string_view message_id, const std::string& comment, const std::vector<::outlook::graph::recipient>& to_recipients, const forward_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_forward(message_id, comment, to_recipients, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::create_forward(std::string_view message_id, const create_forward_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_forward(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::create_forward_request(std::string_view message_id, const create_forward_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_forward(message_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::update_message(std::string_view message_id, const ::outlook::graph::message_patch& patch, const update_message_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_update_message(message_id, patch, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::update_message_request(std::string_view message_id, const ::outlook::graph::message_patch& patch, const update_message_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_update_message(message_id, patch, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> messages_operations<Mailbox>::delete_message(std::string_view message_id, const delete_message_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_message(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> messages_operations<Mailbox>::delete_message_request(std::string_view message_id, const delete_message_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_message(message_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_move_message(message_id, destination_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::move_message_request(std::string_view message_id, const std::string& destination_id, const move_message_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_move_message(message_id, destination_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_copy_message(message_id, destination_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::copy_message_request(std::string_view message_id, const std::string& destination_id, const copy_message_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_copy_message(message_id, destination_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::bytes> messages_operations<Mailbox>::get_message_mime(std::string_view message_id, const get_message_mime_options& options) const {
+  return outlook::fetch_bytes(ctx_().session, outlook::prepare([&] { return build_get_message_mime(message_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> messages_operations<Mailbox>::get_message_mime(std::string_view message_id, outlook::byte_sink sink, const get_message_mime_options& options) const {
+  return outlook::fetch_to_sink(ctx_().session, outlook::prepare([&] { return build_get_message_mime(message_id, options); }), std::move(sink));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> messages_operations<Mailbox>::send_mail_mime(const outlook::bytes& mime, const send_mail_mime_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_mail_mime(mime, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> messages_operations<Mailbox>::send_mail_mime_request(const outlook::bytes& mime, const send_mail_mime_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_send_mail_mime(mime, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::create_message_mime(const outlook::bytes& mime, std::string_view folder_id, const create_message_mime_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message_mime(mime, folder_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::create_message_mime_request(const outlook::bytes& mime, std::string_view folder_id, const create_message_mime_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message_mime(mime, folder_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::create_message_mime(const outlook::bytes& mime, const create_message_mime_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message_mime(mime, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::graph::message>> messages_operations<Mailbox>::create_message_mime_request(const outlook::bytes& mime, const create_message_mime_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::graph::message>>(ctx_().session, outlook::prepare([&] { return build_create_message_mime(mime, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> messages_operations<Mailbox>::permanent_delete_message(std::string_view message_id, const permanent_delete_message_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_permanent_delete_message(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> messages_operations<Mailbox>::permanent_delete_message_request(std::string_view message_id, const permanent_delete_message_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_permanent_delete_message(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_list_messages(std::string_view folder_id, const list_messages_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailFolders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  r.path += "/" + std::string("messages");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_list_messages(const list_messages_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_get_message(std::string_view message_id, const get_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_sync_messages(std::string_view folder_id, const sync_messages_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailFolders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  r.path += "/" + std::string("messages");
+  r.path += "/" + std::string("delta");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_send_mail(const ::outlook::graph::message& message, const send_mail_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("sendMail");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  body.emplace("message", outlook::encode_value(message));
+  if (options.save_to_sent_items) body.emplace("saveToSentItems", outlook::encode_value(*options.save_to_sent_items));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_create_message(const ::outlook::graph::message& message, std::string_view folder_id, const create_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailFolders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  r.path += "/" + std::string("messages");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.body = outlook::encode_value(message);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_create_message(const ::outlook::graph::message& message, const create_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.body = outlook::encode_value(message);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_send_message(std::string_view message_id, const send_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("send");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_reply(std::string_view message_id, const std::string& comment, const reply_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("reply");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  if (!comment.empty()) body.emplace("comment", outlook::encode_value(comment));
+  if (options.message) body.emplace("message", outlook::encode_value(*options.message));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("replyAll");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  if (!comment.empty()) body.emplace("comment", outlook::encode_value(comment));
+  if (options.message) body.emplace("message", outlook::encode_value(*options.message));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_create_reply(std::string_view message_id, const create_reply_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("createReply");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  boost::json::object body;
+  if (options.comment) body.emplace("comment", outlook::encode_value(*options.comment));
+  if (options.message) body.emplace("message", outlook::encode_value(*options.message));
+  // Every member is optional: with none given the request goes without a body.
+  if (!body.empty()) r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_create_reply_all(std::string_view message_id, const create_reply_all_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("createReplyAll");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  boost::json::object body;
+  if (options.comment) body.emplace("comment", outlook::encode_value(*options.comment));
+  if (options.message) body.emplace("message", outlook::encode_value(*options.message));
+  // Every member is optional: with none given the request goes without a body.
+  if (!body.empty()) r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::graph::recipient>& to_recipients, const forward_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("forward");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  if (!comment.empty()) body.emplace("comment", outlook::encode_value(comment));
+  body.emplace("toRecipients", outlook::encode_value(to_recipients));
+  if (options.message) body.emplace("message", outlook::encode_value(*options.message));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_create_forward(std::string_view message_id, const create_forward_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("createForward");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  boost::json::object body;
+  if (options.comment) body.emplace("comment", outlook::encode_value(*options.comment));
+  if (options.to_recipients) body.emplace("toRecipients", outlook::encode_value(*options.to_recipients));
+  if (options.message) body.emplace("message", outlook::encode_value(*options.message));
+  // Every member is optional: with none given the request goes without a body.
+  if (!body.empty()) r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_update_message(std::string_view message_id, const ::outlook::graph::message_patch& patch, const update_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "PATCH";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.body = outlook::encode_value(patch);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_delete_message(std::string_view message_id, const delete_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "DELETE";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("move");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  boost::json::object body;
+  body.emplace("destinationId", outlook::encode_value(destination_id));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("copy");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  boost::json::object body;
+  body.emplace("destinationId", outlook::encode_value(destination_id));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_get_message_mime(std::string_view message_id, const get_message_mime_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("$value");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_send_mail_mime(const outlook::bytes& mime, const send_mail_mime_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("sendMail");
+  outlook::apply_query_options(r.query, options);
+  r.raw_body = outlook::base64_encode(mime);
+  r.raw_content_type = "text/plain";
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_create_message_mime(const outlook::bytes& mime, std::string_view folder_id, const create_message_mime_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("mailFolders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  r.path += "/" + std::string("messages");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.raw_body = outlook::base64_encode(mime);
+  r.raw_content_type = "text/plain";
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_create_message_mime(const outlook::bytes& mime, const create_message_mime_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.raw_body = outlook::base64_encode(mime);
+  r.raw_content_type = "text/plain";
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_permanent_delete_message(std::string_view message_id, const permanent_delete_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("permanentDelete");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::graph

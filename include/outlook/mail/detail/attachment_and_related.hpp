@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/mail/date_time_time_zone.hpp"
 #include "outlook/mail/detail/extension_and_related.hpp"
@@ -476,6 +477,9 @@ void encode_members(boost::json::object& obj, const reference_attachment& x, con
 void write_json(outlook::json_writer& w, const reference_attachment& x);
 void write_fields(outlook::detail::object_writer& o, const reference_attachment& x);
 void write_members(outlook::detail::object_writer& o, const reference_attachment& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -1303,12 +1307,12 @@ inline const outlook::detail::member_decoder<reference_attachment>* find_referen
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, attachment& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::attachment_members, detail::find_attachment_member, path);
 }
 
 /// Writes the properties of attachment that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "Name", x.name, sp);
   outlook::detail::encode_member(obj, "ContentType", x.content_type, sp);
@@ -1318,19 +1322,19 @@ inline void encode_fields(boost::json::object& obj, const attachment& x, const b
 }
 
 /// Writes the properties of attachment, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const attachment& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const attachment& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const attachment& x) {
   outlook::detail::write_member(o, "Id", x.id);
   outlook::detail::write_member(o, "Name", x.name);
   outlook::detail::write_member(o, "ContentType", x.content_type);
@@ -1339,13 +1343,13 @@ inline void write_fields(outlook::detail::object_writer& o, const attachment& x)
   outlook::detail::write_member(o, "LastModifiedDateTime", x.last_modified_date_time);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const attachment& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const attachment& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const attachment& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const attachment& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
@@ -1368,17 +1372,17 @@ inline void decode_poly(const boost::json::value& v, outlook::poly<attachment>& 
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path) {
   detail::decode_poly(v, out, path, false);
 }
 
 /// For a poly the caller has just default-constructed (an element of a new vector).
-inline void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path,
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
-inline boost::json::value encode_json(const outlook::poly<attachment>& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const outlook::poly<attachment>& x, const boost::json::storage_ptr& sp) {
   // A derived value names its type first (the service needs it to create attachments).
   boost::json::object obj(sp);
   if (const auto* d = x.as<file_attachment>()) {
@@ -1401,7 +1405,7 @@ inline boost::json::value encode_json(const outlook::poly<attachment>& x, const 
 }
 
 /// encode_json of the poly, written into an open object: the derived type's name first.
-inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<attachment>& x) {
+OUTLOOK_MAIL_DECL void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<attachment>& x) {
   if (const auto* d = x.as<file_attachment>()) {
     if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(file_attachment::odata_type);
     write_members(o, *d);
@@ -1420,18 +1424,18 @@ inline void write_poly_members(outlook::detail::object_writer& o, const outlook:
   write_members(o, x.base());
 }
 
-inline void write_json(outlook::json_writer& w, const outlook::poly<attachment>& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<attachment>& x) {
   outlook::detail::object_writer o(w, !x.base().extra.empty());
   write_poly_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::message_members, detail::find_message_member, path);
 }
 
 /// Writes the properties of message that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "ChangeKey", x.change_key, sp);
   outlook::detail::encode_member(obj, "Categories", x.categories, sp);
@@ -1478,19 +1482,19 @@ inline void encode_fields(boost::json::object& obj, const message& x, const boos
 }
 
 /// Writes the properties of message, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const message& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const message& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const message& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const message& x) {
   outlook::detail::write_member(o, "Id", x.id);
   outlook::detail::write_member(o, "ChangeKey", x.change_key);
   outlook::detail::write_member(o, "Categories", x.categories);
@@ -1536,13 +1540,13 @@ inline void write_fields(outlook::detail::object_writer& o, const message& x) {
   outlook::detail::write_member(o, "Mentions", x.mentions);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const message& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const message& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const message& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const message& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
@@ -1565,17 +1569,17 @@ inline void decode_poly(const boost::json::value& v, outlook::poly<message>& out
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path) {
   detail::decode_poly(v, out, path, false);
 }
 
 /// For a poly the caller has just default-constructed (an element of a new vector).
-inline void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path,
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
-inline boost::json::value encode_json(const outlook::poly<message>& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const outlook::poly<message>& x, const boost::json::storage_ptr& sp) {
   // A derived value names its type first (the service needs it to create attachments).
   boost::json::object obj(sp);
   if (const auto* d = x.as<event_message_request>()) {
@@ -1598,7 +1602,7 @@ inline boost::json::value encode_json(const outlook::poly<message>& x, const boo
 }
 
 /// encode_json of the poly, written into an open object: the derived type's name first.
-inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<message>& x) {
+OUTLOOK_MAIL_DECL void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<message>& x) {
   if (const auto* d = x.as<event_message_request>()) {
     if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(event_message_request::odata_type);
     write_members(o, *d);
@@ -1617,18 +1621,18 @@ inline void write_poly_members(outlook::detail::object_writer& o, const outlook:
   write_members(o, x.base());
 }
 
-inline void write_json(outlook::json_writer& w, const outlook::poly<message>& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<message>& x) {
   outlook::detail::object_writer o(w, !x.base().extra.empty());
   write_poly_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, event_message& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, event_message& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_members, detail::find_event_message_member, path);
 }
 
 /// Writes the properties of event_message that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const message&>(x), sp);
   outlook::detail::encode_member(obj, "MeetingMessageType", x.meeting_message_type, sp);
   outlook::detail::encode_member(obj, "Event", x.event, sp);
@@ -1643,19 +1647,19 @@ inline void encode_fields(boost::json::object& obj, const event_message& x, cons
 }
 
 /// Writes the properties of event_message, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const event_message& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const event_message& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const event_message& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const event_message& x) {
   write_fields(o, static_cast<const message&>(x));
   outlook::detail::write_member(o, "MeetingMessageType", x.meeting_message_type);
   outlook::detail::write_member(o, "Event", x.event);
@@ -1669,24 +1673,24 @@ inline void write_fields(outlook::detail::object_writer& o, const event_message&
   outlook::detail::write_member(o, "IsDelegated", x.is_delegated);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const event_message& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const event_message& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const event_message& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const event_message& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, event_message_request& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, event_message_request& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_request_members, detail::find_event_message_request_member, path);
 }
 
 /// Writes the properties of event_message_request that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const event_message&>(x), sp);
   outlook::detail::encode_member(obj, "PreviousStartDateTime", x.previous_start_date_time, sp);
   outlook::detail::encode_member(obj, "PreviousEndDateTime", x.previous_end_date_time, sp);
@@ -1695,19 +1699,19 @@ inline void encode_fields(boost::json::object& obj, const event_message_request&
 }
 
 /// Writes the properties of event_message_request, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const event_message_request& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const event_message_request& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const event_message_request& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const event_message_request& x) {
   write_fields(o, static_cast<const event_message&>(x));
   outlook::detail::write_member(o, "PreviousStartDateTime", x.previous_start_date_time);
   outlook::detail::write_member(o, "PreviousEndDateTime", x.previous_end_date_time);
@@ -1715,64 +1719,64 @@ inline void write_fields(outlook::detail::object_writer& o, const event_message_
   outlook::detail::write_member(o, "ResponseRequested", x.response_requested);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const event_message_request& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const event_message_request& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const event_message_request& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const event_message_request& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, event_message_response& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, event_message_response& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_response_members, detail::find_event_message_response_member, path);
 }
 
 /// Writes the properties of event_message_response that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const event_message&>(x), sp);
   (void)obj, (void)x, (void)sp;
 }
 
 /// Writes the properties of event_message_response, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const event_message_response& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const event_message_response& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const event_message_response& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const event_message_response& x) {
   write_fields(o, static_cast<const event_message&>(x));
   (void)o, (void)x;
 }
 
-inline void write_members(outlook::detail::object_writer& o, const event_message_response& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const event_message_response& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const event_message_response& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const event_message_response& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, file_attachment& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, file_attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::file_attachment_members, detail::find_file_attachment_member, path);
 }
 
 /// Writes the properties of file_attachment that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const attachment&>(x), sp);
   outlook::detail::encode_member(obj, "ContentBytes", x.content_bytes, sp);
   outlook::detail::encode_member(obj, "ContentId", x.content_id, sp);
@@ -1780,83 +1784,83 @@ inline void encode_fields(boost::json::object& obj, const file_attachment& x, co
 }
 
 /// Writes the properties of file_attachment, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const file_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const file_attachment& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const file_attachment& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const file_attachment& x) {
   write_fields(o, static_cast<const attachment&>(x));
   outlook::detail::write_member(o, "ContentBytes", x.content_bytes);
   outlook::detail::write_member(o, "ContentId", x.content_id);
   outlook::detail::write_member(o, "ContentLocation", x.content_location);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const file_attachment& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const file_attachment& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const file_attachment& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const file_attachment& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, item_attachment& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, item_attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::item_attachment_members, detail::find_item_attachment_member, path);
 }
 
 /// Writes the properties of item_attachment that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const attachment&>(x), sp);
   outlook::detail::encode_member(obj, "Item", x.item, sp);
 }
 
 /// Writes the properties of item_attachment, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const item_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const item_attachment& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const item_attachment& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const item_attachment& x) {
   write_fields(o, static_cast<const attachment&>(x));
   outlook::detail::write_member(o, "Item", x.item);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const item_attachment& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const item_attachment& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const item_attachment& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const item_attachment& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, reference_attachment& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, reference_attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::reference_attachment_members, detail::find_reference_attachment_member, path);
 }
 
 /// Writes the properties of reference_attachment that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const attachment&>(x), sp);
   outlook::detail::encode_member(obj, "SourceUrl", x.source_url, sp);
   outlook::detail::encode_member(obj, "ProviderType", x.provider_type, sp);
@@ -1867,19 +1871,19 @@ inline void encode_fields(boost::json::object& obj, const reference_attachment& 
 }
 
 /// Writes the properties of reference_attachment, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const reference_attachment& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const reference_attachment& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const reference_attachment& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const reference_attachment& x) {
   write_fields(o, static_cast<const attachment&>(x));
   outlook::detail::write_member(o, "SourceUrl", x.source_url);
   outlook::detail::write_member(o, "ProviderType", x.provider_type);
@@ -1889,17 +1893,18 @@ inline void write_fields(outlook::detail::object_writer& o, const reference_atta
   outlook::detail::write_member(o, "PreviewUrl", x.preview_url);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const reference_attachment& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const reference_attachment& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const reference_attachment& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const reference_attachment& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 /// An update of message: only the properties that were set are sent, each one either a
 /// value or null; read-only properties have no setter, so setting one does not compile.
@@ -2315,7 +2320,12 @@ class message_patch {
   outlook::patch_field<std::vector<::outlook::mail::mention>> mentions_;
 };
 
-inline boost::json::value encode_json(const message_patch& x, const boost::json::storage_ptr& sp) {
+boost::json::value encode_json(const message_patch& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const message_patch& x);
+void decode_json(const boost::json::value& v, message_patch& out, const outlook::json_path& path);
+#if OUTLOOK_MAIL_DEFINITIONS
+
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const message_patch& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   outlook::detail::encode_member(obj, "Categories", x.categories(), sp);
   outlook::detail::encode_member(obj, "Subject", x.subject(), sp);
@@ -2339,7 +2349,7 @@ inline boost::json::value encode_json(const message_patch& x, const boost::json:
   return obj;
 }
 
-inline void write_json(outlook::json_writer& w, const message_patch& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const message_patch& x) {
   outlook::detail::object_writer o(w, false);
   (void)x;
   outlook::detail::write_member(o, "Categories", x.categories());
@@ -2366,7 +2376,7 @@ inline void write_json(outlook::json_writer& w, const message_patch& x) {
 
 /// Reads a patch from its wire JSON (as recorded in cassettes). A member that is not a
 /// writable property of message is an error: it could not be sent.
-inline void decode_json(const boost::json::value& v, message_patch& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, message_patch& out, const outlook::json_path& path) {
   if (!v.is_object()) outlook::fail_expected(path, "object", v);
   for (const auto& kv : v.get_object()) {
     std::string_view key(kv.key().data(), kv.key().size());
@@ -2393,5 +2403,6 @@ inline void decode_json(const boost::json::value& v, message_patch& out, const o
     else p.fail("not a writable property of Message");
   }
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

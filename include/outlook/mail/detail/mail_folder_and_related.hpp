@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/mail/detail/attachment_and_related.hpp"
 #include "outlook/mail/message_rule.hpp"
@@ -135,6 +136,9 @@ void encode_members(boost::json::object& obj, const mail_search_folder& x, const
 void write_json(outlook::json_writer& w, const mail_search_folder& x);
 void write_fields(outlook::detail::object_writer& o, const mail_search_folder& x);
 void write_members(outlook::detail::object_writer& o, const mail_search_folder& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -270,12 +274,12 @@ inline const outlook::detail::member_decoder<mail_search_folder>* find_mail_sear
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, mail_folder& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mail_folder& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mail_folder_members, detail::find_mail_folder_member, path);
 }
 
 /// Writes the properties of mail_folder that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
   outlook::detail::encode_member(obj, "ParentFolderId", x.parent_folder_id, sp);
@@ -292,19 +296,19 @@ inline void encode_fields(boost::json::object& obj, const mail_folder& x, const 
 }
 
 /// Writes the properties of mail_folder, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const mail_folder& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const mail_folder& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const mail_folder& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const mail_folder& x) {
   outlook::detail::write_member(o, "Id", x.id);
   outlook::detail::write_member(o, "DisplayName", x.display_name);
   outlook::detail::write_member(o, "ParentFolderId", x.parent_folder_id);
@@ -320,13 +324,13 @@ inline void write_fields(outlook::detail::object_writer& o, const mail_folder& x
   outlook::detail::write_member(o, "IsHidden", x.is_hidden);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const mail_folder& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const mail_folder& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const mail_folder& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const mail_folder& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
@@ -345,17 +349,17 @@ inline void decode_poly(const boost::json::value& v, outlook::poly<mail_folder>&
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path) {
   detail::decode_poly(v, out, path, false);
 }
 
 /// For a poly the caller has just default-constructed (an element of a new vector).
-inline void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path,
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
-inline boost::json::value encode_json(const outlook::poly<mail_folder>& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const outlook::poly<mail_folder>& x, const boost::json::storage_ptr& sp) {
   // A derived value names its type first (the service needs it to create attachments).
   boost::json::object obj(sp);
   if (const auto* d = x.as<mail_search_folder>()) {
@@ -368,7 +372,7 @@ inline boost::json::value encode_json(const outlook::poly<mail_folder>& x, const
 }
 
 /// encode_json of the poly, written into an open object: the derived type's name first.
-inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<mail_folder>& x) {
+OUTLOOK_MAIL_DECL void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<mail_folder>& x) {
   if (const auto* d = x.as<mail_search_folder>()) {
     if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(mail_search_folder::odata_type);
     write_members(o, *d);
@@ -377,18 +381,18 @@ inline void write_poly_members(outlook::detail::object_writer& o, const outlook:
   write_members(o, x.base());
 }
 
-inline void write_json(outlook::json_writer& w, const outlook::poly<mail_folder>& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<mail_folder>& x) {
   outlook::detail::object_writer o(w, !x.base().extra.empty());
   write_poly_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, mail_search_folder& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mail_search_folder& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mail_search_folder_members, detail::find_mail_search_folder_member, path);
 }
 
 /// Writes the properties of mail_search_folder that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const mail_folder&>(x), sp);
   outlook::detail::encode_member(obj, "IsSupported", x.is_supported, sp);
   outlook::detail::encode_member(obj, "IncludeNestedFolders", x.include_nested_folders, sp);
@@ -397,19 +401,19 @@ inline void encode_fields(boost::json::object& obj, const mail_search_folder& x,
 }
 
 /// Writes the properties of mail_search_folder, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const mail_search_folder& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const mail_search_folder& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const mail_search_folder& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const mail_search_folder& x) {
   write_fields(o, static_cast<const mail_folder&>(x));
   outlook::detail::write_member(o, "IsSupported", x.is_supported);
   outlook::detail::write_member(o, "IncludeNestedFolders", x.include_nested_folders);
@@ -417,17 +421,18 @@ inline void write_fields(outlook::detail::object_writer& o, const mail_search_fo
   outlook::detail::write_member(o, "FilterQuery", x.filter_query);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const mail_search_folder& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const mail_search_folder& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const mail_search_folder& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const mail_search_folder& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 /// An update of mail_folder: only the properties that were set are sent, each one either a
 /// value or null; read-only properties have no setter, so setting one does not compile.
@@ -528,7 +533,12 @@ class mail_folder_patch {
   outlook::patch_field<bool> is_hidden_;
 };
 
-inline boost::json::value encode_json(const mail_folder_patch& x, const boost::json::storage_ptr& sp) {
+boost::json::value encode_json(const mail_folder_patch& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const mail_folder_patch& x);
+void decode_json(const boost::json::value& v, mail_folder_patch& out, const outlook::json_path& path);
+#if OUTLOOK_MAIL_DEFINITIONS
+
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const mail_folder_patch& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   outlook::detail::encode_member(obj, "DisplayName", x.display_name(), sp);
   outlook::detail::encode_member(obj, "SingleValueExtendedProperties", x.single_value_extended_properties(), sp);
@@ -537,7 +547,7 @@ inline boost::json::value encode_json(const mail_folder_patch& x, const boost::j
   return obj;
 }
 
-inline void write_json(outlook::json_writer& w, const mail_folder_patch& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const mail_folder_patch& x) {
   outlook::detail::object_writer o(w, false);
   (void)x;
   outlook::detail::write_member(o, "DisplayName", x.display_name());
@@ -549,7 +559,7 @@ inline void write_json(outlook::json_writer& w, const mail_folder_patch& x) {
 
 /// Reads a patch from its wire JSON (as recorded in cassettes). A member that is not a
 /// writable property of mail_folder is an error: it could not be sent.
-inline void decode_json(const boost::json::value& v, mail_folder_patch& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mail_folder_patch& out, const outlook::json_path& path) {
   if (!v.is_object()) outlook::fail_expected(path, "object", v);
   for (const auto& kv : v.get_object()) {
     std::string_view key(kv.key().data(), kv.key().size());
@@ -561,5 +571,6 @@ inline void decode_json(const boost::json::value& v, mail_folder_patch& out, con
     else p.fail("not a writable property of MailFolder");
   }
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

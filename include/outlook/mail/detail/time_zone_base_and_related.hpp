@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/mail/detail/standard_time_zone_offset_and_related.hpp"
 
@@ -82,6 +83,9 @@ void encode_members(boost::json::object& obj, const custom_time_zone& x, const b
 void write_json(outlook::json_writer& w, const custom_time_zone& x);
 void write_fields(outlook::detail::object_writer& o, const custom_time_zone& x);
 void write_members(outlook::detail::object_writer& o, const custom_time_zone& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -131,39 +135,39 @@ inline const outlook::detail::member_decoder<custom_time_zone>* find_custom_time
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, time_zone_base& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, time_zone_base& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::time_zone_base_members, detail::find_time_zone_base_member, path);
 }
 
 /// Writes the properties of time_zone_base that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const time_zone_base& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const time_zone_base& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Name", x.name, sp);
 }
 
 /// Writes the properties of time_zone_base, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const time_zone_base& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const time_zone_base& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const time_zone_base& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const time_zone_base& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const time_zone_base& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const time_zone_base& x) {
   outlook::detail::write_member(o, "Name", x.name);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const time_zone_base& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const time_zone_base& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const time_zone_base& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const time_zone_base& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
@@ -182,17 +186,17 @@ inline void decode_poly(const boost::json::value& v, outlook::poly<time_zone_bas
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path) {
   detail::decode_poly(v, out, path, false);
 }
 
 /// For a poly the caller has just default-constructed (an element of a new vector).
-inline void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path,
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
-inline boost::json::value encode_json(const outlook::poly<time_zone_base>& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const outlook::poly<time_zone_base>& x, const boost::json::storage_ptr& sp) {
   // A derived value names its type first (the service needs it to create attachments).
   boost::json::object obj(sp);
   if (const auto* d = x.as<custom_time_zone>()) {
@@ -205,7 +209,7 @@ inline boost::json::value encode_json(const outlook::poly<time_zone_base>& x, co
 }
 
 /// encode_json of the poly, written into an open object: the derived type's name first.
-inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<time_zone_base>& x) {
+OUTLOOK_MAIL_DECL void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<time_zone_base>& x) {
   if (const auto* d = x.as<custom_time_zone>()) {
     if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(custom_time_zone::odata_type);
     write_members(o, *d);
@@ -214,18 +218,18 @@ inline void write_poly_members(outlook::detail::object_writer& o, const outlook:
   write_members(o, x.base());
 }
 
-inline void write_json(outlook::json_writer& w, const outlook::poly<time_zone_base>& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<time_zone_base>& x) {
   outlook::detail::object_writer o(w, !x.base().extra.empty());
   write_poly_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, custom_time_zone& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, custom_time_zone& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::custom_time_zone_members, detail::find_custom_time_zone_member, path);
 }
 
 /// Writes the properties of custom_time_zone that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const custom_time_zone& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const custom_time_zone& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const time_zone_base&>(x), sp);
   outlook::detail::encode_member(obj, "Bias", x.bias, sp);
   outlook::detail::encode_member(obj, "StandardOffset", x.standard_offset, sp);
@@ -233,35 +237,36 @@ inline void encode_fields(boost::json::object& obj, const custom_time_zone& x, c
 }
 
 /// Writes the properties of custom_time_zone, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const custom_time_zone& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const custom_time_zone& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const custom_time_zone& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const custom_time_zone& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const custom_time_zone& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const custom_time_zone& x) {
   write_fields(o, static_cast<const time_zone_base&>(x));
   outlook::detail::write_member(o, "Bias", x.bias);
   outlook::detail::write_member(o, "StandardOffset", x.standard_offset);
   outlook::detail::write_member(o, "DaylightOffset", x.daylight_offset);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const custom_time_zone& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const custom_time_zone& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const custom_time_zone& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const custom_time_zone& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

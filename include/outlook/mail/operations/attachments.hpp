@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/media.hpp"
@@ -105,135 +106,178 @@ class attachments_operations {
   /// Lists the attachments of a message; each is a file, item or reference attachment.
   /// GET {mailbox}/messages/{message_id}/attachments
   /// @param message_id The ID of the message.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::attachment>>> list_attachments(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const {
-    return outlook::fetch_page<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::attachment>>> list_attachments(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const;
 
   /// list_attachments() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::attachment>>> list_attachments_request(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const {
-    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::attachment>>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::attachment>>> list_attachments_request(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const;
 
   /// list_attachments() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::attachment>> list_attachments_pages(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const {
-    return outlook::pager<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
-  }
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::attachment>> list_attachments_pages(std::string_view message_id, const list_attachments_options& options = list_attachments_options()) const;
 
   /// Reads one attachment of a message.
   /// GET {mailbox}/messages/{message_id}/attachments/{attachment_id}
   /// @param message_id The ID of the message.
   /// @param attachment_id The ID of the attachment.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::attachment>> get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = get_attachment_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::attachment>> get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = get_attachment_options()) const;
 
   /// get_attachment() with the base64 member ContentBytes decoded into `sink` as it arrives
   /// (a large file attachment costs a bounded buffer); returns the entity without that member.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::attachment>> get_attachment(std::string_view message_id, std::string_view attachment_id, outlook::byte_sink sink, const get_attachment_options& options = get_attachment_options()) const {
-    return outlook::fetch_one_to_sink<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }), "ContentBytes", std::move(sink));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::attachment>> get_attachment(std::string_view message_id, std::string_view attachment_id, outlook::byte_sink sink, const get_attachment_options& options = get_attachment_options()) const;
 
   /// get_attachment() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::attachment>> get_attachment_request(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = get_attachment_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::attachment>> get_attachment_request(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options = get_attachment_options()) const;
 
   /// Adds a file, item or reference attachment to a message.
   /// POST {mailbox}/messages/{message_id}/attachments
   /// @param message_id The ID of the message.
   /// @param attachment The attachment to add; its @odata.type says which kind it is.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::attachment>> create_attachment(std::string_view message_id, const outlook::poly<::outlook::mail::attachment>& attachment, const create_attachment_options& options = create_attachment_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_create_attachment(message_id, attachment, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::attachment>> create_attachment(std::string_view message_id, const outlook::poly<::outlook::mail::attachment>& attachment, const create_attachment_options& options = create_attachment_options()) const;
 
   /// create_attachment() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::attachment>> create_attachment_request(std::string_view message_id, const outlook::poly<::outlook::mail::attachment>& attachment, const create_attachment_options& options = create_attachment_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_create_attachment(message_id, attachment, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::attachment>> create_attachment_request(std::string_view message_id, const outlook::poly<::outlook::mail::attachment>& attachment, const create_attachment_options& options = create_attachment_options()) const;
 
   /// Removes an attachment from a message.
   /// DELETE {mailbox}/messages/{message_id}/attachments/{attachment_id}
   /// @param message_id The ID of the message.
   /// @param attachment_id The ID of the attachment to remove.
-  [[nodiscard]] boost::asio::awaitable<void> delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = delete_attachment_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_attachment(message_id, attachment_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = delete_attachment_options()) const;
 
   /// delete_attachment() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> delete_attachment_request(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = delete_attachment_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_attachment(message_id, attachment_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> delete_attachment_request(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options = delete_attachment_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_list_attachments(std::string_view message_id, const list_attachments_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("attachments");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("attachments");
-    r.path += "/" + outlook::path_segment(attachment_id, "attachment_id");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_attachment(std::string_view message_id, const outlook::poly<::outlook::mail::attachment>& attachment, const create_attachment_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("attachments");
-    outlook::apply_query_options(r.query, options);
-    r.body = outlook::encode_value(attachment);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options) const {
-    outlook::request_spec r;
-    r.method = "DELETE";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("attachments");
-    r.path += "/" + outlook::path_segment(attachment_id, "attachment_id");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_list_attachments(std::string_view message_id, const list_attachments_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_attachment(std::string_view message_id, const outlook::poly<::outlook::mail::attachment>& attachment, const create_attachment_options& options) const;
+  [[nodiscard]] outlook::request_spec build_delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::attachment>>> attachments_operations<Mailbox>::list_attachments(std::string_view message_id, const list_attachments_options& options) const {
+  return outlook::fetch_page<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::attachment>>> attachments_operations<Mailbox>::list_attachments_request(std::string_view message_id, const list_attachments_options& options) const {
+  return outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::attachment>>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::pager<outlook::poly<::outlook::mail::attachment>> attachments_operations<Mailbox>::list_attachments_pages(std::string_view message_id, const list_attachments_options& options) const {
+  return outlook::pager<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_list_attachments(message_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::mail::attachment>> attachments_operations<Mailbox>::get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::mail::attachment>> attachments_operations<Mailbox>::get_attachment(std::string_view message_id, std::string_view attachment_id, outlook::byte_sink sink, const get_attachment_options& options) const {
+  return outlook::fetch_one_to_sink<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }), "ContentBytes", std::move(sink));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::mail::attachment>> attachments_operations<Mailbox>::get_attachment_request(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_get_attachment(message_id, attachment_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::mail::attachment>> attachments_operations<Mailbox>::create_attachment(std::string_view message_id, const outlook::poly<::outlook::mail::attachment>& attachment, const create_attachment_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_create_attachment(message_id, attachment, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::mail::attachment>> attachments_operations<Mailbox>::create_attachment_request(std::string_view message_id, const outlook::poly<::outlook::mail::attachment>& attachment, const create_attachment_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::mail::attachment>>(ctx_().session, outlook::prepare([&] { return build_create_attachment(message_id, attachment, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> attachments_operations<Mailbox>::delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_attachment(message_id, attachment_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> attachments_operations<Mailbox>::delete_attachment_request(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_attachment(message_id, attachment_id, options); }));
+}
+
+template <class Mailbox>
+outlook::request_spec attachments_operations<Mailbox>::build_list_attachments(std::string_view message_id, const list_attachments_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("attachments");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec attachments_operations<Mailbox>::build_get_attachment(std::string_view message_id, std::string_view attachment_id, const get_attachment_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("attachments");
+  r.path += "/" + outlook::path_segment(attachment_id, "attachment_id");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec attachments_operations<Mailbox>::build_create_attachment(std::string_view message_id, const outlook::poly<::outlook::mail::attachment>& attachment, const create_attachment_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("attachments");
+  outlook::apply_query_options(r.query, options);
+  r.body = outlook::encode_value(attachment);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec attachments_operations<Mailbox>::build_delete_attachment(std::string_view message_id, std::string_view attachment_id, const delete_attachment_options& options) const {
+  outlook::request_spec r;
+  r.method = "DELETE";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("attachments");
+  r.path += "/" + outlook::path_segment(attachment_id, "attachment_id");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

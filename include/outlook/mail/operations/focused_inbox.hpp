@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/inference_classification_override.hpp"
@@ -98,126 +99,166 @@ class focused_inbox_operations {
 
   /// Lists the Focused Inbox overrides of the mailbox, each classifying mail from one sender address as Focused or Other; empty when none were set up.
   /// GET {mailbox}/InferenceClassification/Overrides
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::inference_classification_override>> list_overrides(const list_overrides_options& options = list_overrides_options()) const {
-    return outlook::fetch_page<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_list_overrides(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::inference_classification_override>> list_overrides(const list_overrides_options& options = list_overrides_options()) const;
 
   /// list_overrides() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::mail::inference_classification_override>> list_overrides_request(const list_overrides_options& options = list_overrides_options()) const {
-    return outlook::prepared_request<outlook::page<::outlook::mail::inference_classification_override>>(ctx_().session, outlook::prepare([&] { return build_list_overrides(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::mail::inference_classification_override>> list_overrides_request(const list_overrides_options& options = list_overrides_options()) const;
 
   /// list_overrides() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::mail::inference_classification_override> list_overrides_pages(const list_overrides_options& options = list_overrides_options()) const {
-    return outlook::pager<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_list_overrides(options); }));
-  }
+  [[nodiscard]] outlook::pager<::outlook::mail::inference_classification_override> list_overrides_pages(const list_overrides_options& options = list_overrides_options()) const;
 
   /// Creates an override that always classifies future Inbox mail from one SMTP address as Focused or Other; if one exists for that address it is updated instead.
   /// POST {mailbox}/InferenceClassification/Overrides
   /// @param override The override: the sender's email address and the classification to apply.
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::inference_classification_override> create_override(const ::outlook::mail::inference_classification_override& override, const create_override_options& options = create_override_options()) const {
-    return outlook::fetch_one<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_create_override(override, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::inference_classification_override> create_override(const ::outlook::mail::inference_classification_override& override, const create_override_options& options = create_override_options()) const;
 
   /// create_override() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::mail::inference_classification_override> create_override_request(const ::outlook::mail::inference_classification_override& override, const create_override_options& options = create_override_options()) const {
-    return outlook::prepared_request<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_create_override(override, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::inference_classification_override> create_override_request(const ::outlook::mail::inference_classification_override& override, const create_override_options& options = create_override_options()) const;
 
   /// Changes the classification of an existing override; no other field of an override can be changed this way.
   /// PATCH {mailbox}/InferenceClassification/Overrides/{override_id}
   /// @param override_id The ID of the override to change.
   /// @param classify_as The new classification for mail from the override's sender.
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::inference_classification_override> update_override(std::string_view override_id, ::outlook::mail::inference_classification_type classify_as, const update_override_options& options = update_override_options()) const {
-    return outlook::fetch_one<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_update_override(override_id, classify_as, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::inference_classification_override> update_override(std::string_view override_id, ::outlook::mail::inference_classification_type classify_as, const update_override_options& options = update_override_options()) const;
 
   /// update_override() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::mail::inference_classification_override> update_override_request(std::string_view override_id, ::outlook::mail::inference_classification_type classify_as, const update_override_options& options = update_override_options()) const {
-    return outlook::prepared_request<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_update_override(override_id, classify_as, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::inference_classification_override> update_override_request(std::string_view override_id, ::outlook::mail::inference_classification_type classify_as, const update_override_options& options = update_override_options()) const;
 
   /// Deletes an override by its ID.
   /// DELETE {mailbox}/InferenceClassification/Overrides/{override_id}
   /// @param override_id The ID of the override to delete.
-  [[nodiscard]] boost::asio::awaitable<void> delete_override(std::string_view override_id, const delete_override_options& options = delete_override_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_override(override_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> delete_override(std::string_view override_id, const delete_override_options& options = delete_override_options()) const;
 
   /// delete_override() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> delete_override_request(std::string_view override_id, const delete_override_options& options = delete_override_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_override(override_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> delete_override_request(std::string_view override_id, const delete_override_options& options = delete_override_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_list_overrides(const list_overrides_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("InferenceClassification");
-    r.path += "/" + std::string("Overrides");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_override(const ::outlook::mail::inference_classification_override& override, const create_override_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("InferenceClassification");
-    r.path += "/" + std::string("Overrides");
-    outlook::apply_query_options(r.query, options);
-    r.body = outlook::encode_value(override);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_update_override(std::string_view override_id, ::outlook::mail::inference_classification_type classify_as, const update_override_options& options) const {
-    outlook::request_spec r;
-    r.method = "PATCH";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("InferenceClassification");
-    r.path += "/" + std::string("Overrides");
-    r.path += "/" + outlook::path_segment(override_id, "override_id");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    body.emplace("ClassifyAs", outlook::encode_value(outlook::open_enum<::outlook::mail::inference_classification_type>(classify_as)));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_delete_override(std::string_view override_id, const delete_override_options& options) const {
-    outlook::request_spec r;
-    r.method = "DELETE";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("InferenceClassification");
-    r.path += "/" + std::string("Overrides");
-    r.path += "/" + outlook::path_segment(override_id, "override_id");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_list_overrides(const list_overrides_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_override(const ::outlook::mail::inference_classification_override& override, const create_override_options& options) const;
+  [[nodiscard]] outlook::request_spec build_update_override(std::string_view override_id, ::outlook::mail::inference_classification_type classify_as, const update_override_options& options) const;
+  [[nodiscard]] outlook::request_spec build_delete_override(std::string_view override_id, const delete_override_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<::outlook::mail::inference_classification_override>> focused_inbox_operations<Mailbox>::list_overrides(const list_overrides_options& options) const {
+  return outlook::fetch_page<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_list_overrides(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<::outlook::mail::inference_classification_override>> focused_inbox_operations<Mailbox>::list_overrides_request(const list_overrides_options& options) const {
+  return outlook::prepared_request<outlook::page<::outlook::mail::inference_classification_override>>(ctx_().session, outlook::prepare([&] { return build_list_overrides(options); }));
+}
+
+template <class Mailbox>
+outlook::pager<::outlook::mail::inference_classification_override> focused_inbox_operations<Mailbox>::list_overrides_pages(const list_overrides_options& options) const {
+  return outlook::pager<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_list_overrides(options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::mail::inference_classification_override> focused_inbox_operations<Mailbox>::create_override(const ::outlook::mail::inference_classification_override& override, const create_override_options& options) const {
+  return outlook::fetch_one<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_create_override(override, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::mail::inference_classification_override> focused_inbox_operations<Mailbox>::create_override_request(const ::outlook::mail::inference_classification_override& override, const create_override_options& options) const {
+  return outlook::prepared_request<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_create_override(override, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::mail::inference_classification_override> focused_inbox_operations<Mailbox>::update_override(std::string_view override_id, ::outlook::mail::inference_classification_type classify_as, const update_override_options& options) const {
+  return outlook::fetch_one<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_update_override(override_id, classify_as, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::mail::inference_classification_override> focused_inbox_operations<Mailbox>::update_override_request(std::string_view override_id, ::outlook::mail::inference_classification_type classify_as, const update_override_options& options) const {
+  return outlook::prepared_request<::outlook::mail::inference_classification_override>(ctx_().session, outlook::prepare([&] { return build_update_override(override_id, classify_as, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> focused_inbox_operations<Mailbox>::delete_override(std::string_view override_id, const delete_override_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_override(override_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> focused_inbox_operations<Mailbox>::delete_override_request(std::string_view override_id, const delete_override_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_override(override_id, options); }));
+}
+
+template <class Mailbox>
+outlook::request_spec focused_inbox_operations<Mailbox>::build_list_overrides(const list_overrides_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("InferenceClassification");
+  r.path += "/" + std::string("Overrides");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec focused_inbox_operations<Mailbox>::build_create_override(const ::outlook::mail::inference_classification_override& override, const create_override_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("InferenceClassification");
+  r.path += "/" + std::string("Overrides");
+  outlook::apply_query_options(r.query, options);
+  r.body = outlook::encode_value(override);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec focused_inbox_operations<Mailbox>::build_update_override(std::string_view override_id, ::outlook::mail::inference_classification_type classify_as, const update_override_options& options) const {
+  outlook::request_spec r;
+  r.method = "PATCH";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("InferenceClassification");
+  r.path += "/" + std::string("Overrides");
+  r.path += "/" + outlook::path_segment(override_id, "override_id");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  body.emplace("ClassifyAs", outlook::encode_value(outlook::open_enum<::outlook::mail::inference_classification_type>(classify_as)));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec focused_inbox_operations<Mailbox>::build_delete_override(std::string_view override_id, const delete_override_options& options) const {
+  outlook::request_spec r;
+  r.method = "DELETE";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("InferenceClassification");
+  r.path += "/" + std::string("Overrides");
+  r.path += "/" + outlook::path_segment(override_id, "override_id");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

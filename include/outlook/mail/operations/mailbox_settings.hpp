@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/automatic_replies_setting.hpp"
@@ -77,87 +78,116 @@ class mailbox_settings_operations {
 
   /// Reads the settings of the mailbox: automatic replies, time zone and language.
   /// GET {mailbox}/MailboxSettings
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::mailbox_settings> get_mailbox_settings(const get_mailbox_settings_options& options = get_mailbox_settings_options()) const {
-    return outlook::fetch_one<::outlook::mail::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_get_mailbox_settings(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::mailbox_settings> get_mailbox_settings(const get_mailbox_settings_options& options = get_mailbox_settings_options()) const;
 
   /// get_mailbox_settings() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::mail::mailbox_settings> get_mailbox_settings_request(const get_mailbox_settings_options& options = get_mailbox_settings_options()) const {
-    return outlook::prepared_request<::outlook::mail::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_get_mailbox_settings(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::mailbox_settings> get_mailbox_settings_request(const get_mailbox_settings_options& options = get_mailbox_settings_options()) const;
 
   /// Changes mailbox settings, for example to turn automatic replies on, off or to a schedule; only the properties that are set are sent. Settings cannot be created or deleted.
   /// PATCH {mailbox}/MailboxSettings
   /// @param patch The settings to change.
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::mailbox_settings> update_mailbox_settings(const ::outlook::mail::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = update_mailbox_settings_options()) const {
-    return outlook::fetch_one<::outlook::mail::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_update_mailbox_settings(patch, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::mailbox_settings> update_mailbox_settings(const ::outlook::mail::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = update_mailbox_settings_options()) const;
 
   /// update_mailbox_settings() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::mail::mailbox_settings> update_mailbox_settings_request(const ::outlook::mail::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = update_mailbox_settings_options()) const {
-    return outlook::prepared_request<::outlook::mail::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_update_mailbox_settings(patch, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::mailbox_settings> update_mailbox_settings_request(const ::outlook::mail::mailbox_settings_patch& patch, const update_mailbox_settings_options& options = update_mailbox_settings_options()) const;
 
   /// Reads only the automatic replies part of the mailbox settings.
   /// GET {mailbox}/MailboxSettings/AutomaticRepliesSetting
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::automatic_replies_setting> get_automatic_replies_setting(const get_automatic_replies_setting_options& options = get_automatic_replies_setting_options()) const {
-    return outlook::fetch_one<::outlook::mail::automatic_replies_setting>(ctx_().session, outlook::prepare([&] { return build_get_automatic_replies_setting(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::automatic_replies_setting> get_automatic_replies_setting(const get_automatic_replies_setting_options& options = get_automatic_replies_setting_options()) const;
 
   /// get_automatic_replies_setting() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::mail::automatic_replies_setting> get_automatic_replies_setting_request(const get_automatic_replies_setting_options& options = get_automatic_replies_setting_options()) const {
-    return outlook::prepared_request<::outlook::mail::automatic_replies_setting>(ctx_().session, outlook::prepare([&] { return build_get_automatic_replies_setting(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::automatic_replies_setting> get_automatic_replies_setting_request(const get_automatic_replies_setting_options& options = get_automatic_replies_setting_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_get_mailbox_settings(const get_mailbox_settings_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("MailboxSettings");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_update_mailbox_settings(const ::outlook::mail::mailbox_settings_patch& patch, const update_mailbox_settings_options& options) const {
-    outlook::request_spec r;
-    r.method = "PATCH";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("MailboxSettings");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.body = outlook::encode_value(patch);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_automatic_replies_setting(const get_automatic_replies_setting_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("MailboxSettings");
-    r.path += "/" + std::string("AutomaticRepliesSetting");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_get_mailbox_settings(const get_mailbox_settings_options& options) const;
+  [[nodiscard]] outlook::request_spec build_update_mailbox_settings(const ::outlook::mail::mailbox_settings_patch& patch, const update_mailbox_settings_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_automatic_replies_setting(const get_automatic_replies_setting_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::mail::mailbox_settings> mailbox_settings_operations<Mailbox>::get_mailbox_settings(const get_mailbox_settings_options& options) const {
+  return outlook::fetch_one<::outlook::mail::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_get_mailbox_settings(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::mail::mailbox_settings> mailbox_settings_operations<Mailbox>::get_mailbox_settings_request(const get_mailbox_settings_options& options) const {
+  return outlook::prepared_request<::outlook::mail::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_get_mailbox_settings(options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::mail::mailbox_settings> mailbox_settings_operations<Mailbox>::update_mailbox_settings(const ::outlook::mail::mailbox_settings_patch& patch, const update_mailbox_settings_options& options) const {
+  return outlook::fetch_one<::outlook::mail::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_update_mailbox_settings(patch, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::mail::mailbox_settings> mailbox_settings_operations<Mailbox>::update_mailbox_settings_request(const ::outlook::mail::mailbox_settings_patch& patch, const update_mailbox_settings_options& options) const {
+  return outlook::prepared_request<::outlook::mail::mailbox_settings>(ctx_().session, outlook::prepare([&] { return build_update_mailbox_settings(patch, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::mail::automatic_replies_setting> mailbox_settings_operations<Mailbox>::get_automatic_replies_setting(const get_automatic_replies_setting_options& options) const {
+  return outlook::fetch_one<::outlook::mail::automatic_replies_setting>(ctx_().session, outlook::prepare([&] { return build_get_automatic_replies_setting(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::mail::automatic_replies_setting> mailbox_settings_operations<Mailbox>::get_automatic_replies_setting_request(const get_automatic_replies_setting_options& options) const {
+  return outlook::prepared_request<::outlook::mail::automatic_replies_setting>(ctx_().session, outlook::prepare([&] { return build_get_automatic_replies_setting(options); }));
+}
+
+template <class Mailbox>
+outlook::request_spec mailbox_settings_operations<Mailbox>::build_get_mailbox_settings(const get_mailbox_settings_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("MailboxSettings");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec mailbox_settings_operations<Mailbox>::build_update_mailbox_settings(const ::outlook::mail::mailbox_settings_patch& patch, const update_mailbox_settings_options& options) const {
+  outlook::request_spec r;
+  r.method = "PATCH";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("MailboxSettings");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.body = outlook::encode_value(patch);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec mailbox_settings_operations<Mailbox>::build_get_automatic_replies_setting(const get_automatic_replies_setting_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("MailboxSettings");
+  r.path += "/" + std::string("AutomaticRepliesSetting");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 
@@ -46,34 +47,47 @@ class mentions_operations {
   /// DELETE {mailbox}/messages/{message_id}/mentions/{mention_id}
   /// @param message_id The ID of the message that holds the mention.
   /// @param mention_id The ID of the mention to remove.
-  [[nodiscard]] boost::asio::awaitable<void> delete_mention(std::string_view message_id, std::string_view mention_id, const delete_mention_options& options = delete_mention_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_mention(message_id, mention_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> delete_mention(std::string_view message_id, std::string_view mention_id, const delete_mention_options& options = delete_mention_options()) const;
 
   /// delete_mention() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> delete_mention_request(std::string_view message_id, std::string_view mention_id, const delete_mention_options& options = delete_mention_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_mention(message_id, mention_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> delete_mention_request(std::string_view message_id, std::string_view mention_id, const delete_mention_options& options = delete_mention_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_delete_mention(std::string_view message_id, std::string_view mention_id, const delete_mention_options& options) const {
-    outlook::request_spec r;
-    r.method = "DELETE";
-    r.preview = true;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("mentions");
-    r.path += "/" + outlook::path_segment(mention_id, "mention_id");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_delete_mention(std::string_view message_id, std::string_view mention_id, const delete_mention_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<void> mentions_operations<Mailbox>::delete_mention(std::string_view message_id, std::string_view mention_id, const delete_mention_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_mention(message_id, mention_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> mentions_operations<Mailbox>::delete_mention_request(std::string_view message_id, std::string_view mention_id, const delete_mention_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_mention(message_id, mention_id, options); }));
+}
+
+template <class Mailbox>
+outlook::request_spec mentions_operations<Mailbox>::build_delete_mention(std::string_view message_id, std::string_view mention_id, const delete_mention_options& options) const {
+  outlook::request_spec r;
+  r.method = "DELETE";
+  r.preview = true;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("mentions");
+  r.path += "/" + outlook::path_segment(mention_id, "mention_id");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

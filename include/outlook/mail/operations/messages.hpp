@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/message.hpp"
@@ -305,582 +306,745 @@ class messages_operations {
   /// Lists the messages of one mail folder, or of the whole mailbox (Deleted Items and Clutter included) when no folder is given.
   /// GET {mailbox}/MailFolders/{folder_id}/messages
   /// @param folder_id The folder to list, by ID or well-known name; leave it out to list every message of the mailbox. AllItems also spans the whole mailbox.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const {
-    return outlook::fetch_page<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const;
 
   /// list_messages() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages_request(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const {
-    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::message>>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages_request(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const;
 
   /// list_messages() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::message>> list_messages_pages(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const {
-    return outlook::pager<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
-  }
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::message>> list_messages_pages(std::string_view folder_id, const list_messages_options& options = list_messages_options()) const;
 
   /// Lists the messages of one mail folder, or of the whole mailbox (Deleted Items and Clutter included) when no folder is given.
   /// GET {mailbox}/messages
-  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages(const list_messages_options& options = list_messages_options()) const {
-    return outlook::fetch_page<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages(const list_messages_options& options = list_messages_options()) const;
 
   /// list_messages() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages_request(const list_messages_options& options = list_messages_options()) const {
-    return outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::message>>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::message>>> list_messages_request(const list_messages_options& options = list_messages_options()) const;
 
   /// list_messages() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::message>> list_messages_pages(const list_messages_options& options = list_messages_options()) const {
-    return outlook::pager<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
-  }
+  [[nodiscard]] outlook::pager<outlook::poly<::outlook::mail::message>> list_messages_pages(const list_messages_options& options = list_messages_options()) const;
 
   /// Reads one message by its ID.
   /// GET {mailbox}/messages/{message_id}
   /// @param message_id The ID of the message to read.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> get_message(std::string_view message_id, const get_message_options& options = get_message_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_get_message(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> get_message(std::string_view message_id, const get_message_options& options = get_message_options()) const;
 
   /// get_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> get_message_request(std::string_view message_id, const get_message_options& options = get_message_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_get_message(message_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> get_message_request(std::string_view message_id, const get_message_options& options = get_message_options()) const;
 
   /// Runs one change-tracking round over the messages of a folder: a full round without a delta token, or an incremental one from the delta token of the previous round, following every page to the final delta link.
   /// GET {mailbox}/MailFolders/{folder_id}/messages
   /// @param folder_id The folder to synchronize, by ID or well-known name. Each folder of a hierarchy is synchronized on its own.
-  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::mail::message>>> sync_messages(std::string_view folder_id, const sync_messages_options& options = sync_messages_options()) const {
-    return outlook::fetch_sync_round<outlook::poly<::outlook::mail::message>>(sync_messages_pages(folder_id, outlook::without_response(options)), options.response);
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::mail::message>>> sync_messages(std::string_view folder_id, const sync_messages_options& options = sync_messages_options()) const;
 
   /// sync_messages() page by page; state() after each page is what to store to resume.
-  [[nodiscard]] outlook::sync_pager<outlook::poly<::outlook::mail::message>> sync_messages_pages(std::string_view folder_id, const sync_messages_options& options = sync_messages_options()) const {
-    return outlook::sync_pager<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_sync_messages(folder_id, options); }), options.state,
-        "odata.track-changes", "$deltatoken",
-        "$skiptoken");
-  }
+  [[nodiscard]] outlook::sync_pager<outlook::poly<::outlook::mail::message>> sync_messages_pages(std::string_view folder_id, const sync_messages_options& options = sync_messages_options()) const;
 
   /// Sends a new message given in the request in one step, attachments included; by default a copy is kept in Sent Items.
   /// POST {mailbox}/sendmail
   /// @param message The message to send; ToRecipients is required.
-  [[nodiscard]] boost::asio::awaitable<void> send_mail(const ::outlook::mail::message& message, const send_mail_options& options = send_mail_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_mail(message, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> send_mail(const ::outlook::mail::message& message, const send_mail_options& options = send_mail_options()) const;
 
   /// send_mail() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> send_mail_request(const ::outlook::mail::message& message, const send_mail_options& options = send_mail_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_send_mail(message, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> send_mail_request(const ::outlook::mail::message& message, const send_mail_options& options = send_mail_options()) const;
 
   /// Creates a draft message in the given folder, or in Drafts when no folder is given, ready to be updated and sent later.
   /// POST {mailbox}/MailFolders/{folder_id}/messages
   /// @param message The draft, with any writable message properties.
   /// @param folder_id The folder to create the draft in, by ID or well-known name (Inbox, Drafts); leave it out to use Drafts.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_message(const ::outlook::mail::message& message, std::string_view folder_id, const create_message_options& options = create_message_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, folder_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_message(const ::outlook::mail::message& message, std::string_view folder_id, const create_message_options& options = create_message_options()) const;
 
   /// create_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> create_message_request(const ::outlook::mail::message& message, std::string_view folder_id, const create_message_options& options = create_message_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, folder_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> create_message_request(const ::outlook::mail::message& message, std::string_view folder_id, const create_message_options& options = create_message_options()) const;
 
   /// Creates a draft message in the given folder, or in Drafts when no folder is given, ready to be updated and sent later.
   /// POST {mailbox}/messages
   /// @param message The draft, with any writable message properties.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_message(const ::outlook::mail::message& message, const create_message_options& options = create_message_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_message(const ::outlook::mail::message& message, const create_message_options& options = create_message_options()) const;
 
   /// create_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> create_message_request(const ::outlook::mail::message& message, const create_message_options& options = create_message_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> create_message_request(const ::outlook::mail::message& message, const create_message_options& options = create_message_options()) const;
 
   /// Sends an existing draft (new message, reply, reply-all or forward); the sent message is saved in Sent Items.
   /// POST {mailbox}/messages/{message_id}/send
   /// @param message_id The ID of the draft to send.
-  [[nodiscard]] boost::asio::awaitable<void> send_message(std::string_view message_id, const send_message_options& options = send_message_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_message(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> send_message(std::string_view message_id, const send_message_options& options = send_message_options()) const;
 
   /// send_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> send_message_request(std::string_view message_id, const send_message_options& options = send_message_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_send_message(message_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> send_message_request(std::string_view message_id, const send_message_options& options = send_message_options()) const;
 
   /// Replies to the sender of a message with a comment in one step; the reply is saved in Sent Items.
   /// POST {mailbox}/messages/{message_id}/reply
   /// @param message_id The ID of the message to reply to.
   /// @param comment Text to include with the response; may be empty.
-  [[nodiscard]] boost::asio::awaitable<void> reply(std::string_view message_id, const std::string& comment, const reply_options& options = reply_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply(message_id, comment, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> reply(std::string_view message_id, const std::string& comment, const reply_options& options = reply_options()) const;
 
   /// reply() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> reply_request(std::string_view message_id, const std::string& comment, const reply_options& options = reply_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_reply(message_id, comment, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> reply_request(std::string_view message_id, const std::string& comment, const reply_options& options = reply_options()) const;
 
   /// Replies to the sender and every recipient of a message with a comment in one step; the reply is saved in Sent Items.
   /// POST {mailbox}/messages/{message_id}/replyall
   /// @param message_id The ID of the message to reply to.
   /// @param comment Text to include with the response; may be empty.
-  [[nodiscard]] boost::asio::awaitable<void> reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options = reply_all_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply_all(message_id, comment, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options = reply_all_options()) const;
 
   /// reply_all() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> reply_all_request(std::string_view message_id, const std::string& comment, const reply_all_options& options = reply_all_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_reply_all(message_id, comment, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> reply_all_request(std::string_view message_id, const std::string& comment, const reply_all_options& options = reply_all_options()) const;
 
   /// Creates a reply draft to the sender of a message, with recipients and other properties filled in, to be edited and sent later.
   /// POST {mailbox}/messages/{message_id}/createreply
   /// @param message_id The ID of the message to reply to.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_reply(std::string_view message_id, const create_reply_options& options = create_reply_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_reply(std::string_view message_id, const create_reply_options& options = create_reply_options()) const;
 
   /// create_reply() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> create_reply_request(std::string_view message_id, const create_reply_options& options = create_reply_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply(message_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> create_reply_request(std::string_view message_id, const create_reply_options& options = create_reply_options()) const;
 
   /// Creates a reply-all draft addressed to the sender and all recipients of a message, to be edited and sent later.
   /// POST {mailbox}/messages/{message_id}/createreplyall
   /// @param message_id The ID of the message to reply to.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_reply_all(std::string_view message_id, const create_reply_all_options& options = create_reply_all_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply_all(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_reply_all(std::string_view message_id, const create_reply_all_options& options = create_reply_all_options()) const;
 
   /// create_reply_all() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> create_reply_all_request(std::string_view message_id, const create_reply_all_options& options = create_reply_all_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply_all(message_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> create_reply_all_request(std::string_view message_id, const create_reply_all_options& options = create_reply_all_options()) const;
 
   /// Forwards a message to the given recipients with an optional comment in one step; the forwarded message is saved in Sent Items.
   /// POST {mailbox}/messages/{message_id}/forward
   /// @param message_id The ID of the message to forward.
   /// @param comment Text to include above the forwarded message; may be empty.
   /// @param to_recipients The recipients to forward the message to.
-  [[nodiscard]] boost::asio::awaitable<void> forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::mail::recipient>& to_recipients, const forward_options& options = forward_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_forward(message_id, comment, to_recipients, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::mail::recipient>& to_recipients, const forward_options& options = forward_options()) const;
 
   /// forward() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> forward_request(std::string_view message_id, const std::string& comment, const std::vector<::outlook::mail::recipient>& to_recipients, const forward_options& options = forward_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_forward(message_id, comment, to_recipients, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> forward_request(std::string_view message_id, const std::string& comment, const std::vector<::outlook::mail::recipient>& to_recipients, const forward_options& options = forward_options()) const;
 
   /// Creates a forward draft of a message, to be given recipients, edited and sent later.
   /// POST {mailbox}/messages/{message_id}/createforward
   /// @param message_id The ID of the message to forward.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_forward(std::string_view message_id, const create_forward_options& options = create_forward_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_forward(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> create_forward(std::string_view message_id, const create_forward_options& options = create_forward_options()) const;
 
   /// create_forward() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> create_forward_request(std::string_view message_id, const create_forward_options& options = create_forward_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_forward(message_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> create_forward_request(std::string_view message_id, const create_forward_options& options = create_forward_options()) const;
 
   /// Changes writable properties of a draft or an existing message; only the properties that are set are sent and changed. Setting InferenceClassification moves a message between Focused and Other.
   /// PATCH {mailbox}/messages/{message_id}
   /// @param message_id The ID of the message to change.
   /// @param patch The properties to change.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> update_message(std::string_view message_id, const ::outlook::mail::message_patch& patch, const update_message_options& options = update_message_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_update_message(message_id, patch, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> update_message(std::string_view message_id, const ::outlook::mail::message_patch& patch, const update_message_options& options = update_message_options()) const;
 
   /// update_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> update_message_request(std::string_view message_id, const ::outlook::mail::message_patch& patch, const update_message_options& options = update_message_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_update_message(message_id, patch, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> update_message_request(std::string_view message_id, const ::outlook::mail::message_patch& patch, const update_message_options& options = update_message_options()) const;
 
   /// Deletes a message. Deleted content may not be recoverable.
   /// DELETE {mailbox}/messages/{message_id}
   /// @param message_id The ID of the message to delete.
-  [[nodiscard]] boost::asio::awaitable<void> delete_message(std::string_view message_id, const delete_message_options& options = delete_message_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_message(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> delete_message(std::string_view message_id, const delete_message_options& options = delete_message_options()) const;
 
   /// delete_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> delete_message_request(std::string_view message_id, const delete_message_options& options = delete_message_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_message(message_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> delete_message_request(std::string_view message_id, const delete_message_options& options = delete_message_options()) const;
 
   /// Moves a message to another folder and returns the message in its new place.
   /// POST {mailbox}/messages/{message_id}/move
   /// @param message_id The ID of the message to move.
   /// @param destination_id The ID of the destination folder, or a well-known folder name such as Inbox, Drafts, SentItems or DeletedItems.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options = move_message_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_move_message(message_id, destination_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options = move_message_options()) const;
 
   /// move_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> move_message_request(std::string_view message_id, const std::string& destination_id, const move_message_options& options = move_message_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_move_message(message_id, destination_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> move_message_request(std::string_view message_id, const std::string& destination_id, const move_message_options& options = move_message_options()) const;
 
   /// Copies a message to a folder and returns the new copy.
   /// POST {mailbox}/messages/{message_id}/copy
   /// @param message_id The ID of the message to copy.
   /// @param destination_id The ID of the destination folder, or a well-known folder name such as Inbox, Drafts, SentItems or DeletedItems.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = copy_message_options()) const {
-    return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_copy_message(message_id, destination_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::outlook::mail::message>> copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = copy_message_options()) const;
 
   /// copy_message() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> copy_message_request(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = copy_message_options()) const {
-    return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_copy_message(message_id, destination_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::outlook::mail::message>> copy_message_request(std::string_view message_id, const std::string& destination_id, const copy_message_options& options = copy_message_options()) const;
 
   /// Asks the service to send an unsubscribe email to the mailto: target of the message's List-Unsubscribe header; the message is then moved to Deleted Items. Only works when UnsubscribeEnabled is true.
   /// Preview: sent to the beta endpoint.
   /// POST {mailbox}/messages/{message_id}/unsubscribe
   /// @param message_id The ID of the mailing-list message.
-  [[nodiscard]] boost::asio::awaitable<void> unsubscribe(std::string_view message_id, const unsubscribe_options& options = unsubscribe_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_unsubscribe(message_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> unsubscribe(std::string_view message_id, const unsubscribe_options& options = unsubscribe_options()) const;
 
   /// unsubscribe() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> unsubscribe_request(std::string_view message_id, const unsubscribe_options& options = unsubscribe_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_unsubscribe(message_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> unsubscribe_request(std::string_view message_id, const unsubscribe_options& options = unsubscribe_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_list_messages(std::string_view folder_id, const list_messages_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("MailFolders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    r.path += "/" + std::string("messages");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_list_messages(const list_messages_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_message(std::string_view message_id, const get_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_sync_messages(std::string_view folder_id, const sync_messages_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("MailFolders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    r.path += "/" + std::string("messages");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_send_mail(const ::outlook::mail::message& message, const send_mail_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("sendmail");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    body.emplace("Message", outlook::encode_value(message));
-    if (options.save_to_sent_items) body.emplace("SaveToSentItems", outlook::encode_value(*options.save_to_sent_items));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_message(const ::outlook::mail::message& message, std::string_view folder_id, const create_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("MailFolders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    r.path += "/" + std::string("messages");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.body = outlook::encode_value(message);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_message(const ::outlook::mail::message& message, const create_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.body = outlook::encode_value(message);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_send_message(std::string_view message_id, const send_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("send");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_reply(std::string_view message_id, const std::string& comment, const reply_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("reply");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    body.emplace("Comment", outlook::encode_value(comment));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("replyall");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    body.emplace("Comment", outlook::encode_value(comment));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_reply(std::string_view message_id, const create_reply_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("createreply");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_reply_all(std::string_view message_id, const create_reply_all_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("createreplyall");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::mail::recipient>& to_recipients, const forward_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("forward");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    body.emplace("Comment", outlook::encode_value(comment));
-    body.emplace("ToRecipients", outlook::encode_value(to_recipients));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_forward(std::string_view message_id, const create_forward_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("createforward");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_update_message(std::string_view message_id, const ::outlook::mail::message_patch& patch, const update_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "PATCH";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.body = outlook::encode_value(patch);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_delete_message(std::string_view message_id, const delete_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "DELETE";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("move");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    boost::json::object body;
-    body.emplace("DestinationId", outlook::encode_value(destination_id));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("copy");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    boost::json::object body;
-    body.emplace("DestinationId", outlook::encode_value(destination_id));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_unsubscribe(std::string_view message_id, const unsubscribe_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = true;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("messages");
-    r.path += "/" + outlook::path_segment(message_id, "message_id");
-    r.path += "/" + std::string("unsubscribe");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_list_messages(std::string_view folder_id, const list_messages_options& options) const;
+  [[nodiscard]] outlook::request_spec build_list_messages(const list_messages_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_message(std::string_view message_id, const get_message_options& options) const;
+  [[nodiscard]] outlook::request_spec build_sync_messages(std::string_view folder_id, const sync_messages_options& options) const;
+  [[nodiscard]] outlook::request_spec build_send_mail(const ::outlook::mail::message& message, const send_mail_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_message(const ::outlook::mail::message& message, std::string_view folder_id, const create_message_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_message(const ::outlook::mail::message& message, const create_message_options& options) const;
+  [[nodiscard]] outlook::request_spec build_send_message(std::string_view message_id, const send_message_options& options) const;
+  [[nodiscard]] outlook::request_spec build_reply(std::string_view message_id, const std::string& comment, const reply_options& options) const;
+  [[nodiscard]] outlook::request_spec build_reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_reply(std::string_view message_id, const create_reply_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_reply_all(std::string_view message_id, const create_reply_all_options& options) const;
+  [[nodiscard]] outlook::request_spec build_forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::mail::recipient>& to_recipients, const forward_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_forward(std::string_view message_id, const create_forward_options& options) const;
+  [[nodiscard]] outlook::request_spec build_update_message(std::string_view message_id, const ::outlook::mail::message_patch& patch, const update_message_options& options) const;
+  [[nodiscard]] outlook::request_spec build_delete_message(std::string_view message_id, const delete_message_options& options) const;
+  [[nodiscard]] outlook::request_spec build_move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options) const;
+  [[nodiscard]] outlook::request_spec build_copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options) const;
+  [[nodiscard]] outlook::request_spec build_unsubscribe(std::string_view message_id, const unsubscribe_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::message>>> messages_operations<Mailbox>::list_messages(std::string_view folder_id, const list_messages_options& options) const {
+  return outlook::fetch_page<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::message>>> messages_operations<Mailbox>::list_messages_request(std::string_view folder_id, const list_messages_options& options) const {
+  return outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::message>>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
+}
+
+template <class Mailbox>
+outlook::pager<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::list_messages_pages(std::string_view folder_id, const list_messages_options& options) const {
+  return outlook::pager<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(folder_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<outlook::poly<::outlook::mail::message>>> messages_operations<Mailbox>::list_messages(const list_messages_options& options) const {
+  return outlook::fetch_page<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::message>>> messages_operations<Mailbox>::list_messages_request(const list_messages_options& options) const {
+  return outlook::prepared_request<outlook::page<outlook::poly<::outlook::mail::message>>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
+}
+
+template <class Mailbox>
+outlook::pager<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::list_messages_pages(const list_messages_options& options) const {
+  return outlook::pager<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_list_messages(options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::get_message(std::string_view message_id, const get_message_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_get_message(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::get_message_request(std::string_view message_id, const get_message_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_get_message(message_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::sync_result<outlook::poly<::outlook::mail::message>>> messages_operations<Mailbox>::sync_messages(std::string_view folder_id, const sync_messages_options& options) const {
+  return outlook::fetch_sync_round<outlook::poly<::outlook::mail::message>>(sync_messages_pages(folder_id, outlook::without_response(options)), options.response);
+}
+
+template <class Mailbox>
+outlook::sync_pager<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::sync_messages_pages(std::string_view folder_id, const sync_messages_options& options) const {
+  return outlook::sync_pager<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_sync_messages(folder_id, options); }), options.state,
+      "odata.track-changes", "$deltatoken",
+      "$skiptoken");
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> messages_operations<Mailbox>::send_mail(const ::outlook::mail::message& message, const send_mail_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_mail(message, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> messages_operations<Mailbox>::send_mail_request(const ::outlook::mail::message& message, const send_mail_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_send_mail(message, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::create_message(const ::outlook::mail::message& message, std::string_view folder_id, const create_message_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, folder_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::create_message_request(const ::outlook::mail::message& message, std::string_view folder_id, const create_message_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, folder_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::create_message(const ::outlook::mail::message& message, const create_message_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::create_message_request(const ::outlook::mail::message& message, const create_message_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_message(message, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> messages_operations<Mailbox>::send_message(std::string_view message_id, const send_message_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_send_message(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> messages_operations<Mailbox>::send_message_request(std::string_view message_id, const send_message_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_send_message(message_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> messages_operations<Mailbox>::reply(std::string_view message_id, const std::string& comment, const reply_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply(message_id, comment, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> messages_operations<Mailbox>::reply_request(std::string_view message_id, const std::string& comment, const reply_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_reply(message_id, comment, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> messages_operations<Mailbox>::reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_reply_all(message_id, comment, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> messages_operations<Mailbox>::reply_all_request(std::string_view message_id, const std::string& comment, const reply_all_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_reply_all(message_id, comment, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::create_reply(std::string_view message_id, const create_reply_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::create_reply_request(std::string_view message_id, const create_reply_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply(message_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::create_reply_all(std::string_view message_id, const create_reply_all_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply_all(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::create_reply_all_request(std::string_view message_id, const create_reply_all_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_reply_all(message_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> messages_operations<Mailbox>::forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::mail::recipient>& to_recipients, const forward_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_forward(message_id, comment, to_recipients, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> messages_operations<Mailbox>::forward_request(std::string_view message_id, const std::string& comment, const std::vector<::outlook::mail::recipient>& to_recipients, const forward_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_forward(message_id, comment, to_recipients, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::create_forward(std::string_view message_id, const create_forward_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_forward(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::create_forward_request(std::string_view message_id, const create_forward_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_create_forward(message_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::update_message(std::string_view message_id, const ::outlook::mail::message_patch& patch, const update_message_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_update_message(message_id, patch, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::update_message_request(std::string_view message_id, const ::outlook::mail::message_patch& patch, const update_message_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_update_message(message_id, patch, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> messages_operations<Mailbox>::delete_message(std::string_view message_id, const delete_message_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_message(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> messages_operations<Mailbox>::delete_message_request(std::string_view message_id, const delete_message_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_message(message_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_move_message(message_id, destination_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::move_message_request(std::string_view message_id, const std::string& destination_id, const move_message_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_move_message(message_id, destination_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options) const {
+  return outlook::fetch_one<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_copy_message(message_id, destination_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::outlook::mail::message>> messages_operations<Mailbox>::copy_message_request(std::string_view message_id, const std::string& destination_id, const copy_message_options& options) const {
+  return outlook::prepared_request<outlook::poly<::outlook::mail::message>>(ctx_().session, outlook::prepare([&] { return build_copy_message(message_id, destination_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> messages_operations<Mailbox>::unsubscribe(std::string_view message_id, const unsubscribe_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_unsubscribe(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> messages_operations<Mailbox>::unsubscribe_request(std::string_view message_id, const unsubscribe_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_unsubscribe(message_id, options); }));
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_list_messages(std::string_view folder_id, const list_messages_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("MailFolders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  r.path += "/" + std::string("messages");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_list_messages(const list_messages_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_get_message(std::string_view message_id, const get_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_sync_messages(std::string_view folder_id, const sync_messages_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("MailFolders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  r.path += "/" + std::string("messages");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_send_mail(const ::outlook::mail::message& message, const send_mail_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("sendmail");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  body.emplace("Message", outlook::encode_value(message));
+  if (options.save_to_sent_items) body.emplace("SaveToSentItems", outlook::encode_value(*options.save_to_sent_items));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_create_message(const ::outlook::mail::message& message, std::string_view folder_id, const create_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("MailFolders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  r.path += "/" + std::string("messages");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.body = outlook::encode_value(message);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_create_message(const ::outlook::mail::message& message, const create_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.body = outlook::encode_value(message);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_send_message(std::string_view message_id, const send_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("send");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_reply(std::string_view message_id, const std::string& comment, const reply_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("reply");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  body.emplace("Comment", outlook::encode_value(comment));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_reply_all(std::string_view message_id, const std::string& comment, const reply_all_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("replyall");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  body.emplace("Comment", outlook::encode_value(comment));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_create_reply(std::string_view message_id, const create_reply_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("createreply");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_create_reply_all(std::string_view message_id, const create_reply_all_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("createreplyall");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_forward(std::string_view message_id, const std::string& comment, const std::vector<::outlook::mail::recipient>& to_recipients, const forward_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("forward");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  body.emplace("Comment", outlook::encode_value(comment));
+  body.emplace("ToRecipients", outlook::encode_value(to_recipients));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_create_forward(std::string_view message_id, const create_forward_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("createforward");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_update_message(std::string_view message_id, const ::outlook::mail::message_patch& patch, const update_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "PATCH";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.body = outlook::encode_value(patch);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_delete_message(std::string_view message_id, const delete_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "DELETE";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_move_message(std::string_view message_id, const std::string& destination_id, const move_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("move");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  boost::json::object body;
+  body.emplace("DestinationId", outlook::encode_value(destination_id));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_copy_message(std::string_view message_id, const std::string& destination_id, const copy_message_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("copy");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  boost::json::object body;
+  body.emplace("DestinationId", outlook::encode_value(destination_id));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec messages_operations<Mailbox>::build_unsubscribe(std::string_view message_id, const unsubscribe_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = true;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("messages");
+  r.path += "/" + outlook::path_segment(message_id, "message_id");
+  r.path += "/" + std::string("unsubscribe");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/locale_info.hpp"
@@ -86,153 +87,207 @@ class preview_settings_operations {
   /// Reads the preferred language of the mailbox.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/MailboxSettings/Language
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::locale_info> get_language(const get_language_options& options = get_language_options()) const {
-    return outlook::fetch_one<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_language(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::locale_info> get_language(const get_language_options& options = get_language_options()) const;
 
   /// get_language() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::mail::locale_info> get_language_request(const get_language_options& options = get_language_options()) const {
-    return outlook::prepared_request<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_language(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::locale_info> get_language_request(const get_language_options& options = get_language_options()) const;
 
   /// Reads the preferred time zone of the mailbox, a time zone name such as Pacific Standard Time.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/MailboxSettings/TimeZone
-  [[nodiscard]] boost::asio::awaitable<outlook::value_envelope<std::string>> get_time_zone(const get_time_zone_options& options = get_time_zone_options()) const {
-    return outlook::fetch_value<std::string>(ctx_().session, outlook::prepare([&] { return build_get_time_zone(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::value_envelope<std::string>> get_time_zone(const get_time_zone_options& options = get_time_zone_options()) const;
 
   /// get_time_zone() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::value_envelope<std::string>> get_time_zone_request(const get_time_zone_options& options = get_time_zone_options()) const {
-    return outlook::prepared_request<outlook::value_envelope<std::string>>(ctx_().session, outlook::prepare([&] { return build_get_time_zone(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::value_envelope<std::string>> get_time_zone_request(const get_time_zone_options& options = get_time_zone_options()) const;
 
   /// Lists the locales the mailbox server supports, from which the mailbox language can be chosen.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/SupportedLanguages
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::locale_info>> get_supported_languages(const get_supported_languages_options& options = get_supported_languages_options()) const {
-    return outlook::fetch_page<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::locale_info>> get_supported_languages(const get_supported_languages_options& options = get_supported_languages_options()) const;
 
   /// get_supported_languages() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::mail::locale_info>> get_supported_languages_request(const get_supported_languages_options& options = get_supported_languages_options()) const {
-    return outlook::prepared_request<outlook::page<::outlook::mail::locale_info>>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::mail::locale_info>> get_supported_languages_request(const get_supported_languages_options& options = get_supported_languages_options()) const;
 
   /// get_supported_languages() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::mail::locale_info> get_supported_languages_pages(const get_supported_languages_options& options = get_supported_languages_options()) const {
-    return outlook::pager<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
-  }
+  [[nodiscard]] outlook::pager<::outlook::mail::locale_info> get_supported_languages_pages(const get_supported_languages_options& options = get_supported_languages_options()) const;
 
   /// Lists the time zones the mailbox server supports, in Windows format by default or in the requested standard.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/SupportedTimeZones(TimeZoneStandard=Microsoft.OutlookServices.TimeZoneStandard'{time_zone_standard}')
   /// @param time_zone_standard The format of the time zone names (Windows or Iana); leave it out for the service default.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
-    return outlook::fetch_page<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const;
 
   /// get_supported_time_zones() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones_request(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
-    return outlook::prepared_request<outlook::page<::outlook::mail::time_zone_information>>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones_request(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const;
 
   /// get_supported_time_zones() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::mail::time_zone_information> get_supported_time_zones_pages(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
-    return outlook::pager<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
-  }
+  [[nodiscard]] outlook::pager<::outlook::mail::time_zone_information> get_supported_time_zones_pages(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options = get_supported_time_zones_options()) const;
 
   /// Lists the time zones the mailbox server supports, in Windows format by default or in the requested standard.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/SupportedTimeZones
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
-    return outlook::fetch_page<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const;
 
   /// get_supported_time_zones() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones_request(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
-    return outlook::prepared_request<outlook::page<::outlook::mail::time_zone_information>>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::mail::time_zone_information>> get_supported_time_zones_request(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const;
 
   /// get_supported_time_zones() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::mail::time_zone_information> get_supported_time_zones_pages(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const {
-    return outlook::pager<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
-  }
+  [[nodiscard]] outlook::pager<::outlook::mail::time_zone_information> get_supported_time_zones_pages(const get_supported_time_zones_options& options = get_supported_time_zones_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_get_language(const get_language_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = true;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("MailboxSettings");
-    r.path += "/" + std::string("Language");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_time_zone(const get_time_zone_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = true;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("MailboxSettings");
-    r.path += "/" + std::string("TimeZone");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_supported_languages(const get_supported_languages_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = true;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("SupportedLanguages");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_supported_time_zones(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = true;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("SupportedTimeZones(TimeZoneStandard=Microsoft.OutlookServices.TimeZoneStandard'") + outlook::path_segment(outlook::enum_to_wire(time_zone_standard), "time_zone_standard") + std::string("')");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_supported_time_zones(const get_supported_time_zones_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = true;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("SupportedTimeZones");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_get_language(const get_language_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_time_zone(const get_time_zone_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_supported_languages(const get_supported_languages_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_supported_time_zones(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_supported_time_zones(const get_supported_time_zones_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::mail::locale_info> preview_settings_operations<Mailbox>::get_language(const get_language_options& options) const {
+  return outlook::fetch_one<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_language(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::mail::locale_info> preview_settings_operations<Mailbox>::get_language_request(const get_language_options& options) const {
+  return outlook::prepared_request<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_language(options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::value_envelope<std::string>> preview_settings_operations<Mailbox>::get_time_zone(const get_time_zone_options& options) const {
+  return outlook::fetch_value<std::string>(ctx_().session, outlook::prepare([&] { return build_get_time_zone(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::value_envelope<std::string>> preview_settings_operations<Mailbox>::get_time_zone_request(const get_time_zone_options& options) const {
+  return outlook::prepared_request<outlook::value_envelope<std::string>>(ctx_().session, outlook::prepare([&] { return build_get_time_zone(options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<::outlook::mail::locale_info>> preview_settings_operations<Mailbox>::get_supported_languages(const get_supported_languages_options& options) const {
+  return outlook::fetch_page<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<::outlook::mail::locale_info>> preview_settings_operations<Mailbox>::get_supported_languages_request(const get_supported_languages_options& options) const {
+  return outlook::prepared_request<outlook::page<::outlook::mail::locale_info>>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
+}
+
+template <class Mailbox>
+outlook::pager<::outlook::mail::locale_info> preview_settings_operations<Mailbox>::get_supported_languages_pages(const get_supported_languages_options& options) const {
+  return outlook::pager<::outlook::mail::locale_info>(ctx_().session, outlook::prepare([&] { return build_get_supported_languages(options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<::outlook::mail::time_zone_information>> preview_settings_operations<Mailbox>::get_supported_time_zones(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options) const {
+  return outlook::fetch_page<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<::outlook::mail::time_zone_information>> preview_settings_operations<Mailbox>::get_supported_time_zones_request(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options) const {
+  return outlook::prepared_request<outlook::page<::outlook::mail::time_zone_information>>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
+}
+
+template <class Mailbox>
+outlook::pager<::outlook::mail::time_zone_information> preview_settings_operations<Mailbox>::get_supported_time_zones_pages(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options) const {
+  return outlook::pager<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(time_zone_standard, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<::outlook::mail::time_zone_information>> preview_settings_operations<Mailbox>::get_supported_time_zones(const get_supported_time_zones_options& options) const {
+  return outlook::fetch_page<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<::outlook::mail::time_zone_information>> preview_settings_operations<Mailbox>::get_supported_time_zones_request(const get_supported_time_zones_options& options) const {
+  return outlook::prepared_request<outlook::page<::outlook::mail::time_zone_information>>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
+}
+
+template <class Mailbox>
+outlook::pager<::outlook::mail::time_zone_information> preview_settings_operations<Mailbox>::get_supported_time_zones_pages(const get_supported_time_zones_options& options) const {
+  return outlook::pager<::outlook::mail::time_zone_information>(ctx_().session, outlook::prepare([&] { return build_get_supported_time_zones(options); }));
+}
+
+template <class Mailbox>
+outlook::request_spec preview_settings_operations<Mailbox>::build_get_language(const get_language_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = true;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("MailboxSettings");
+  r.path += "/" + std::string("Language");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec preview_settings_operations<Mailbox>::build_get_time_zone(const get_time_zone_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = true;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("MailboxSettings");
+  r.path += "/" + std::string("TimeZone");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec preview_settings_operations<Mailbox>::build_get_supported_languages(const get_supported_languages_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = true;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("SupportedLanguages");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec preview_settings_operations<Mailbox>::build_get_supported_time_zones(::outlook::mail::time_zone_standard time_zone_standard, const get_supported_time_zones_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = true;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("SupportedTimeZones(TimeZoneStandard=Microsoft.OutlookServices.TimeZoneStandard'") + outlook::path_segment(outlook::enum_to_wire(time_zone_standard), "time_zone_standard") + std::string("')");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec preview_settings_operations<Mailbox>::build_get_supported_time_zones(const get_supported_time_zones_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = true;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("SupportedTimeZones");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/message_rule.hpp"
@@ -113,161 +114,209 @@ class rules_operations {
   /// Lists the message rules of the Inbox.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/MailFolders/Inbox/MessageRules
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::message_rule>> list_rules(const list_rules_options& options = list_rules_options()) const {
-    return outlook::fetch_page<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::outlook::mail::message_rule>> list_rules(const list_rules_options& options = list_rules_options()) const;
 
   /// list_rules() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::mail::message_rule>> list_rules_request(const list_rules_options& options = list_rules_options()) const {
-    return outlook::prepared_request<outlook::page<::outlook::mail::message_rule>>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<::outlook::mail::message_rule>> list_rules_request(const list_rules_options& options = list_rules_options()) const;
 
   /// list_rules() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::outlook::mail::message_rule> list_rules_pages(const list_rules_options& options = list_rules_options()) const {
-    return outlook::pager<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
-  }
+  [[nodiscard]] outlook::pager<::outlook::mail::message_rule> list_rules_pages(const list_rules_options& options = list_rules_options()) const;
 
   /// Reads one Inbox message rule by its ID.
   /// Preview: sent to the beta endpoint.
   /// GET {mailbox}/MailFolders/Inbox/MessageRules/{rule_id}
   /// @param rule_id The ID of the rule.
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::message_rule> get_rule(std::string_view rule_id, const get_rule_options& options = get_rule_options()) const {
-    return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_get_rule(rule_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::message_rule> get_rule(std::string_view rule_id, const get_rule_options& options = get_rule_options()) const;
 
   /// get_rule() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::mail::message_rule> get_rule_request(std::string_view rule_id, const get_rule_options& options = get_rule_options()) const {
-    return outlook::prepared_request<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_get_rule(rule_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::message_rule> get_rule_request(std::string_view rule_id, const get_rule_options& options = get_rule_options()) const;
 
   /// Creates an Inbox message rule; DisplayName, Sequence and Actions are required.
   /// Preview: sent to the beta endpoint.
   /// POST {mailbox}/MailFolders/Inbox/MessageRules
   /// @param rule The rule to create.
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::message_rule> create_rule(const ::outlook::mail::message_rule& rule, const create_rule_options& options = create_rule_options()) const {
-    return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_create_rule(rule, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::message_rule> create_rule(const ::outlook::mail::message_rule& rule, const create_rule_options& options = create_rule_options()) const;
 
   /// create_rule() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::mail::message_rule> create_rule_request(const ::outlook::mail::message_rule& rule, const create_rule_options& options = create_rule_options()) const {
-    return outlook::prepared_request<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_create_rule(rule, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::message_rule> create_rule_request(const ::outlook::mail::message_rule& rule, const create_rule_options& options = create_rule_options()) const;
 
   /// Changes writable properties of an Inbox message rule; only the properties that are set are sent. A complex value such as Actions is replaced as a whole.
   /// Preview: sent to the beta endpoint.
   /// PATCH {mailbox}/MailFolders/Inbox/MessageRules/{rule_id}
   /// @param rule_id The ID of the rule to change.
   /// @param patch The properties to change.
-  [[nodiscard]] boost::asio::awaitable<::outlook::mail::message_rule> update_rule(std::string_view rule_id, const ::outlook::mail::message_rule_patch& patch, const update_rule_options& options = update_rule_options()) const {
-    return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_update_rule(rule_id, patch, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::outlook::mail::message_rule> update_rule(std::string_view rule_id, const ::outlook::mail::message_rule_patch& patch, const update_rule_options& options = update_rule_options()) const;
 
   /// update_rule() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::outlook::mail::message_rule> update_rule_request(std::string_view rule_id, const ::outlook::mail::message_rule_patch& patch, const update_rule_options& options = update_rule_options()) const {
-    return outlook::prepared_request<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_update_rule(rule_id, patch, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::outlook::mail::message_rule> update_rule_request(std::string_view rule_id, const ::outlook::mail::message_rule_patch& patch, const update_rule_options& options = update_rule_options()) const;
 
   /// Deletes an Inbox message rule.
   /// Preview: sent to the beta endpoint.
   /// DELETE {mailbox}/MailFolders/Inbox/MessageRules/{rule_id}
   /// @param rule_id The ID of the rule to delete.
-  [[nodiscard]] boost::asio::awaitable<void> delete_rule(std::string_view rule_id, const delete_rule_options& options = delete_rule_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_rule(rule_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> delete_rule(std::string_view rule_id, const delete_rule_options& options = delete_rule_options()) const;
 
   /// delete_rule() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> delete_rule_request(std::string_view rule_id, const delete_rule_options& options = delete_rule_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_rule(rule_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> delete_rule_request(std::string_view rule_id, const delete_rule_options& options = delete_rule_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_list_rules(const list_rules_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = true;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("MailFolders");
-    r.path += "/" + std::string("Inbox");
-    r.path += "/" + std::string("MessageRules");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_rule(std::string_view rule_id, const get_rule_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = true;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("MailFolders");
-    r.path += "/" + std::string("Inbox");
-    r.path += "/" + std::string("MessageRules");
-    r.path += "/" + outlook::path_segment(rule_id, "rule_id");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_rule(const ::outlook::mail::message_rule& rule, const create_rule_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = true;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("MailFolders");
-    r.path += "/" + std::string("Inbox");
-    r.path += "/" + std::string("MessageRules");
-    outlook::apply_query_options(r.query, options);
-    r.body = outlook::encode_value(rule);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_update_rule(std::string_view rule_id, const ::outlook::mail::message_rule_patch& patch, const update_rule_options& options) const {
-    outlook::request_spec r;
-    r.method = "PATCH";
-    r.preview = true;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("MailFolders");
-    r.path += "/" + std::string("Inbox");
-    r.path += "/" + std::string("MessageRules");
-    r.path += "/" + outlook::path_segment(rule_id, "rule_id");
-    outlook::apply_query_options(r.query, options);
-    r.body = outlook::encode_value(patch);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_delete_rule(std::string_view rule_id, const delete_rule_options& options) const {
-    outlook::request_spec r;
-    r.method = "DELETE";
-    r.preview = true;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("MailFolders");
-    r.path += "/" + std::string("Inbox");
-    r.path += "/" + std::string("MessageRules");
-    r.path += "/" + outlook::path_segment(rule_id, "rule_id");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_list_rules(const list_rules_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_rule(std::string_view rule_id, const get_rule_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_rule(const ::outlook::mail::message_rule& rule, const create_rule_options& options) const;
+  [[nodiscard]] outlook::request_spec build_update_rule(std::string_view rule_id, const ::outlook::mail::message_rule_patch& patch, const update_rule_options& options) const;
+  [[nodiscard]] outlook::request_spec build_delete_rule(std::string_view rule_id, const delete_rule_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<::outlook::mail::message_rule>> rules_operations<Mailbox>::list_rules(const list_rules_options& options) const {
+  return outlook::fetch_page<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<::outlook::mail::message_rule>> rules_operations<Mailbox>::list_rules_request(const list_rules_options& options) const {
+  return outlook::prepared_request<outlook::page<::outlook::mail::message_rule>>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
+}
+
+template <class Mailbox>
+outlook::pager<::outlook::mail::message_rule> rules_operations<Mailbox>::list_rules_pages(const list_rules_options& options) const {
+  return outlook::pager<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_list_rules(options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::mail::message_rule> rules_operations<Mailbox>::get_rule(std::string_view rule_id, const get_rule_options& options) const {
+  return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_get_rule(rule_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::mail::message_rule> rules_operations<Mailbox>::get_rule_request(std::string_view rule_id, const get_rule_options& options) const {
+  return outlook::prepared_request<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_get_rule(rule_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::mail::message_rule> rules_operations<Mailbox>::create_rule(const ::outlook::mail::message_rule& rule, const create_rule_options& options) const {
+  return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_create_rule(rule, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::mail::message_rule> rules_operations<Mailbox>::create_rule_request(const ::outlook::mail::message_rule& rule, const create_rule_options& options) const {
+  return outlook::prepared_request<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_create_rule(rule, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::outlook::mail::message_rule> rules_operations<Mailbox>::update_rule(std::string_view rule_id, const ::outlook::mail::message_rule_patch& patch, const update_rule_options& options) const {
+  return outlook::fetch_one<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_update_rule(rule_id, patch, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::outlook::mail::message_rule> rules_operations<Mailbox>::update_rule_request(std::string_view rule_id, const ::outlook::mail::message_rule_patch& patch, const update_rule_options& options) const {
+  return outlook::prepared_request<::outlook::mail::message_rule>(ctx_().session, outlook::prepare([&] { return build_update_rule(rule_id, patch, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> rules_operations<Mailbox>::delete_rule(std::string_view rule_id, const delete_rule_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_rule(rule_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> rules_operations<Mailbox>::delete_rule_request(std::string_view rule_id, const delete_rule_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_rule(rule_id, options); }));
+}
+
+template <class Mailbox>
+outlook::request_spec rules_operations<Mailbox>::build_list_rules(const list_rules_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = true;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("MailFolders");
+  r.path += "/" + std::string("Inbox");
+  r.path += "/" + std::string("MessageRules");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec rules_operations<Mailbox>::build_get_rule(std::string_view rule_id, const get_rule_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = true;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("MailFolders");
+  r.path += "/" + std::string("Inbox");
+  r.path += "/" + std::string("MessageRules");
+  r.path += "/" + outlook::path_segment(rule_id, "rule_id");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec rules_operations<Mailbox>::build_create_rule(const ::outlook::mail::message_rule& rule, const create_rule_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = true;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("MailFolders");
+  r.path += "/" + std::string("Inbox");
+  r.path += "/" + std::string("MessageRules");
+  outlook::apply_query_options(r.query, options);
+  r.body = outlook::encode_value(rule);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec rules_operations<Mailbox>::build_update_rule(std::string_view rule_id, const ::outlook::mail::message_rule_patch& patch, const update_rule_options& options) const {
+  outlook::request_spec r;
+  r.method = "PATCH";
+  r.preview = true;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("MailFolders");
+  r.path += "/" + std::string("Inbox");
+  r.path += "/" + std::string("MessageRules");
+  r.path += "/" + outlook::path_segment(rule_id, "rule_id");
+  outlook::apply_query_options(r.query, options);
+  r.body = outlook::encode_value(patch);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec rules_operations<Mailbox>::build_delete_rule(std::string_view rule_id, const delete_rule_options& options) const {
+  outlook::request_spec r;
+  r.method = "DELETE";
+  r.preview = true;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("MailFolders");
+  r.path += "/" + std::string("Inbox");
+  r.path += "/" + std::string("MessageRules");
+  r.path += "/" + outlook::path_segment(rule_id, "rule_id");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook::mail

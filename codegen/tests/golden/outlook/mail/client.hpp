@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "outlook/config.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/operations/notes.hpp"
 #include "outlook/mail/operations/parts.hpp"
@@ -40,6 +41,14 @@ class mailbox
  private:
   outlook::mailbox_context context_;
 };
+
+#if !OUTLOOK_MAIL_DEFINITIONS
+// Separate compilation: the operations are compiled once, in the translation unit that
+// includes outlook/mail/src.hpp (see outlook/config.hpp); here they are only declared.
+extern template class notes_operations<mailbox>;
+extern template class parts_operations<mailbox>;
+extern template class preview_notebooks_operations<mailbox>;
+#endif
 
 /// The entry point: a transport, a token provider and options make a client; me() and
 /// user() give mailbox handles. Cheap to copy (the session is shared). Safe to use from

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/one_of.hpp"
 #include "outlook/mail/detail/note_and_related.hpp"
@@ -53,6 +54,9 @@ void write_members(outlook::detail::object_writer& o, const pin& x);
 void decode_json(const boost::json::value& v, outlook::one_of<outlook::poly<::kitchen::sink::pin>, outlook::poly<::kitchen::sink::link_pin>, outlook::poly<::kitchen::sink::part>>& out, const outlook::json_path& path);
 boost::json::value encode_json(const outlook::one_of<outlook::poly<::kitchen::sink::pin>, outlook::poly<::kitchen::sink::link_pin>, outlook::poly<::kitchen::sink::part>>& x, const boost::json::storage_ptr& sp);
 void write_json(outlook::json_writer& w, const outlook::one_of<outlook::poly<::kitchen::sink::pin>, outlook::poly<::kitchen::sink::link_pin>, outlook::poly<::kitchen::sink::part>>& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -76,46 +80,46 @@ inline const outlook::detail::member_decoder<pin>* find_pin_member(std::string_v
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, pin& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, pin& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::pin_members, detail::find_pin_member, path);
 }
 
 /// Writes the properties of pin that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const pin& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const pin& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
 }
 
 /// Writes the properties of pin, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const pin& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const pin& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const pin& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const pin& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const pin& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const pin& x) {
   outlook::detail::write_member(o, "Id", x.id);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const pin& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const pin& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const pin& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const pin& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
 /// Decodes the family named by @odata.type (LinkPin, Part); other or no @odata.type gives pin.
-inline void decode_json(const boost::json::value& v, outlook::one_of<outlook::poly<::kitchen::sink::pin>, outlook::poly<::kitchen::sink::link_pin>, outlook::poly<::kitchen::sink::part>>& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::one_of<outlook::poly<::kitchen::sink::pin>, outlook::poly<::kitchen::sink::link_pin>, outlook::poly<::kitchen::sink::part>>& out, const outlook::json_path& path) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "Kitchen.Sink", "LinkPin")) {
     auto& alt = out.value.emplace<1>();
@@ -130,7 +134,7 @@ inline void decode_json(const boost::json::value& v, outlook::one_of<outlook::po
   decode_json(v, *out.value.emplace<0>(), path);
 }
 
-inline boost::json::value encode_json(const outlook::one_of<outlook::poly<::kitchen::sink::pin>, outlook::poly<::kitchen::sink::link_pin>, outlook::poly<::kitchen::sink::part>>& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const outlook::one_of<outlook::poly<::kitchen::sink::pin>, outlook::poly<::kitchen::sink::link_pin>, outlook::poly<::kitchen::sink::part>>& x, const boost::json::storage_ptr& sp) {
   boost::json::value out;
   switch (x.value.index()) {
     case 1:
@@ -148,7 +152,7 @@ inline boost::json::value encode_json(const outlook::one_of<outlook::poly<::kitc
   }
 }
 
-inline void write_json(outlook::json_writer& w, const outlook::one_of<outlook::poly<::kitchen::sink::pin>, outlook::poly<::kitchen::sink::link_pin>, outlook::poly<::kitchen::sink::part>>& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::one_of<outlook::poly<::kitchen::sink::pin>, outlook::poly<::kitchen::sink::link_pin>, outlook::poly<::kitchen::sink::part>>& x) {
   outlook::detail::object_writer o(w, true);  // @odata.type is added at the end when missing
   switch (x.value.index()) {
     case 1:
@@ -165,5 +169,6 @@ inline void write_json(outlook::json_writer& w, const outlook::one_of<outlook::p
   }
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace kitchen::sink

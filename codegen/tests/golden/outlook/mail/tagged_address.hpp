@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 
 namespace kitchen::sink {
@@ -51,6 +52,9 @@ void encode_members(boost::json::object& obj, const tagged_address& x, const boo
 void write_json(outlook::json_writer& w, const tagged_address& x);
 void write_fields(outlook::detail::object_writer& o, const tagged_address& x);
 void write_members(outlook::detail::object_writer& o, const tagged_address& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -82,46 +86,47 @@ inline const outlook::detail::member_decoder<tagged_address>* find_tagged_addres
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, tagged_address& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, tagged_address& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::tagged_address_members, detail::find_tagged_address_member, path);
 }
 
 /// Writes the properties of tagged_address that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const tagged_address& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const tagged_address& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Name", x.name, sp);
   outlook::detail::encode_member(obj, "Address", x.address, sp);
   outlook::detail::encode_member(obj, "Tag", x.tag, sp);
 }
 
 /// Writes the properties of tagged_address, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const tagged_address& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const tagged_address& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const tagged_address& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const tagged_address& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const tagged_address& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const tagged_address& x) {
   outlook::detail::write_member(o, "Name", x.name);
   outlook::detail::write_member(o, "Address", x.address);
   outlook::detail::write_member(o, "Tag", x.tag);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const tagged_address& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const tagged_address& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const tagged_address& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const tagged_address& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace kitchen::sink

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/mail/color.hpp"
 #include "outlook/mail/email_address.hpp"
@@ -201,6 +202,9 @@ void encode_members(boost::json::object& obj, const text_part& x, const boost::j
 void write_json(outlook::json_writer& w, const text_part& x);
 void write_fields(outlook::detail::object_writer& o, const text_part& x);
 void write_members(outlook::detail::object_writer& o, const text_part& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -350,12 +354,12 @@ inline const outlook::detail::member_decoder<text_part>* find_text_part_member(s
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, note& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, note& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::note_members, detail::find_note_member, path);
 }
 
 /// Writes the properties of note that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const note& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const note& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "ChangeKey", x.change_key, sp);
   outlook::detail::encode_member(obj, "CreatedDateTime", x.created_date_time, sp);
@@ -380,19 +384,19 @@ inline void encode_fields(boost::json::object& obj, const note& x, const boost::
 }
 
 /// Writes the properties of note, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const note& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const note& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const note& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const note& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const note& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const note& x) {
   outlook::detail::write_member(o, "Id", x.id);
   outlook::detail::write_member(o, "ChangeKey", x.change_key);
   outlook::detail::write_member(o, "CreatedDateTime", x.created_date_time);
@@ -416,53 +420,53 @@ inline void write_fields(outlook::detail::object_writer& o, const note& x) {
   outlook::detail::write_member(o, "DueDate", x.due_date);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const note& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const note& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const note& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const note& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, part& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, part& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::part_members, detail::find_part_member, path);
 }
 
 /// Writes the properties of part that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const part& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const part& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "Name", x.name, sp);
 }
 
 /// Writes the properties of part, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const part& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const part& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const part& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const part& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const part& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const part& x) {
   outlook::detail::write_member(o, "Id", x.id);
   outlook::detail::write_member(o, "Name", x.name);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const part& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const part& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const part& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const part& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
@@ -483,17 +487,17 @@ inline void decode_poly(const boost::json::value& v, outlook::poly<part>& out, c
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path) {
   detail::decode_poly(v, out, path, false);
 }
 
 /// For a poly the caller has just default-constructed (an element of a new vector).
-inline void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path,
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
-inline boost::json::value encode_json(const outlook::poly<part>& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const outlook::poly<part>& x, const boost::json::storage_ptr& sp) {
   // A derived value names its type first (the service needs it to create attachments).
   boost::json::object obj(sp);
   if (const auto* d = x.as<text_part>()) {
@@ -511,7 +515,7 @@ inline boost::json::value encode_json(const outlook::poly<part>& x, const boost:
 }
 
 /// encode_json of the poly, written into an open object: the derived type's name first.
-inline void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<part>& x) {
+OUTLOOK_MAIL_DECL void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<part>& x) {
   if (const auto* d = x.as<text_part>()) {
     if (!d->extra.contains("@odata.type")) o.key("@odata.type").string(text_part::odata_type);
     write_members(o, *d);
@@ -525,91 +529,92 @@ inline void write_poly_members(outlook::detail::object_writer& o, const outlook:
   write_members(o, x.base());
 }
 
-inline void write_json(outlook::json_writer& w, const outlook::poly<part>& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<part>& x) {
   outlook::detail::object_writer o(w, !x.base().extra.empty());
   write_poly_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, note_part& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, note_part& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::note_part_members, detail::find_note_part_member, path);
 }
 
 /// Writes the properties of note_part that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const note_part& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const note_part& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const part&>(x), sp);
   outlook::detail::encode_member(obj, "Note", x.note, sp);
 }
 
 /// Writes the properties of note_part, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const note_part& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const note_part& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const note_part& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const note_part& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const note_part& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const note_part& x) {
   write_fields(o, static_cast<const part&>(x));
   outlook::detail::write_member(o, "Note", x.note);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const note_part& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const note_part& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const note_part& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const note_part& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, text_part& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, text_part& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::text_part_members, detail::find_text_part_member, path);
 }
 
 /// Writes the properties of text_part that are set (the base's first) into `obj`.
-inline void encode_fields(boost::json::object& obj, const text_part& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const text_part& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const part&>(x), sp);
   outlook::detail::encode_member(obj, "Text", x.text, sp);
 }
 
 /// Writes the properties of text_part, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const text_part& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const text_part& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const text_part& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const text_part& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const text_part& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const text_part& x) {
   write_fields(o, static_cast<const part&>(x));
   outlook::detail::write_member(o, "Text", x.text);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const text_part& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const text_part& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const text_part& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const text_part& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 /// An update of note: only the properties that were set are sent, each one either a
 /// value or null; read-only properties have no setter, so setting one does not compile.
@@ -963,7 +968,12 @@ class note_patch {
   outlook::patch_field<std::string> due_date_;
 };
 
-inline boost::json::value encode_json(const note_patch& x, const boost::json::storage_ptr& sp) {
+boost::json::value encode_json(const note_patch& x, const boost::json::storage_ptr& sp);
+void write_json(outlook::json_writer& w, const note_patch& x);
+void decode_json(const boost::json::value& v, note_patch& out, const outlook::json_path& path);
+#if OUTLOOK_MAIL_DEFINITIONS
+
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const note_patch& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   outlook::detail::encode_member(obj, "Subject", x.subject(), sp);
   outlook::detail::encode_member(obj, "EmailAddress", x.email_address(), sp);
@@ -984,7 +994,7 @@ inline boost::json::value encode_json(const note_patch& x, const boost::json::st
   return obj;
 }
 
-inline void write_json(outlook::json_writer& w, const note_patch& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const note_patch& x) {
   outlook::detail::object_writer o(w, false);
   (void)x;
   outlook::detail::write_member(o, "Subject", x.subject());
@@ -1008,7 +1018,7 @@ inline void write_json(outlook::json_writer& w, const note_patch& x) {
 
 /// Reads a patch from its wire JSON (as recorded in cassettes). A member that is not a
 /// writable property of note is an error: it could not be sent.
-inline void decode_json(const boost::json::value& v, note_patch& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, note_patch& out, const outlook::json_path& path) {
   if (!v.is_object()) outlook::fail_expected(path, "object", v);
   for (const auto& kv : v.get_object()) {
     std::string_view key(kv.key().data(), kv.key().size());
@@ -1032,5 +1042,6 @@ inline void decode_json(const boost::json::value& v, note_patch& out, const outl
     else p.fail("not a writable property of Note");
   }
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace kitchen::sink

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/field.hpp"
 #include "outlook/mail/pin.hpp"
 
@@ -87,6 +88,9 @@ void encode_members(boost::json::object& obj, const rule& x, const boost::json::
 void write_json(outlook::json_writer& w, const rule& x);
 void write_fields(outlook::detail::object_writer& o, const rule& x);
 void write_members(outlook::detail::object_writer& o, const rule& x);
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
 
 namespace detail {
 
@@ -142,12 +146,12 @@ inline const outlook::detail::member_decoder<rule>* find_rule_member(std::string
 
 }  // namespace detail
 
-inline void decode_json(const boost::json::value& v, notebook& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, notebook& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::notebook_members, detail::find_notebook_member, path);
 }
 
 /// Writes the properties of notebook that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const notebook& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const notebook& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
   outlook::detail::encode_member(obj, "DisplayName", x.display_name, sp);
   outlook::detail::encode_member(obj, "Rules", x.rules, sp);
@@ -155,75 +159,76 @@ inline void encode_fields(boost::json::object& obj, const notebook& x, const boo
 }
 
 /// Writes the properties of notebook, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const notebook& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const notebook& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const notebook& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const notebook& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const notebook& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const notebook& x) {
   outlook::detail::write_member(o, "Id", x.id);
   outlook::detail::write_member(o, "DisplayName", x.display_name);
   outlook::detail::write_member(o, "Rules", x.rules);
   outlook::detail::write_member(o, "Pinned", x.pinned);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const notebook& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const notebook& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const notebook& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const notebook& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
 
-inline void decode_json(const boost::json::value& v, rule& out, const outlook::json_path& path) {
+OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, rule& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::rule_members, detail::find_rule_member, path);
 }
 
 /// Writes the properties of rule that are set into `obj`.
-inline void encode_fields(boost::json::object& obj, const rule& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const rule& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Delete", x.delete_, sp);
   outlook::detail::encode_member(obj, "Target", x.target, sp);
 }
 
 /// Writes the properties of rule, then the unknown members, into `obj`.
-inline void encode_members(boost::json::object& obj, const rule& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL void encode_members(boost::json::object& obj, const rule& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, x, sp);
   outlook::detail::encode_extra(obj, x.extra);
 }
 
-inline boost::json::value encode_json(const rule& x, const boost::json::storage_ptr& sp) {
+OUTLOOK_MAIL_DECL boost::json::value encode_json(const rule& x, const boost::json::storage_ptr& sp) {
   boost::json::object obj(sp);
   encode_members(obj, x, sp);
   return obj;
 }
 
 /// write_json's encode_fields: the same members in the same order, written as text.
-inline void write_fields(outlook::detail::object_writer& o, const rule& x) {
+OUTLOOK_MAIL_DECL void write_fields(outlook::detail::object_writer& o, const rule& x) {
   outlook::detail::write_member(o, "Delete", x.delete_);
   outlook::detail::write_member(o, "Target", x.target);
 }
 
-inline void write_members(outlook::detail::object_writer& o, const rule& x) {
+OUTLOOK_MAIL_DECL void write_members(outlook::detail::object_writer& o, const rule& x) {
   write_fields(o, x);
   o.extra(x.extra);
 }
 
 /// Writes x as JSON text, the bytes boost::json::serialize(encode_json(x)) gives.
-inline void write_json(outlook::json_writer& w, const rule& x) {
+OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const rule& x) {
   outlook::detail::object_writer o(w, !x.extra.empty());
   write_members(o, x);
   o.end();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace kitchen::sink

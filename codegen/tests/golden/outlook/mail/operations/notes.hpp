@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/media.hpp"
@@ -232,104 +233,70 @@ class notes_operations {
   /// Lists the notes of a folder, or of the whole mailbox when no folder is given.
   /// GET {mailbox}/Folders/{folder_id}/Notes
   /// @param folder_id The folder; leave it out for every note.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::note>> list_notes(std::string_view folder_id, const list_notes_options& options = list_notes_options()) const {
-    return outlook::fetch_page<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(folder_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::note>> list_notes(std::string_view folder_id, const list_notes_options& options = list_notes_options()) const;
 
   /// list_notes() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<::kitchen::sink::note>> list_notes_request(std::string_view folder_id, const list_notes_options& options = list_notes_options()) const {
-    return outlook::prepared_request<outlook::page<::kitchen::sink::note>>(ctx_().session, outlook::prepare([&] { return build_list_notes(folder_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<::kitchen::sink::note>> list_notes_request(std::string_view folder_id, const list_notes_options& options = list_notes_options()) const;
 
   /// list_notes() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::kitchen::sink::note> list_notes_pages(std::string_view folder_id, const list_notes_options& options = list_notes_options()) const {
-    return outlook::pager<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(folder_id, options); }));
-  }
+  [[nodiscard]] outlook::pager<::kitchen::sink::note> list_notes_pages(std::string_view folder_id, const list_notes_options& options = list_notes_options()) const;
 
   /// Lists the notes of a folder, or of the whole mailbox when no folder is given.
   /// GET {mailbox}/Notes
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::note>> list_notes(const list_notes_options& options = list_notes_options()) const {
-    return outlook::fetch_page<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::note>> list_notes(const list_notes_options& options = list_notes_options()) const;
 
   /// list_notes() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<::kitchen::sink::note>> list_notes_request(const list_notes_options& options = list_notes_options()) const {
-    return outlook::prepared_request<outlook::page<::kitchen::sink::note>>(ctx_().session, outlook::prepare([&] { return build_list_notes(options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<::kitchen::sink::note>> list_notes_request(const list_notes_options& options = list_notes_options()) const;
 
   /// list_notes() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::kitchen::sink::note> list_notes_pages(const list_notes_options& options = list_notes_options()) const {
-    return outlook::pager<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(options); }));
-  }
+  [[nodiscard]] outlook::pager<::kitchen::sink::note> list_notes_pages(const list_notes_options& options = list_notes_options()) const;
 
   /// Gets one note.
   /// GET {mailbox}/Notes/{note_id}
   /// @param note_id The ID of the note.
-  [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> get_note(std::string_view note_id, const get_note_options& options = get_note_options()) const {
-    return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_get_note(note_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> get_note(std::string_view note_id, const get_note_options& options = get_note_options()) const;
 
   /// get_note() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::kitchen::sink::note> get_note_request(std::string_view note_id, const get_note_options& options = get_note_options()) const {
-    return outlook::prepared_request<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_get_note(note_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::kitchen::sink::note> get_note_request(std::string_view note_id, const get_note_options& options = get_note_options()) const;
 
   /// Runs one change-tracking round over the notes of a folder.
   /// GET {mailbox}/Folders/{folder_id}/Notes
   /// @param folder_id The folder to synchronize.
-  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<::kitchen::sink::note>> sync_notes(std::string_view folder_id, const sync_notes_options& options = sync_notes_options()) const {
-    return outlook::fetch_sync_round<::kitchen::sink::note>(sync_notes_pages(folder_id, outlook::without_response(options)), options.response);
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::sync_result<::kitchen::sink::note>> sync_notes(std::string_view folder_id, const sync_notes_options& options = sync_notes_options()) const;
 
   /// sync_notes() page by page; state() after each page is what to store to resume.
-  [[nodiscard]] outlook::sync_pager<::kitchen::sink::note> sync_notes_pages(std::string_view folder_id, const sync_notes_options& options = sync_notes_options()) const {
-    return outlook::sync_pager<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_sync_notes(folder_id, options); }), options.state,
-        "odata.track-changes", "$deltatoken",
-        "$skiptoken");
-  }
+  [[nodiscard]] outlook::sync_pager<::kitchen::sink::note> sync_notes_pages(std::string_view folder_id, const sync_notes_options& options = sync_notes_options()) const;
 
   /// Creates a note from a whole-body argument.
   /// POST {mailbox}/Notes
   /// @param note The note to create.
-  [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> create_note(const ::kitchen::sink::note& note, const create_note_options& options = create_note_options()) const {
-    return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_create_note(note, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> create_note(const ::kitchen::sink::note& note, const create_note_options& options = create_note_options()) const;
 
   /// create_note() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::kitchen::sink::note> create_note_request(const ::kitchen::sink::note& note, const create_note_options& options = create_note_options()) const {
-    return outlook::prepared_request<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_create_note(note, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::kitchen::sink::note> create_note_request(const ::kitchen::sink::note& note, const create_note_options& options = create_note_options()) const;
 
   /// Changes the writable properties that are set in the patch.
   /// PATCH {mailbox}/Notes/{note_id}
   /// @param note_id The ID of the note.
   /// @param patch The properties to change.
-  [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> update_note(std::string_view note_id, const ::kitchen::sink::note_patch& patch, const update_note_options& options = update_note_options()) const {
-    return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_update_note(note_id, patch, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> update_note(std::string_view note_id, const ::kitchen::sink::note_patch& patch, const update_note_options& options = update_note_options()) const;
 
   /// update_note() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::kitchen::sink::note> update_note_request(std::string_view note_id, const ::kitchen::sink::note_patch& patch, const update_note_options& options = update_note_options()) const {
-    return outlook::prepared_request<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_update_note(note_id, patch, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::kitchen::sink::note> update_note_request(std::string_view note_id, const ::kitchen::sink::note_patch& patch, const update_note_options& options = update_note_options()) const;
 
   /// Deletes a note.
   /// DELETE {mailbox}/Notes/{note_id}
   /// @param note_id The ID of the note.
-  [[nodiscard]] boost::asio::awaitable<void> delete_note(std::string_view note_id, const delete_note_options& options = delete_note_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_note(note_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> delete_note(std::string_view note_id, const delete_note_options& options = delete_note_options()) const;
 
   /// delete_note() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> delete_note_request(std::string_view note_id, const delete_note_options& options = delete_note_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_note(note_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> delete_note_request(std::string_view note_id, const delete_note_options& options = delete_note_options()) const;
 
   /// Shares a note: a body of named members, one of them optional.
   /// POST {mailbox}/Notes/{note_id}/Share
@@ -337,293 +304,442 @@ class notes_operations {
   /// @param recipients Who to share with.
   /// @param color A plain enum member of the body.
   /// @param permissions A flags enum member of the body.
-  [[nodiscard]] boost::asio::awaitable<void> share_note(std::string_view note_id, const std::vector<::kitchen::sink::email_address>& recipients, ::kitchen::sink::color color, outlook::flags<::kitchen::sink::permission> permissions, const share_note_options& options = share_note_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_share_note(note_id, recipients, color, permissions, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> share_note(std::string_view note_id, const std::vector<::kitchen::sink::email_address>& recipients, ::kitchen::sink::color color, outlook::flags<::kitchen::sink::permission> permissions, const share_note_options& options = share_note_options()) const;
 
   /// share_note() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> share_note_request(std::string_view note_id, const std::vector<::kitchen::sink::email_address>& recipients, ::kitchen::sink::color color, outlook::flags<::kitchen::sink::permission> permissions, const share_note_options& options = share_note_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_share_note(note_id, recipients, color, permissions, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> share_note_request(std::string_view note_id, const std::vector<::kitchen::sink::email_address>& recipients, ::kitchen::sink::color color, outlook::flags<::kitchen::sink::permission> permissions, const share_note_options& options = share_note_options()) const;
 
   /// Adds an annotation; an empty text is left out of the body (omit_empty).
   /// POST {mailbox}/Notes/{note_id}/Annotate
   /// @param note_id ID of the note.
   /// @param text The annotation; none when empty.
   /// @param color Its colour.
-  [[nodiscard]] boost::asio::awaitable<void> annotate_note(std::string_view note_id, const std::string& text, ::kitchen::sink::color color, const annotate_note_options& options = annotate_note_options()) const {
-    return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_annotate_note(note_id, text, color, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> annotate_note(std::string_view note_id, const std::string& text, ::kitchen::sink::color color, const annotate_note_options& options = annotate_note_options()) const;
 
   /// annotate_note() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<void> annotate_note_request(std::string_view note_id, const std::string& text, ::kitchen::sink::color color, const annotate_note_options& options = annotate_note_options()) const {
-    return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_annotate_note(note_id, text, color, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<void> annotate_note_request(std::string_view note_id, const std::string& text, ::kitchen::sink::color color, const annotate_note_options& options = annotate_note_options()) const;
 
   /// Reads one primitive value, returned as {"value": ...}.
   /// GET {mailbox}/Notes/{note_id}/Size
   /// @param note_id The ID of the note.
-  [[nodiscard]] boost::asio::awaitable<outlook::value_envelope<std::int64_t>> get_note_size(std::string_view note_id, const get_note_size_options& options = get_note_size_options()) const {
-    return outlook::fetch_value<std::int64_t>(ctx_().session, outlook::prepare([&] { return build_get_note_size(note_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::value_envelope<std::int64_t>> get_note_size(std::string_view note_id, const get_note_size_options& options = get_note_size_options()) const;
 
   /// get_note_size() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::value_envelope<std::int64_t>> get_note_size_request(std::string_view note_id, const get_note_size_options& options = get_note_size_options()) const {
-    return outlook::prepared_request<outlook::value_envelope<std::int64_t>>(ctx_().session, outlook::prepare([&] { return build_get_note_size(note_id, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::value_envelope<std::int64_t>> get_note_size_request(std::string_view note_id, const get_note_size_options& options = get_note_size_options()) const;
 
   /// The note as raw bytes ($value).
   /// GET {mailbox}/Notes/{note_id}/$value
   /// @param note_id ID of the note.
-  [[nodiscard]] boost::asio::awaitable<outlook::bytes> get_note_raw(std::string_view note_id, const get_note_raw_options& options = get_note_raw_options()) const {
-    return outlook::fetch_bytes(ctx_().session, outlook::prepare([&] { return build_get_note_raw(note_id, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::bytes> get_note_raw(std::string_view note_id, const get_note_raw_options& options = get_note_raw_options()) const;
 
   /// get_note_raw() into a sink: the bytes are handed over in pieces instead of returned.
-  [[nodiscard]] boost::asio::awaitable<void> get_note_raw(std::string_view note_id, outlook::byte_sink sink, const get_note_raw_options& options = get_note_raw_options()) const {
-    return outlook::fetch_to_sink(ctx_().session, outlook::prepare([&] { return build_get_note_raw(note_id, options); }), std::move(sink));
-  }
+  [[nodiscard]] boost::asio::awaitable<void> get_note_raw(std::string_view note_id, outlook::byte_sink sink, const get_note_raw_options& options = get_note_raw_options()) const;
 
   /// Creates a note from exported bytes, sent base64 as text/plain.
   /// POST {mailbox}/Notes
   /// @param content The exported note.
-  [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> import_note(const outlook::bytes& content, const import_note_options& options = import_note_options()) const {
-    return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_import_note(content, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<::kitchen::sink::note> import_note(const outlook::bytes& content, const import_note_options& options = import_note_options()) const;
 
   /// import_note() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<::kitchen::sink::note> import_note_request(const outlook::bytes& content, const import_note_options& options = import_note_options()) const {
-    return outlook::prepared_request<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_import_note(content, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<::kitchen::sink::note> import_note_request(const outlook::bytes& content, const import_note_options& options = import_note_options()) const;
 
   /// Uploads a large thumbnail through an upload session.
   /// POST {mailbox}/Notes/{note_id}/CreateUploadSession
   /// @param note_id ID of the note.
   /// @param content The image bytes.
-  [[nodiscard]] boost::asio::awaitable<std::string> upload_thumbnail(std::string_view note_id, const outlook::bytes& content, const upload_thumbnail_options& options = upload_thumbnail_options()) const {
-    return outlook::upload_through_session(ctx_().session, outlook::prepare([&] { return build_upload_thumbnail(note_id, options); }),
-                                           content, options.progress, options.range_size);
-  }
+  [[nodiscard]] boost::asio::awaitable<std::string> upload_thumbnail(std::string_view note_id, const outlook::bytes& content, const upload_thumbnail_options& options = upload_thumbnail_options()) const;
 
   /// upload_thumbnail() reading the content range by range from a source (a file:
   /// outlook::upload_source::from_file), never holding it whole.
-  [[nodiscard]] boost::asio::awaitable<std::string> upload_thumbnail(std::string_view note_id, outlook::upload_source content, const upload_thumbnail_options& options = upload_thumbnail_options()) const {
-    return outlook::upload_through_session(ctx_().session, outlook::prepare([&] { return build_upload_thumbnail(note_id, options); }),
-                                           std::move(content), options.progress, options.range_size);
-  }
+  [[nodiscard]] boost::asio::awaitable<std::string> upload_thumbnail(std::string_view note_id, outlook::upload_source content, const upload_thumbnail_options& options = upload_thumbnail_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_list_notes(std::string_view folder_id, const list_notes_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("Folders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    r.path += "/" + std::string("Notes");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_list_notes(const list_notes_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("Notes");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_note(std::string_view note_id, const get_note_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("Notes");
-    r.path += "/" + outlook::path_segment(note_id, "note_id");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_sync_notes(std::string_view folder_id, const sync_notes_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("Folders");
-    r.path += "/" + outlook::path_segment(folder_id, "folder_id");
-    r.path += "/" + std::string("Notes");
-    outlook::apply_query_options(r.query, options);
-    r.prefer = options.prefer;
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_create_note(const ::kitchen::sink::note& note, const create_note_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("Notes");
-    outlook::apply_query_options(r.query, options);
-    r.body = outlook::encode_value(note);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_update_note(std::string_view note_id, const ::kitchen::sink::note_patch& patch, const update_note_options& options) const {
-    outlook::request_spec r;
-    r.method = "PATCH";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("Notes");
-    r.path += "/" + outlook::path_segment(note_id, "note_id");
-    outlook::apply_query_options(r.query, options);
-    r.body = outlook::encode_value(patch);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_delete_note(std::string_view note_id, const delete_note_options& options) const {
-    outlook::request_spec r;
-    r.method = "DELETE";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("Notes");
-    r.path += "/" + outlook::path_segment(note_id, "note_id");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_share_note(std::string_view note_id, const std::vector<::kitchen::sink::email_address>& recipients, ::kitchen::sink::color color, outlook::flags<::kitchen::sink::permission> permissions, const share_note_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("Notes");
-    r.path += "/" + outlook::path_segment(note_id, "note_id");
-    r.path += "/" + std::string("Share");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    body.emplace("Recipients", outlook::encode_value(recipients));
-    body.emplace("Color", outlook::encode_value(outlook::open_enum<::kitchen::sink::color>(color)));
-    body.emplace("Permissions", outlook::encode_value(permissions));
-    if (options.comment) body.emplace("Comment", outlook::encode_value(*options.comment));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_annotate_note(std::string_view note_id, const std::string& text, ::kitchen::sink::color color, const annotate_note_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("Notes");
-    r.path += "/" + outlook::path_segment(note_id, "note_id");
-    r.path += "/" + std::string("Annotate");
-    outlook::apply_query_options(r.query, options);
-    boost::json::object body;
-    if (!text.empty()) body.emplace("Text", outlook::encode_value(text));
-    body.emplace("Color", outlook::encode_value(outlook::open_enum<::kitchen::sink::color>(color)));
-    r.body = std::move(body);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_note_size(std::string_view note_id, const get_note_size_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("Notes");
-    r.path += "/" + outlook::path_segment(note_id, "note_id");
-    r.path += "/" + std::string("Size");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_get_note_raw(std::string_view note_id, const get_note_raw_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("Notes");
-    r.path += "/" + outlook::path_segment(note_id, "note_id");
-    r.path += "/" + std::string("$value");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_import_note(const outlook::bytes& content, const import_note_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("Notes");
-    outlook::apply_query_options(r.query, options);
-    r.raw_body = outlook::base64_encode(content);
-    r.raw_content_type = "text/plain";
-    r.body_limit = 65536;
-    r.body_limit_message = "an exported note over 64 KB cannot be imported in one request";
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
-
-  [[nodiscard]] outlook::request_spec build_upload_thumbnail(std::string_view note_id, const upload_thumbnail_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("Notes");
-    r.path += "/" + outlook::path_segment(note_id, "note_id");
-    r.path += "/" + std::string("CreateUploadSession");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_list_notes(std::string_view folder_id, const list_notes_options& options) const;
+  [[nodiscard]] outlook::request_spec build_list_notes(const list_notes_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_note(std::string_view note_id, const get_note_options& options) const;
+  [[nodiscard]] outlook::request_spec build_sync_notes(std::string_view folder_id, const sync_notes_options& options) const;
+  [[nodiscard]] outlook::request_spec build_create_note(const ::kitchen::sink::note& note, const create_note_options& options) const;
+  [[nodiscard]] outlook::request_spec build_update_note(std::string_view note_id, const ::kitchen::sink::note_patch& patch, const update_note_options& options) const;
+  [[nodiscard]] outlook::request_spec build_delete_note(std::string_view note_id, const delete_note_options& options) const;
+  [[nodiscard]] outlook::request_spec build_share_note(std::string_view note_id, const std::vector<::kitchen::sink::email_address>& recipients, ::kitchen::sink::color color, outlook::flags<::kitchen::sink::permission> permissions, const share_note_options& options) const;
+  [[nodiscard]] outlook::request_spec build_annotate_note(std::string_view note_id, const std::string& text, ::kitchen::sink::color color, const annotate_note_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_note_size(std::string_view note_id, const get_note_size_options& options) const;
+  [[nodiscard]] outlook::request_spec build_get_note_raw(std::string_view note_id, const get_note_raw_options& options) const;
+  [[nodiscard]] outlook::request_spec build_import_note(const outlook::bytes& content, const import_note_options& options) const;
+  [[nodiscard]] outlook::request_spec build_upload_thumbnail(std::string_view note_id, const upload_thumbnail_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<::kitchen::sink::note>> notes_operations<Mailbox>::list_notes(std::string_view folder_id, const list_notes_options& options) const {
+  return outlook::fetch_page<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(folder_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<::kitchen::sink::note>> notes_operations<Mailbox>::list_notes_request(std::string_view folder_id, const list_notes_options& options) const {
+  return outlook::prepared_request<outlook::page<::kitchen::sink::note>>(ctx_().session, outlook::prepare([&] { return build_list_notes(folder_id, options); }));
+}
+
+template <class Mailbox>
+outlook::pager<::kitchen::sink::note> notes_operations<Mailbox>::list_notes_pages(std::string_view folder_id, const list_notes_options& options) const {
+  return outlook::pager<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(folder_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<::kitchen::sink::note>> notes_operations<Mailbox>::list_notes(const list_notes_options& options) const {
+  return outlook::fetch_page<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<::kitchen::sink::note>> notes_operations<Mailbox>::list_notes_request(const list_notes_options& options) const {
+  return outlook::prepared_request<outlook::page<::kitchen::sink::note>>(ctx_().session, outlook::prepare([&] { return build_list_notes(options); }));
+}
+
+template <class Mailbox>
+outlook::pager<::kitchen::sink::note> notes_operations<Mailbox>::list_notes_pages(const list_notes_options& options) const {
+  return outlook::pager<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_list_notes(options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::kitchen::sink::note> notes_operations<Mailbox>::get_note(std::string_view note_id, const get_note_options& options) const {
+  return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_get_note(note_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::kitchen::sink::note> notes_operations<Mailbox>::get_note_request(std::string_view note_id, const get_note_options& options) const {
+  return outlook::prepared_request<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_get_note(note_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::sync_result<::kitchen::sink::note>> notes_operations<Mailbox>::sync_notes(std::string_view folder_id, const sync_notes_options& options) const {
+  return outlook::fetch_sync_round<::kitchen::sink::note>(sync_notes_pages(folder_id, outlook::without_response(options)), options.response);
+}
+
+template <class Mailbox>
+outlook::sync_pager<::kitchen::sink::note> notes_operations<Mailbox>::sync_notes_pages(std::string_view folder_id, const sync_notes_options& options) const {
+  return outlook::sync_pager<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_sync_notes(folder_id, options); }), options.state,
+      "odata.track-changes", "$deltatoken",
+      "$skiptoken");
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::kitchen::sink::note> notes_operations<Mailbox>::create_note(const ::kitchen::sink::note& note, const create_note_options& options) const {
+  return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_create_note(note, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::kitchen::sink::note> notes_operations<Mailbox>::create_note_request(const ::kitchen::sink::note& note, const create_note_options& options) const {
+  return outlook::prepared_request<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_create_note(note, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::kitchen::sink::note> notes_operations<Mailbox>::update_note(std::string_view note_id, const ::kitchen::sink::note_patch& patch, const update_note_options& options) const {
+  return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_update_note(note_id, patch, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::kitchen::sink::note> notes_operations<Mailbox>::update_note_request(std::string_view note_id, const ::kitchen::sink::note_patch& patch, const update_note_options& options) const {
+  return outlook::prepared_request<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_update_note(note_id, patch, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> notes_operations<Mailbox>::delete_note(std::string_view note_id, const delete_note_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_delete_note(note_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> notes_operations<Mailbox>::delete_note_request(std::string_view note_id, const delete_note_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_delete_note(note_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> notes_operations<Mailbox>::share_note(std::string_view note_id, const std::vector<::kitchen::sink::email_address>& recipients, ::kitchen::sink::color color, outlook::flags<::kitchen::sink::permission> permissions, const share_note_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_share_note(note_id, recipients, color, permissions, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> notes_operations<Mailbox>::share_note_request(std::string_view note_id, const std::vector<::kitchen::sink::email_address>& recipients, ::kitchen::sink::color color, outlook::flags<::kitchen::sink::permission> permissions, const share_note_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_share_note(note_id, recipients, color, permissions, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> notes_operations<Mailbox>::annotate_note(std::string_view note_id, const std::string& text, ::kitchen::sink::color color, const annotate_note_options& options) const {
+  return outlook::fetch_none(ctx_().session, outlook::prepare([&] { return build_annotate_note(note_id, text, color, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<void> notes_operations<Mailbox>::annotate_note_request(std::string_view note_id, const std::string& text, ::kitchen::sink::color color, const annotate_note_options& options) const {
+  return outlook::prepared_request<void>(ctx_().session, outlook::prepare([&] { return build_annotate_note(note_id, text, color, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::value_envelope<std::int64_t>> notes_operations<Mailbox>::get_note_size(std::string_view note_id, const get_note_size_options& options) const {
+  return outlook::fetch_value<std::int64_t>(ctx_().session, outlook::prepare([&] { return build_get_note_size(note_id, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::value_envelope<std::int64_t>> notes_operations<Mailbox>::get_note_size_request(std::string_view note_id, const get_note_size_options& options) const {
+  return outlook::prepared_request<outlook::value_envelope<std::int64_t>>(ctx_().session, outlook::prepare([&] { return build_get_note_size(note_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::bytes> notes_operations<Mailbox>::get_note_raw(std::string_view note_id, const get_note_raw_options& options) const {
+  return outlook::fetch_bytes(ctx_().session, outlook::prepare([&] { return build_get_note_raw(note_id, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<void> notes_operations<Mailbox>::get_note_raw(std::string_view note_id, outlook::byte_sink sink, const get_note_raw_options& options) const {
+  return outlook::fetch_to_sink(ctx_().session, outlook::prepare([&] { return build_get_note_raw(note_id, options); }), std::move(sink));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<::kitchen::sink::note> notes_operations<Mailbox>::import_note(const outlook::bytes& content, const import_note_options& options) const {
+  return outlook::fetch_one<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_import_note(content, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<::kitchen::sink::note> notes_operations<Mailbox>::import_note_request(const outlook::bytes& content, const import_note_options& options) const {
+  return outlook::prepared_request<::kitchen::sink::note>(ctx_().session, outlook::prepare([&] { return build_import_note(content, options); }));
+}
+
+template <class Mailbox>
+boost::asio::awaitable<std::string> notes_operations<Mailbox>::upload_thumbnail(std::string_view note_id, const outlook::bytes& content, const upload_thumbnail_options& options) const {
+  return outlook::upload_through_session(ctx_().session, outlook::prepare([&] { return build_upload_thumbnail(note_id, options); }),
+                                         content, options.progress, options.range_size);
+}
+
+template <class Mailbox>
+boost::asio::awaitable<std::string> notes_operations<Mailbox>::upload_thumbnail(std::string_view note_id, outlook::upload_source content, const upload_thumbnail_options& options) const {
+  return outlook::upload_through_session(ctx_().session, outlook::prepare([&] { return build_upload_thumbnail(note_id, options); }),
+                                         std::move(content), options.progress, options.range_size);
+}
+
+template <class Mailbox>
+outlook::request_spec notes_operations<Mailbox>::build_list_notes(std::string_view folder_id, const list_notes_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("Folders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  r.path += "/" + std::string("Notes");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec notes_operations<Mailbox>::build_list_notes(const list_notes_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("Notes");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec notes_operations<Mailbox>::build_get_note(std::string_view note_id, const get_note_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("Notes");
+  r.path += "/" + outlook::path_segment(note_id, "note_id");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec notes_operations<Mailbox>::build_sync_notes(std::string_view folder_id, const sync_notes_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("Folders");
+  r.path += "/" + outlook::path_segment(folder_id, "folder_id");
+  r.path += "/" + std::string("Notes");
+  outlook::apply_query_options(r.query, options);
+  r.prefer = options.prefer;
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec notes_operations<Mailbox>::build_create_note(const ::kitchen::sink::note& note, const create_note_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("Notes");
+  outlook::apply_query_options(r.query, options);
+  r.body = outlook::encode_value(note);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec notes_operations<Mailbox>::build_update_note(std::string_view note_id, const ::kitchen::sink::note_patch& patch, const update_note_options& options) const {
+  outlook::request_spec r;
+  r.method = "PATCH";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("Notes");
+  r.path += "/" + outlook::path_segment(note_id, "note_id");
+  outlook::apply_query_options(r.query, options);
+  r.body = outlook::encode_value(patch);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec notes_operations<Mailbox>::build_delete_note(std::string_view note_id, const delete_note_options& options) const {
+  outlook::request_spec r;
+  r.method = "DELETE";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("Notes");
+  r.path += "/" + outlook::path_segment(note_id, "note_id");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec notes_operations<Mailbox>::build_share_note(std::string_view note_id, const std::vector<::kitchen::sink::email_address>& recipients, ::kitchen::sink::color color, outlook::flags<::kitchen::sink::permission> permissions, const share_note_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("Notes");
+  r.path += "/" + outlook::path_segment(note_id, "note_id");
+  r.path += "/" + std::string("Share");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  body.emplace("Recipients", outlook::encode_value(recipients));
+  body.emplace("Color", outlook::encode_value(outlook::open_enum<::kitchen::sink::color>(color)));
+  body.emplace("Permissions", outlook::encode_value(permissions));
+  if (options.comment) body.emplace("Comment", outlook::encode_value(*options.comment));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec notes_operations<Mailbox>::build_annotate_note(std::string_view note_id, const std::string& text, ::kitchen::sink::color color, const annotate_note_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("Notes");
+  r.path += "/" + outlook::path_segment(note_id, "note_id");
+  r.path += "/" + std::string("Annotate");
+  outlook::apply_query_options(r.query, options);
+  boost::json::object body;
+  if (!text.empty()) body.emplace("Text", outlook::encode_value(text));
+  body.emplace("Color", outlook::encode_value(outlook::open_enum<::kitchen::sink::color>(color)));
+  r.body = std::move(body);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec notes_operations<Mailbox>::build_get_note_size(std::string_view note_id, const get_note_size_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("Notes");
+  r.path += "/" + outlook::path_segment(note_id, "note_id");
+  r.path += "/" + std::string("Size");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec notes_operations<Mailbox>::build_get_note_raw(std::string_view note_id, const get_note_raw_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("Notes");
+  r.path += "/" + outlook::path_segment(note_id, "note_id");
+  r.path += "/" + std::string("$value");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec notes_operations<Mailbox>::build_import_note(const outlook::bytes& content, const import_note_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("Notes");
+  outlook::apply_query_options(r.query, options);
+  r.raw_body = outlook::base64_encode(content);
+  r.raw_content_type = "text/plain";
+  r.body_limit = 65536;
+  r.body_limit_message = "an exported note over 64 KB cannot be imported in one request";
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+
+template <class Mailbox>
+outlook::request_spec notes_operations<Mailbox>::build_upload_thumbnail(std::string_view note_id, const upload_thumbnail_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("Notes");
+  r.path += "/" + outlook::path_segment(note_id, "note_id");
+  r.path += "/" + std::string("CreateUploadSession");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace kitchen::sink

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/part.hpp"
@@ -46,34 +47,47 @@ class parts_operations {
   /// POST {mailbox}/Notes/{note_id}/Parts
   /// @param note_id The ID of the note.
   /// @param part The part; its @odata.type says which kind.
-  [[nodiscard]] boost::asio::awaitable<outlook::poly<::kitchen::sink::part>> add_part(std::string_view note_id, const outlook::poly<::kitchen::sink::part>& part, const add_part_options& options = add_part_options()) const {
-    return outlook::fetch_one<outlook::poly<::kitchen::sink::part>>(ctx_().session, outlook::prepare([&] { return build_add_part(note_id, part, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::poly<::kitchen::sink::part>> add_part(std::string_view note_id, const outlook::poly<::kitchen::sink::part>& part, const add_part_options& options = add_part_options()) const;
 
   /// add_part() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::poly<::kitchen::sink::part>> add_part_request(std::string_view note_id, const outlook::poly<::kitchen::sink::part>& part, const add_part_options& options = add_part_options()) const {
-    return outlook::prepared_request<outlook::poly<::kitchen::sink::part>>(ctx_().session, outlook::prepare([&] { return build_add_part(note_id, part, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::poly<::kitchen::sink::part>> add_part_request(std::string_view note_id, const outlook::poly<::kitchen::sink::part>& part, const add_part_options& options = add_part_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_add_part(std::string_view note_id, const outlook::poly<::kitchen::sink::part>& part, const add_part_options& options) const {
-    outlook::request_spec r;
-    r.method = "POST";
-    r.preview = false;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("Notes");
-    r.path += "/" + outlook::path_segment(note_id, "note_id");
-    r.path += "/" + std::string("Parts");
-    outlook::apply_query_options(r.query, options);
-    r.body = outlook::encode_value(part);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_add_part(std::string_view note_id, const outlook::poly<::kitchen::sink::part>& part, const add_part_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::poly<::kitchen::sink::part>> parts_operations<Mailbox>::add_part(std::string_view note_id, const outlook::poly<::kitchen::sink::part>& part, const add_part_options& options) const {
+  return outlook::fetch_one<outlook::poly<::kitchen::sink::part>>(ctx_().session, outlook::prepare([&] { return build_add_part(note_id, part, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::poly<::kitchen::sink::part>> parts_operations<Mailbox>::add_part_request(std::string_view note_id, const outlook::poly<::kitchen::sink::part>& part, const add_part_options& options) const {
+  return outlook::prepared_request<outlook::poly<::kitchen::sink::part>>(ctx_().session, outlook::prepare([&] { return build_add_part(note_id, part, options); }));
+}
+
+template <class Mailbox>
+outlook::request_spec parts_operations<Mailbox>::build_add_part(std::string_view note_id, const outlook::poly<::kitchen::sink::part>& part, const add_part_options& options) const {
+  outlook::request_spec r;
+  r.method = "POST";
+  r.preview = false;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("Notes");
+  r.path += "/" + outlook::path_segment(note_id, "note_id");
+  r.path += "/" + std::string("Parts");
+  outlook::apply_query_options(r.query, options);
+  r.body = outlook::encode_value(part);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace kitchen::sink

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/config.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"
 #include "outlook/mail/color.hpp"
@@ -50,39 +51,55 @@ class preview_notebooks_operations {
   /// GET {mailbox}/Notebooks/ByColor({color})/Page/{page}
   /// @param color The color to look for.
   /// @param page The page number.
-  [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::notebook>> list_notebooks_by_color(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options = list_notebooks_by_color_options()) const {
-    return outlook::fetch_page<::kitchen::sink::notebook>(ctx_().session, outlook::prepare([&] { return build_list_notebooks_by_color(color, page, options); }));
-  }
+  [[nodiscard]] boost::asio::awaitable<outlook::page<::kitchen::sink::notebook>> list_notebooks_by_color(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options = list_notebooks_by_color_options()) const;
 
   /// list_notebooks_by_color() built but not sent, to send later in a JSON batch (outlook/batch.hpp);
   /// an argument error is kept and reported for this request only.
-  [[nodiscard]] outlook::prepared_request<outlook::page<::kitchen::sink::notebook>> list_notebooks_by_color_request(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options = list_notebooks_by_color_options()) const {
-    return outlook::prepared_request<outlook::page<::kitchen::sink::notebook>>(ctx_().session, outlook::prepare([&] { return build_list_notebooks_by_color(color, page, options); }));
-  }
+  [[nodiscard]] outlook::prepared_request<outlook::page<::kitchen::sink::notebook>> list_notebooks_by_color_request(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options = list_notebooks_by_color_options()) const;
 
   /// list_notebooks_by_color() page by page: each next() follows @odata.nextLink with the same options.
-  [[nodiscard]] outlook::pager<::kitchen::sink::notebook> list_notebooks_by_color_pages(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options = list_notebooks_by_color_options()) const {
-    return outlook::pager<::kitchen::sink::notebook>(ctx_().session, outlook::prepare([&] { return build_list_notebooks_by_color(color, page, options); }));
-  }
+  [[nodiscard]] outlook::pager<::kitchen::sink::notebook> list_notebooks_by_color_pages(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options = list_notebooks_by_color_options()) const;
 
  private:
   [[nodiscard]] const outlook::mailbox_context& ctx_() const noexcept { return static_cast<const Mailbox&>(*this).context(); }
-
-  [[nodiscard]] outlook::request_spec build_list_notebooks_by_color(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options) const {
-    outlook::request_spec r;
-    r.method = "GET";
-    r.preview = true;
-    r.path = ctx_().prefix;
-    r.path += "/" + std::string("Notebooks");
-    r.path += "/" + std::string("ByColor(") + outlook::path_segment(outlook::enum_to_wire(color), "color") + std::string(")");
-    r.path += "/" + std::string("Page");
-    r.path += "/" + outlook::path_segment(std::to_string(page), "page");
-    outlook::apply_query_options(r.query, options);
-    r.info = options.response;
-    r.headers = options.headers;
-    r.timeout = options.timeout;
-    return r;
-  }
+  [[nodiscard]] outlook::request_spec build_list_notebooks_by_color(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options) const;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The definitions: in every translation unit (header-only), or only in the one that
+// includes src.hpp (OUTLOOK_MAIL_SEPARATE_COMPILATION; see outlook/config.hpp).
+
+template <class Mailbox>
+boost::asio::awaitable<outlook::page<::kitchen::sink::notebook>> preview_notebooks_operations<Mailbox>::list_notebooks_by_color(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options) const {
+  return outlook::fetch_page<::kitchen::sink::notebook>(ctx_().session, outlook::prepare([&] { return build_list_notebooks_by_color(color, page, options); }));
+}
+
+template <class Mailbox>
+outlook::prepared_request<outlook::page<::kitchen::sink::notebook>> preview_notebooks_operations<Mailbox>::list_notebooks_by_color_request(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options) const {
+  return outlook::prepared_request<outlook::page<::kitchen::sink::notebook>>(ctx_().session, outlook::prepare([&] { return build_list_notebooks_by_color(color, page, options); }));
+}
+
+template <class Mailbox>
+outlook::pager<::kitchen::sink::notebook> preview_notebooks_operations<Mailbox>::list_notebooks_by_color_pages(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options) const {
+  return outlook::pager<::kitchen::sink::notebook>(ctx_().session, outlook::prepare([&] { return build_list_notebooks_by_color(color, page, options); }));
+}
+
+template <class Mailbox>
+outlook::request_spec preview_notebooks_operations<Mailbox>::build_list_notebooks_by_color(::kitchen::sink::color color, std::int32_t page, const list_notebooks_by_color_options& options) const {
+  outlook::request_spec r;
+  r.method = "GET";
+  r.preview = true;
+  r.path = ctx_().prefix;
+  r.path += "/" + std::string("Notebooks");
+  r.path += "/" + std::string("ByColor(") + outlook::path_segment(outlook::enum_to_wire(color), "color") + std::string(")");
+  r.path += "/" + std::string("Page");
+  r.path += "/" + outlook::path_segment(std::to_string(page), "page");
+  outlook::apply_query_options(r.query, options);
+  r.info = options.response;
+  r.headers = options.headers;
+  r.timeout = options.timeout;
+  return r;
+}
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace kitchen::sink

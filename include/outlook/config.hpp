@@ -1,0 +1,31 @@
+// outlook-mail: how the generated code is compiled (header-only, or separately).
+// SPDX-License-Identifier: BSL-1.0
+//
+// Header-only is the default: every translation unit that includes a binding compiles the
+// codecs of the types it uses and the operations it calls. A program with many such files
+// can compile them once instead, as Asio and Boost.JSON allow:
+//
+//  - define OUTLOOK_MAIL_SEPARATE_COMPILATION for EVERY translation unit of the program
+//    (CMake: link the target outlook::mail_separate, or add the definition yourself);
+//  - include <outlook/mail/src.hpp> (and/or <outlook/graph/src.hpp>) in exactly ONE .cpp
+//    file, before any other header of this library.
+//
+// The other files then see the types, the patch classes and the operations' signatures,
+// but neither the codec bodies nor the operation bodies: they compile much faster. Mixing
+// the two modes in one program breaks the one-definition rule: choose one per program.
+#pragma once
+
+#if defined(OUTLOOK_MAIL_SEPARATE_COMPILATION)
+/// Generated codec functions are ordinary functions, defined in the src.hpp translation unit.
+#define OUTLOOK_MAIL_DECL
+#else
+#define OUTLOOK_MAIL_DECL inline
+#endif
+
+#if !defined(OUTLOOK_MAIL_SEPARATE_COMPILATION) || defined(OUTLOOK_MAIL_SOURCE)
+/// 1 where this translation unit compiles the generated definitions (header-only: all of
+/// them; separate compilation: only the src.hpp translation unit).
+#define OUTLOOK_MAIL_DEFINITIONS 1
+#else
+#define OUTLOOK_MAIL_DEFINITIONS 0
+#endif
