@@ -16,6 +16,7 @@
 // OUTLOOK_BASE_URL (default the build's service: Outlook REST v2.0, or Graph for the
 // builds in graph/), OUTLOOK_CA_FILE (an extra trusted CA, PEM).
 #include <outlook/beast_transport.hpp>
+#include <outlook/delta.hpp>  // outlook::sync_reset_required
 #include "support/dialect.hpp"  // namespace mail: outlook::mail or outlook::graph
 
 #include "support/run_example.hpp"
@@ -66,8 +67,12 @@ asio::awaitable<void> sync_round(mail::client client, std::string folder, std::f
 asio::awaitable<void> sync(mail::client client, std::string folder, std::filesystem::path state_file) {
   try {
     co_await sync_round(client, folder, state_file);
+  } catch (const outlook::sync_reset_required&) {
+    // Graph: 410 Gone or syncStateNotFound; the stored delta link is of no use any more.
+    std::cerr << "the service forgot the stored state; delete " << state_file.string() << " for a full round\n";
+    throw;
   } catch (const outlook::api_error& e) {
-    if (e.status() == 410)  // the service no longer knows the stored token
+    if (e.status() == 410)  // v2.0: the service no longer knows the stored token
       std::cerr << "the stored state expired; delete " << state_file.string() << " for a full round\n";
     throw;
   }
