@@ -2,6 +2,7 @@
 //
 // SPDX-License-Identifier: BSL-1.0
 #include "attachments.hpp"
+#include "ascii.hpp"
 
 #include "service_error.hpp"
 #include "wire.hpp"
@@ -37,12 +38,6 @@ kind kind_of(const json::object& a) {
   if (outlook::iequals(type, "#microsoft.graph.itemAttachment")) return kind::item;
   if (outlook::iequals(type, "#microsoft.graph.referenceAttachment")) return kind::reference;
   throw service_error(400, "ErrorInvalidRequest", "'" + std::string(type) + "' is not an attachment type.");
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 /// One attachment as the service stores it: ID, size, dates, defaults.

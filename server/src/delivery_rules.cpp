@@ -3,6 +3,7 @@
 //
 // SPDX-License-Identifier: BSL-1.0
 #include "mailbox_entities.hpp"
+#include "ascii.hpp"
 
 #include "message_text.hpp"
 #include "odata.hpp"
@@ -16,12 +17,6 @@ namespace outlook::server {
 namespace {
 
 namespace json = boost::json;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool contains_ci(std::string_view text, std::string_view needle) { return lower(text).find(lower(needle)) != std::string::npos; }
 

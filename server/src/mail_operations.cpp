@@ -2,6 +2,7 @@
 //
 // SPDX-License-Identifier: BSL-1.0
 #include "mail_operations.hpp"
+#include "ascii.hpp"
 
 #include "attachments.hpp"
 #include "mail_tips.hpp"
@@ -28,12 +29,6 @@ namespace {
 namespace json = boost::json;
 
 // ---- small helpers --------------------------------------------------------------------
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string random_chars(std::mt19937_64& random, std::size_t n) {
   static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

@@ -2,6 +2,7 @@
 //
 // SPDX-License-Identifier: BSL-1.0
 #include "odata.hpp"
+#include "ascii.hpp"
 
 #include <outlook/date_time.hpp>
 #include <outlook/detail/percent.hpp>
@@ -18,12 +19,6 @@ namespace {
 
 [[noreturn]] void bad_filter(const std::string& why) {
   throw service_error(400, "ErrorInvalidUrlQueryFilter", "The $filter expression is not supported or invalid: " + why);
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // ---- tokens ---------------------------------------------------------------------------

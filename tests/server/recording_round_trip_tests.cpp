@@ -50,12 +50,7 @@ class recorder {
   template <class Client, class Call>
   auto record(const std::string& name, std::string_view api, const std::string& token, json::object call_json, Call call) {
     auto rec = std::make_shared<outlook::testing::recording_transport>(inner_);
-    outlook::client_options options;
-    options.base_url = f_.server.origin() + std::string(api);
-    options.preview_base_url = f_.server.origin() + "/api/beta";  // v2.0's preview operations (rules)
-    options.retry.enabled = false;
-    Client client(rec, outlook::fixed_token(token), options);
-    auto result = f_.go(call(client.me()));
+    auto result = f_.go(call(client_over<Client>(rec, api, token).me()));
     save(*rec, name, api, std::move(call_json));
     return result;
   }
@@ -63,18 +58,24 @@ class recorder {
   template <class Client, class Call>
   void record_void(const std::string& name, std::string_view api, const std::string& token, json::object call_json, Call call) {
     auto rec = std::make_shared<outlook::testing::recording_transport>(inner_);
-    outlook::client_options options;
-    options.base_url = f_.server.origin() + std::string(api);
-    options.preview_base_url = f_.server.origin() + "/api/beta";  // v2.0's preview operations (rules)
-    options.retry.enabled = false;
-    Client client(rec, outlook::fixed_token(token), options);
-    f_.go(call(client.me()));
+    f_.go(call(client_over<Client>(rec, api, token).me()));
     save(*rec, name, api, std::move(call_json));
   }
 
   std::vector<std::string> written;
 
  private:
+  /// A client of `Client` that talks to the started server through `rec`, without retries
+  /// (a retry would record a second exchange).
+  template <class Client>
+  Client client_over(std::shared_ptr<outlook::testing::recording_transport> rec, std::string_view api, const std::string& token) {
+    outlook::client_options options;
+    options.base_url = f_.server.origin() + std::string(api);
+    options.preview_base_url = f_.server.origin() + "/api/beta";  // v2.0's preview operations (rules)
+    options.retry.enabled = false;
+    return Client(std::move(rec), outlook::fixed_token(token), options);
+  }
+
   void save(const outlook::testing::recording_transport& rec, const std::string& name, std::string_view api, json::object call) {
     auto cassette = rec.to_cassette("Recorded against the local mailbox server: " + name, std::move(call));
     cassette["api"] = api == "/v1.0" ? "graph-v1.0" : "outlook-v2.0";
