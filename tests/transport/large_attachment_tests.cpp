@@ -75,6 +75,15 @@ constexpr std::uint64_t large_attachment_size = std::uint64_t{24} * 1024 * 1024;
 
 }  // namespace
 
+#if defined(__SANITIZE_ADDRESS__)
+// ASan keeps freed blocks in a quarantine (256 MiB by default) instead of reusing them, so
+// under ASan the peak RSS grows with everything ever freed, whatever the transport holds at
+// once: 78 MiB for a 24 MiB attachment. A small quarantine makes the bound mean the same in
+// this build as in the others; use-after-free is still caught by every other suite.
+// ASAN_OPTIONS in the environment still overrides this.
+extern "C" const char* __asan_default_options() { return "quarantine_size_mb=1:thread_local_quarantine_size_kb=64"; }
+#endif
+
 TEST_CASE("a large file attachment streams to a sink: base64 decoded as it arrives, peak RSS bounded") {
   const std::string head =
       R"({"@odata.type":"#Microsoft.OutlookServices.FileAttachment","Id":"AAMkAtt=","Name":"big.bin",)"
