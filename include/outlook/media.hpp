@@ -73,20 +73,27 @@ class byte_sink_forwarder final : public response_sink {
 
 }  // namespace detail
 
-inline boost::asio::awaitable<bytes> fetch_bytes(std::shared_ptr<session> s, request_spec spec) {
+/// The body of a 2xx response as bytes (an attachment's or a message's raw content).
+OUTLOOK_MAIL_DECL boost::asio::awaitable<bytes> fetch_bytes(std::shared_ptr<session> s, request_spec spec);
+
+/// The body of a 2xx response into `sink` as the transport reads it: with the Beast
+/// transport, a body of any size costs a bounded buffer, never its own size.
+OUTLOOK_MAIL_DECL boost::asio::awaitable<void> fetch_to_sink(std::shared_ptr<session> s, request_spec spec, byte_sink sink);
+
+#if OUTLOOK_MAIL_DEFINITIONS  // separate compilation: in the src.hpp translation unit only
+OUTLOOK_MAIL_DECL boost::asio::awaitable<bytes> fetch_bytes(std::shared_ptr<session> s, request_spec spec) {
   if (spec.accept.empty()) spec.accept = "*/*";
   auto r = co_await s->execute(std::move(spec));
   co_return to_bytes(r.body);
 }
 
-/// The body of a 2xx response into `sink` as the transport reads it: with the Beast
-/// transport, a body of any size costs a bounded buffer, never its own size.
-inline boost::asio::awaitable<void> fetch_to_sink(std::shared_ptr<session> s, request_spec spec, byte_sink sink) {
+OUTLOOK_MAIL_DECL boost::asio::awaitable<void> fetch_to_sink(std::shared_ptr<session> s, request_spec spec, byte_sink sink) {
   if (spec.accept.empty()) spec.accept = "*/*";
   detail::byte_sink_forwarder forward(sink);
   co_await s->execute(std::move(spec), &forward);
   forward.finish();
 }
+#endif
 
 /// A JSON entity whose base64 member `member` (a file attachment's ContentBytes) is decoded
 /// into `sink` as the response arrives; the rest of the entity is decoded as usual and

@@ -10,12 +10,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/error.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -36,6 +31,7 @@
 #include <vector>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/detail/collection_stream.hpp"
 #include "outlook/detail/content_coding.hpp"
 #include "outlook/detail/header_check.hpp"
@@ -50,6 +46,16 @@
 #include "outlook/token.hpp"
 #include "outlook/transport.hpp"
 #include "outlook/version.hpp"
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// Only the definitions (session::run) wait on timers and read the cancellation state; a
+// separately compiled file is spared these headers.
+#include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#endif
 
 // GCC 12 at -O2 reports -Wmismatched-new-delete at the end of the coroutines below: it
 // pairs the coroutine frame's deallocation (Asio's awaitable_frame_base::operator
@@ -208,6 +214,18 @@ inline std::string new_request_id(std::mt19937_64& rng) {
 /// A version-4 UUID from the calling thread's engine.
 inline std::string new_request_id() { return new_request_id(thread_random_engine()); }
 
+/// Whether one more attempt of kind `k` is allowed after `retries_so_far` retries.
+[[nodiscard]] inline bool may_retry(const retry_policy& policy, const retry_policy::kind& k, int retries_so_far) noexcept {
+  return policy.enabled && k.enabled && retries_so_far + 1 < k.max_attempts;
+}
+
+/// Whether the caller asked to cancel (a template: Asio's cancellation headers are only
+/// included where the session's definitions are).
+template <class CancellationState>
+[[nodiscard]] bool cancel_requested(const CancellationState& state) {
+  return state.cancelled() != decltype(state.cancelled()){};
+}
+
 /// The one outcome of a cancelled call.
 [[nodiscard]] inline transport_error cancelled_error() {
   return transport_error(transport_error::kind::cancelled, "the request was cancelled",
@@ -293,54 +311,17 @@ inline void redact(std::string& text, std::string_view secret) {
 /// time, from one coroutine.
 class session : public std::enable_shared_from_this<session> {
  public:
-  session(transport_ptr transport, token_provider tokens, client_options options)
-      : transport_(std::move(transport)),
-        tokens_(std::move(tokens)),
-        options_(std::move(options)),
-        limiter_(std::make_unique<detail::mailbox_limiter>(options_.max_requests_per_mailbox)) {
-    if (!transport_) throw std::invalid_argument("outlook::session needs a transport");
-    if (!tokens_) throw std::invalid_argument("outlook::session needs a token provider");
-    // The hosts of the two base URLs may always receive the token, besides allowed_hosts.
-    for (std::string* base : {&options_.base_url, &options_.preview_base_url}) {
-      auto parts = detail::split_url(*base);
-      if (!parts || parts->scheme != "https") throw std::invalid_argument("base URLs must be absolute https URLs");
-      while (!base->empty() && base->back() == '/') base->pop_back();
-      auto same_host = [&](const std::string& h) { return iequals(h, parts->host); };
-      if (std::none_of(options_.allowed_hosts.begin(), options_.allowed_hosts.end(), same_host))
-        extra_hosts_.push_back(parts->host);
-    }
-    if (options_.user_agent.empty()) options_.user_agent = std::string("outlook-mail/") + version_string;
-  }
+  session(transport_ptr transport, token_provider tokens, client_options options);
 
   [[nodiscard]] const client_options& options() const noexcept { return options_; }
   /// The transport, for requests that must not carry the token (upload URLs, upload.hpp).
   [[nodiscard]] const transport_ptr& transport() const noexcept { return transport_; }
 
   /// Whether `url` is an https URL to a host the token may be sent to.
-  [[nodiscard]] bool allowed(std::string_view url) const {
-    auto p = detail::split_url(url);
-    if (!p || p->scheme != "https") return false;
-    auto match = [&](const std::string& h) { return iequals(h, p->host); };
-    return std::any_of(options_.allowed_hosts.begin(), options_.allowed_hosts.end(), match) ||
-           std::any_of(extra_hosts_.begin(), extra_hosts_.end(), match);
-  }
+  [[nodiscard]] bool allowed(std::string_view url) const;
 
   /// The absolute URL of a request.
-  [[nodiscard]] std::string url_of(const request_spec& spec) const {
-    if (!spec.url.empty()) return spec.url;
-    std::string url = spec.preview ? options_.preview_base_url : options_.base_url;
-    url += '/';
-    url += spec.path;
-    char sep = '?';
-    for (const auto& [name, value] : spec.query) {
-      url += sep;
-      sep = '&';
-      url += detail::percent_encode_query_value(name);
-      url += '=';
-      url += detail::percent_encode_query_value(value);
-    }
-    return url;
-  }
+  [[nodiscard]] std::string url_of(const request_spec& spec) const;
 
   /// Sends a request and returns its 2xx response; retries as the policy says (and once
   /// after a 401, with a fresh token); throws api_error for any other status,
@@ -351,189 +332,26 @@ class session : public std::enable_shared_from_this<session> {
   ///
   /// With a `sink`, a 2xx body goes to it as it is read (transport::send_streamed) when
   /// sink->begin() asks for it; error statuses are buffered and handled as above.
-  boost::asio::awaitable<http_response> execute(request_spec spec, response_sink* sink = nullptr) {
-    try {
-      co_return co_await run(std::move(spec), sink);
-    } catch (const boost::system::system_error& e) {
-      throw detail::to_transport_error(e.code());
-    }
-  }
+  boost::asio::awaitable<http_response> execute(request_spec spec, response_sink* sink = nullptr);
 
   /// The request `spec` describes, as execute() would first send it but without the
   /// per-attempt headers (Authorization, client-request-id): for a JSON batch, which sends
   /// it inside another request. Throws what execute() would throw before sending
   /// (request_refused, or the argument error kept in spec.refused).
-  [[nodiscard]] http_request build_request(const request_spec& spec) const {
-    if (spec.refused) std::rethrow_exception(spec.refused);
-    return make_request(spec);
-  }
+  [[nodiscard]] http_request build_request(const request_spec& spec) const;
 
  private:
-  boost::asio::awaitable<http_response> run(request_spec spec, response_sink* sink) {
-    if (spec.refused) std::rethrow_exception(spec.refused);
-    const bool built_from_base = spec.url.empty();
-    http_request req = make_request(spec);
-    std::optional<std::chrono::steady_clock::time_point> deadline;
-    if (auto timeout = spec.timeout ? spec.timeout : options_.timeout) {
-      if (timeout->count() <= 0) throw request_refused("a timeout must be positive");
-      deadline = std::chrono::steady_clock::now() + *timeout;
-      req.deadline = deadline;
-    }
-    const std::string shown_url = options_.observer ? detail::redact_url(req.url, built_from_base) : std::string();
-    const bool idempotent = spec.method == "GET" || spec.method == "DELETE";
-    const retry_policy& policy = options_.retry;
-    auto may_retry = [&](const retry_policy::kind& k, int retries_so_far) {
-      return policy.enabled && k.enabled && retries_so_far + 1 < k.max_attempts;
-    };
-    int throttled_retries = 0, server_retries = 0, backoff_step = 0;
-    bool refreshed = false, force_refresh = false;
-    auto cancellation = co_await boost::asio::this_coro::cancellation_state;
-    auto cancelled = [&] { return cancellation.cancelled() != boost::asio::cancellation_type::none; };
-
-    for (int attempt = 1;; ++attempt) {
-      if (cancelled()) throw detail::cancelled_error();
-      std::string client_request_id = detail::new_request_id();
-      req.headers.set("client-request-id", client_request_id);
-      std::string token = co_await tokens_(token_request{.force_refresh = std::exchange(force_refresh, false)});
-      if (!detail::header_value_ok(token))
-        throw request_refused("the token provider gave a token containing CR, LF or NUL; it was not sent");
-      if (cancelled()) throw detail::cancelled_error();
-      if (deadline && std::chrono::steady_clock::now() >= *deadline)
-        throw transport_error(transport_error::kind::timeout, "the call's deadline passed before attempt " + std::to_string(attempt) + " could be sent",
-                              boost::asio::error::timed_out);
-      req.headers.set("Authorization", "Bearer " + token);
-
-      const auto started = std::chrono::steady_clock::now();
-      std::optional<transport_error> failure;
-      http_response resp;
-      try {
-        auto in_flight = co_await limiter_->acquire(detail::mailbox_key(spec.path));  // held for this attempt only
-        // Two statements: GCC 12 miscompiles co_await in both arms of a conditional.
-        if (sink)
-          resp = co_await transport_->send_streamed(req, *sink);
-        else
-          resp = co_await transport_->send(req);
-      } catch (const transport_error& e) {
-        failure = e;
-      } catch (const boost::system::system_error& e) {
-        failure = detail::to_transport_error(e.code());
-      }
-      // However the transport reported it, a cancelled call has one outcome.
-      if (failure && cancelled()) failure = detail::cancelled_error();
-      observe(shown_url, req, attempt, started, failure ? nullptr : &resp, failure, client_request_id);
-
-      std::chrono::milliseconds wait{0};
-      std::exception_ptr last_error;
-      if (failure) {
-        using k = transport_error::kind;
-        const bool transient = failure->reason() == k::reset || failure->reason() == k::timeout || failure->reason() == k::connect;
-        if (!(transient && idempotent && may_retry(policy.server_errors, server_retries))) throw *failure;
-        ++server_retries;
-        wait = detail::backoff_delay(policy, backoff_step++, detail::random_unit());
-        last_error = std::make_exception_ptr(*failure);
-      } else {
-        if (resp.status >= 200 && resp.status < 300) {
-          if (spec.info) *spec.info = response_info{resp.status, resp.headers, client_request_id};
-          co_return resp;
-        }
-        if (resp.status == 401 && !refreshed) {  // the token was refused: one fresh token, one more try
-          refreshed = force_refresh = true;
-          continue;
-        }
-        if (spec.info) *spec.info = response_info{resp.status, resp.headers, client_request_id};
-        const auto retry_after = detail::parse_retry_after(resp.headers.get("Retry-After"));
-        const bool throttled = resp.status == 429 || (resp.status == 503 && retry_after);
-        const bool server_error = !throttled && resp.status >= 500 && idempotent;
-        bool retry = throttled ? may_retry(policy.throttling, throttled_retries)
-                               : server_error && may_retry(policy.server_errors, server_retries);
-        if (retry_after && *retry_after > policy.max_retry_after) retry = false;
-        if (!retry) throw detail::make_api_error(resp, client_request_id, token);
-        ++(throttled ? throttled_retries : server_retries);
-        wait = retry_after ? std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after)
-                           : detail::backoff_delay(policy, backoff_step++, detail::random_unit());
-        last_error = std::make_exception_ptr(detail::make_api_error(resp, client_request_id, token));
-      }
-      // A retry that cannot start before the deadline is not made: the call ends with
-      // the error it has.
-      if (deadline && std::chrono::steady_clock::now() + wait >= *deadline) std::rethrow_exception(last_error);
-      if (wait.count() > 0) {
-        boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
-        timer.expires_after(wait);
-        boost::system::error_code ec;
-        co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-        if (ec == boost::asio::error::operation_aborted || cancelled()) throw detail::cancelled_error();
-      }
-    }
-  }
+  boost::asio::awaitable<http_response> run(request_spec spec, response_sink* sink);
 
   /// The request without the per-attempt headers (client-request-id, Authorization).
-  [[nodiscard]] http_request make_request(const request_spec& spec) const {
-    std::string url = url_of(spec);
-    if (!allowed(url))
-      throw request_refused("refusing to send a request to a host this client is not configured for: " + host_of(url));
-    if (!detail::header_value_ok(options_.user_agent))
-      throw request_refused("client_options::user_agent contains CR, LF or NUL, which a header cannot carry");
-    http_request req;
-    req.method = spec.method;
-    req.url = std::move(url);
-    req.headers.add("Accept", spec.accept.empty() ? std::string("application/json") : spec.accept);
-    req.headers.add("User-Agent", options_.user_agent);
-    req.headers.add("return-client-request-id", "true");
-    auto prefer = prefer_values(spec.prefer, spec.change_tracking);
-    if (!prefer.empty()) req.headers.add("Prefer", detail::join(prefer, ", "));  // one line, RFC 7240
-    for (const auto& [name, value] : spec.headers) {
-      if (!detail::header_name_ok(name)) throw request_refused("options.headers: \"" + name + "\" is not a header name");
-      if (detail::runtime_owned_header(name))
-        throw request_refused("options.headers: " + name + " is set by the library and cannot be given per request");
-      if (!detail::header_value_ok(value))
-        throw request_refused("options.headers: the value of " + name + " contains CR, LF or NUL");
-      req.headers.add(name, value);
-    }
-    if (spec.raw_body) {
-      req.headers.add("Content-Type", spec.raw_content_type);
-      req.body = *spec.raw_body;
-    } else if (spec.body) {
-      req.headers.add("Content-Type", "application/json");
-      req.body = boost::json::serialize(*spec.body);
-    }
-    check_body_limits(spec, req.body.size());
-    return req;
-  }
+  [[nodiscard]] http_request make_request(const request_spec& spec) const;
 
-  void check_body_limits(const request_spec& spec, std::size_t size) const {
-    if (spec.body_limit && size > spec.body_limit) throw request_refused(spec.body_limit_message);
-    if (options_.max_request_body && size > options_.max_request_body)
-      throw request_refused("the request body (" + std::to_string(size) + " bytes) is larger than the service accepts (" +
-                            std::to_string(options_.max_request_body) + " bytes)");
-  }
+  void check_body_limits(const request_spec& spec, std::size_t size) const;
 
   void observe(const std::string& shown_url, const http_request& req, int attempt, std::chrono::steady_clock::time_point started,
-               const http_response* resp, const std::optional<transport_error>& failure, const std::string& client_request_id) const {
-    if (!options_.observer) return;
-    request_event ev;
-    ev.method = req.method;
-    ev.url = shown_url;
-    ev.attempt = attempt;
-    ev.duration = std::chrono::steady_clock::now() - started;
-    ev.client_request_id = client_request_id;
-    ev.bytes_sent = req.body.size();
-    if (resp) {
-      ev.status = resp->status;
-      ev.request_id = std::string(resp->headers.get("request-id").value_or(""));
-      ev.bytes_received = resp->body.size() + resp->streamed_body_size;
-    }
-    if (failure) ev.error = failure->reason();
-    try {
-      options_.observer(ev);
-    } catch (...) {
-      // An observer cannot change the outcome of a request (documented).
-    }
-  }
+               const http_response* resp, const std::optional<transport_error>& failure, const std::string& client_request_id) const;
 
-  static std::string host_of(std::string_view url) {
-    auto p = detail::split_url(url);
-    return p ? p->host : std::string("(not an absolute URL)");
-  }
+  static std::string host_of(std::string_view url);
 
   transport_ptr transport_;
   token_provider tokens_;
@@ -541,6 +359,233 @@ class session : public std::enable_shared_from_this<session> {
   std::unique_ptr<detail::mailbox_limiter> limiter_;
   std::vector<std::string> extra_hosts_;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The session's members, out of the class: in the separate-compilation mode only the
+// src.hpp translation unit compiles them (above all the coroutines, which GCC compiles in
+// every file that sees their bodies, used or not).
+
+OUTLOOK_MAIL_DECL session::session(transport_ptr transport, token_provider tokens, client_options options)
+    : transport_(std::move(transport)),
+      tokens_(std::move(tokens)),
+      options_(std::move(options)),
+      limiter_(std::make_unique<detail::mailbox_limiter>(options_.max_requests_per_mailbox)) {
+  if (!transport_) throw std::invalid_argument("outlook::session needs a transport");
+  if (!tokens_) throw std::invalid_argument("outlook::session needs a token provider");
+  // The hosts of the two base URLs may always receive the token, besides allowed_hosts.
+  for (std::string* base : {&options_.base_url, &options_.preview_base_url}) {
+    auto parts = detail::split_url(*base);
+    if (!parts || parts->scheme != "https") throw std::invalid_argument("base URLs must be absolute https URLs");
+    while (!base->empty() && base->back() == '/') base->pop_back();
+    auto same_host = [&](const std::string& h) { return iequals(h, parts->host); };
+    if (std::none_of(options_.allowed_hosts.begin(), options_.allowed_hosts.end(), same_host))
+      extra_hosts_.push_back(parts->host);
+  }
+  if (options_.user_agent.empty()) options_.user_agent = std::string("outlook-mail/") + version_string;
+}
+
+OUTLOOK_MAIL_DECL bool session::allowed(std::string_view url) const {
+  auto p = detail::split_url(url);
+  if (!p || p->scheme != "https") return false;
+  auto match = [&](const std::string& h) { return iequals(h, p->host); };
+  return std::any_of(options_.allowed_hosts.begin(), options_.allowed_hosts.end(), match) ||
+         std::any_of(extra_hosts_.begin(), extra_hosts_.end(), match);
+}
+
+OUTLOOK_MAIL_DECL std::string session::url_of(const request_spec& spec) const {
+  if (!spec.url.empty()) return spec.url;
+  std::string url = spec.preview ? options_.preview_base_url : options_.base_url;
+  url += '/';
+  url += spec.path;
+  char sep = '?';
+  for (const auto& [name, value] : spec.query) {
+    url += sep;
+    sep = '&';
+    url += detail::percent_encode_query_value(name);
+    url += '=';
+    url += detail::percent_encode_query_value(value);
+  }
+  return url;
+}
+
+OUTLOOK_MAIL_DECL boost::asio::awaitable<http_response> session::execute(request_spec spec, response_sink* sink) {
+  try {
+    co_return co_await run(std::move(spec), sink);
+  } catch (const boost::system::system_error& e) {
+    throw detail::to_transport_error(e.code());
+  }
+}
+
+OUTLOOK_MAIL_DECL http_request session::build_request(const request_spec& spec) const {
+  if (spec.refused) std::rethrow_exception(spec.refused);
+  return make_request(spec);
+}
+
+OUTLOOK_MAIL_DECL boost::asio::awaitable<http_response> session::run(request_spec spec, response_sink* sink) {
+  if (spec.refused) std::rethrow_exception(spec.refused);
+  const bool built_from_base = spec.url.empty();
+  http_request req = make_request(spec);
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  if (auto timeout = spec.timeout ? spec.timeout : options_.timeout) {
+    if (timeout->count() <= 0) throw request_refused("a timeout must be positive");
+    deadline = std::chrono::steady_clock::now() + *timeout;
+    req.deadline = deadline;
+  }
+  const std::string shown_url = options_.observer ? detail::redact_url(req.url, built_from_base) : std::string();
+  const bool idempotent = spec.method == "GET" || spec.method == "DELETE";
+  const retry_policy& policy = options_.retry;
+  int throttled_retries = 0, server_retries = 0, backoff_step = 0;
+  bool refreshed = false, force_refresh = false;
+  auto cancellation = co_await boost::asio::this_coro::cancellation_state;
+  // No lambdas in this coroutine: its frame would hold them, and a frame with a member of
+  // a type without linkage is refused (-Wsubobject-linkage) where the function is not inline.
+
+  for (int attempt = 1;; ++attempt) {
+    if (detail::cancel_requested(cancellation)) throw detail::cancelled_error();
+    std::string client_request_id = detail::new_request_id();
+    req.headers.set("client-request-id", client_request_id);
+    std::string token = co_await tokens_(token_request{.force_refresh = std::exchange(force_refresh, false)});
+    if (!detail::header_value_ok(token))
+      throw request_refused("the token provider gave a token containing CR, LF or NUL; it was not sent");
+    if (detail::cancel_requested(cancellation)) throw detail::cancelled_error();
+    if (deadline && std::chrono::steady_clock::now() >= *deadline)
+      throw transport_error(transport_error::kind::timeout, "the call's deadline passed before attempt " + std::to_string(attempt) + " could be sent",
+                            boost::asio::error::timed_out);
+    req.headers.set("Authorization", "Bearer " + token);
+
+    const auto started = std::chrono::steady_clock::now();
+    std::optional<transport_error> failure;
+    http_response resp;
+    try {
+      auto in_flight = co_await limiter_->acquire(detail::mailbox_key(spec.path));  // held for this attempt only
+      // Two statements: GCC 12 miscompiles co_await in both arms of a conditional.
+      if (sink)
+        resp = co_await transport_->send_streamed(req, *sink);
+      else
+        resp = co_await transport_->send(req);
+    } catch (const transport_error& e) {
+      failure = e;
+    } catch (const boost::system::system_error& e) {
+      failure = detail::to_transport_error(e.code());
+    }
+    // However the transport reported it, a cancelled call has one outcome.
+    if (failure && detail::cancel_requested(cancellation)) failure = detail::cancelled_error();
+    observe(shown_url, req, attempt, started, failure ? nullptr : &resp, failure, client_request_id);
+
+    std::chrono::milliseconds wait{0};
+    std::exception_ptr last_error;
+    if (failure) {
+      using k = transport_error::kind;
+      const bool transient = failure->reason() == k::reset || failure->reason() == k::timeout || failure->reason() == k::connect;
+      if (!(transient && idempotent && detail::may_retry(policy, policy.server_errors, server_retries))) throw *failure;
+      ++server_retries;
+      wait = detail::backoff_delay(policy, backoff_step++, detail::random_unit());
+      last_error = std::make_exception_ptr(*failure);
+    } else {
+      if (resp.status >= 200 && resp.status < 300) {
+        if (spec.info) *spec.info = response_info{resp.status, resp.headers, client_request_id};
+        co_return resp;
+      }
+      if (resp.status == 401 && !refreshed) {  // the token was refused: one fresh token, one more try
+        refreshed = force_refresh = true;
+        continue;
+      }
+      if (spec.info) *spec.info = response_info{resp.status, resp.headers, client_request_id};
+      const auto retry_after = detail::parse_retry_after(resp.headers.get("Retry-After"));
+      const bool throttled = resp.status == 429 || (resp.status == 503 && retry_after);
+      const bool server_error = !throttled && resp.status >= 500 && idempotent;
+      bool retry = throttled ? detail::may_retry(policy, policy.throttling, throttled_retries)
+                             : server_error && detail::may_retry(policy, policy.server_errors, server_retries);
+      if (retry_after && *retry_after > policy.max_retry_after) retry = false;
+      if (!retry) throw detail::make_api_error(resp, client_request_id, token);
+      ++(throttled ? throttled_retries : server_retries);
+      wait = retry_after ? std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after)
+                         : detail::backoff_delay(policy, backoff_step++, detail::random_unit());
+      last_error = std::make_exception_ptr(detail::make_api_error(resp, client_request_id, token));
+    }
+    // A retry that cannot start before the deadline is not made: the call ends with
+    // the error it has.
+    if (deadline && std::chrono::steady_clock::now() + wait >= *deadline) std::rethrow_exception(last_error);
+    if (wait.count() > 0) {
+      boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+      timer.expires_after(wait);
+      boost::system::error_code ec;
+      co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+      if (ec == boost::asio::error::operation_aborted || detail::cancel_requested(cancellation)) throw detail::cancelled_error();
+    }
+  }
+}
+
+OUTLOOK_MAIL_DECL http_request session::make_request(const request_spec& spec) const {
+  std::string url = url_of(spec);
+  if (!allowed(url))
+    throw request_refused("refusing to send a request to a host this client is not configured for: " + host_of(url));
+  if (!detail::header_value_ok(options_.user_agent))
+    throw request_refused("client_options::user_agent contains CR, LF or NUL, which a header cannot carry");
+  http_request req;
+  req.method = spec.method;
+  req.url = std::move(url);
+  req.headers.add("Accept", spec.accept.empty() ? std::string("application/json") : spec.accept);
+  req.headers.add("User-Agent", options_.user_agent);
+  req.headers.add("return-client-request-id", "true");
+  auto prefer = prefer_values(spec.prefer, spec.change_tracking);
+  if (!prefer.empty()) req.headers.add("Prefer", detail::join(prefer, ", "));  // one line, RFC 7240
+  for (const auto& [name, value] : spec.headers) {
+    if (!detail::header_name_ok(name)) throw request_refused("options.headers: \"" + name + "\" is not a header name");
+    if (detail::runtime_owned_header(name))
+      throw request_refused("options.headers: " + name + " is set by the library and cannot be given per request");
+    if (!detail::header_value_ok(value))
+      throw request_refused("options.headers: the value of " + name + " contains CR, LF or NUL");
+    req.headers.add(name, value);
+  }
+  if (spec.raw_body) {
+    req.headers.add("Content-Type", spec.raw_content_type);
+    req.body = *spec.raw_body;
+  } else if (spec.body) {
+    req.headers.add("Content-Type", "application/json");
+    req.body = boost::json::serialize(*spec.body);
+  }
+  check_body_limits(spec, req.body.size());
+  return req;
+}
+
+OUTLOOK_MAIL_DECL void session::check_body_limits(const request_spec& spec, std::size_t size) const {
+  if (spec.body_limit && size > spec.body_limit) throw request_refused(spec.body_limit_message);
+  if (options_.max_request_body && size > options_.max_request_body)
+    throw request_refused("the request body (" + std::to_string(size) + " bytes) is larger than the service accepts (" +
+                          std::to_string(options_.max_request_body) + " bytes)");
+}
+
+OUTLOOK_MAIL_DECL void session::observe(const std::string& shown_url, const http_request& req, int attempt,
+                                        std::chrono::steady_clock::time_point started, const http_response* resp,
+                                        const std::optional<transport_error>& failure, const std::string& client_request_id) const {
+  if (!options_.observer) return;
+  request_event ev;
+  ev.method = req.method;
+  ev.url = shown_url;
+  ev.attempt = attempt;
+  ev.duration = std::chrono::steady_clock::now() - started;
+  ev.client_request_id = client_request_id;
+  ev.bytes_sent = req.body.size();
+  if (resp) {
+    ev.status = resp->status;
+    ev.request_id = std::string(resp->headers.get("request-id").value_or(""));
+    ev.bytes_received = resp->body.size() + resp->streamed_body_size;
+  }
+  if (failure) ev.error = failure->reason();
+  try {
+    options_.observer(ev);
+  } catch (...) {
+    // An observer cannot change the outcome of a request (documented).
+  }
+}
+
+OUTLOOK_MAIL_DECL std::string session::host_of(std::string_view url) {
+  auto p = detail::split_url(url);
+  return p ? p->host : std::string("(not an absolute URL)");
+}
+
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 /// What a generated mailbox handle holds: the session and the encoded mailbox prefix.
 struct mailbox_context {
@@ -573,9 +618,12 @@ template <class T>
   return decode_text<T>(r.body);
 }
 
-inline boost::asio::awaitable<void> fetch_none(std::shared_ptr<session> s, request_spec spec) {
+OUTLOOK_MAIL_DECL boost::asio::awaitable<void> fetch_none(std::shared_ptr<session> s, request_spec spec);
+#if OUTLOOK_MAIL_DEFINITIONS
+OUTLOOK_MAIL_DECL boost::asio::awaitable<void> fetch_none(std::shared_ptr<session> s, request_spec spec) {
   co_await s->execute(std::move(spec));
 }
+#endif
 
 template <class T>
 boost::asio::awaitable<T> fetch_one(std::shared_ptr<session> s, request_spec spec) {

@@ -15,6 +15,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "outlook/config.hpp"
+
 namespace outlook {
 
 /// What the session asks of a token provider for one request attempt.
@@ -54,8 +56,12 @@ class token_provider {
 };
 
 /// A provider that always answers `token` (a token obtained elsewhere, a test token).
-[[nodiscard]] inline token_provider fixed_token(std::string token) {
+[[nodiscard]] OUTLOOK_MAIL_DECL token_provider fixed_token(std::string token);
+
+#if OUTLOOK_MAIL_DEFINITIONS  // separate compilation: in the src.hpp translation unit only
+OUTLOOK_MAIL_DECL token_provider fixed_token(std::string token) {
   return [t = std::move(token)](token_request) -> boost::asio::awaitable<std::string> { co_return t; };
 }
+#endif
 
 }  // namespace outlook

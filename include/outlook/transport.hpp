@@ -12,6 +12,7 @@
 
 #include <memory>
 
+#include "outlook/config.hpp"
 #include "outlook/http.hpp"
 
 namespace outlook {
@@ -33,16 +34,20 @@ class transport {
   /// This default calls send() and then gives the sink the whole body in one piece, so a
   /// transport that only implements send() (replay, recording, a user's own) keeps working;
   /// the Beast transport overrides it and never holds the whole body.
-  virtual boost::asio::awaitable<http_response> send_streamed(http_request request, response_sink& sink) {
-    http_response response = co_await send(std::move(request));
-    if (sink.begin(response.status, response.headers)) {
-      response.streamed_body_size = response.body.size();
-      if (!response.body.empty()) sink.write(response.body);
-      std::string().swap(response.body);
-    }
-    co_return response;
-  }
+  virtual boost::asio::awaitable<http_response> send_streamed(http_request request, response_sink& sink);
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS  // separate compilation: in the src.hpp translation unit only
+OUTLOOK_MAIL_DECL boost::asio::awaitable<http_response> transport::send_streamed(http_request request, response_sink& sink) {
+  http_response response = co_await send(std::move(request));
+  if (sink.begin(response.status, response.headers)) {
+    response.streamed_body_size = response.body.size();
+    if (!response.body.empty()) sink.write(response.body);
+    std::string().swap(response.body);
+  }
+  co_return response;
+}
+#endif
 
 using transport_ptr = std::shared_ptr<transport>;
 

@@ -6,7 +6,6 @@
 // once, so a 6 MB page is never held as text, only as the typed items it becomes.
 #pragma once
 
-#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/monotonic_resource.hpp>
 
 #include <cstddef>
@@ -110,7 +109,7 @@ class collection_stream final : public response_sink {
   }
 
  private:
-  using parser_type = boost::json::basic_parser<collection_handler>;
+  using parser_type = collection_parser;
 
   static std::size_t parse_size(std::string_view text, std::size_t fallback) {
     std::size_t n = 0;

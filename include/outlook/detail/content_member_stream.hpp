@@ -8,7 +8,7 @@
 // into a small DOM, as boost::json::parse would build it, for the ordinary typed decode.
 #pragma once
 
-#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/basic_parser.hpp>
 #include <boost/json/value.hpp>
 #include <boost/json/value_stack.hpp>
 
@@ -23,9 +23,15 @@
 
 #include "outlook/base64.hpp"
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
 #include "outlook/detail/content_coding.hpp"
 #include "outlook/error.hpp"
 #include "outlook/http.hpp"
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The parser's member functions: only where content_member_stream's are compiled.
+#include <boost/json/basic_parser_impl.hpp>
+#endif
 
 namespace outlook::detail {
 
@@ -169,69 +175,14 @@ class content_member_stream final : public response_sink {
   content_member_stream(std::string member, std::function<void(std::string_view)>& sink)
       : member_(std::move(member)), sink_(sink) {}
 
-  bool begin(int status, const http_headers& headers) override {
-    if (status < 200 || status >= 300) return false;
-    if (delivered_ > 0) repeated_ = true;  // a retry would hand the same bytes over again
-    status_ = status;
-    received_ = 0;
-    problem_.reset();
-    parser_.reset();
-    if (auto coding = unsupported_content_coding(headers)) {
-      problem_ = decode_error("", "response body has Content-Encoding '" + *coding +
-                                      "', which was not asked for and cannot be decoded");
-      return true;
-    }
-    boost::json::parse_options opts;
-    opts.max_depth = max_json_depth;
-    parser_.emplace(opts, member_, [this](std::string_view bytes) { deliver(bytes); });
-    return true;
-  }
+  bool begin(int status, const http_headers& headers) override;
+  void write(std::string_view piece) override;
 
-  void write(std::string_view piece) override {
-    received_ += piece.size();
-    if (problem_ || !parser_ || repeated_) return;
-    boost::system::error_code ec;
-    const auto used = parser_->write_some(true, piece.data(), piece.size(), ec);
-    if (!ec && used != piece.size()) ec = boost::json::error::extra_data;
-    if (ec) fail_parse(ec);
-  }
-
-  [[nodiscard]] boost::json::value finish() {
-    if (failure_) std::rethrow_exception(failure_);
-    if (repeated_)
-      throw transport_error(transport_error::kind::reset,
-                            "the response was interrupted after " + std::to_string(delivered_) +
-                                " bytes had reached the sink; it was not read again, which would repeat them");
-    if (problem_) throw *problem_;
-    if (received_ == 0)
-      throw decode_error("", "empty response body (HTTP " + std::to_string(status_) + ") where JSON was expected");
-    boost::system::error_code ec;
-    parser_->write_some(false, nullptr, 0, ec);
-    if (ec) fail_parse(ec);
-    if (problem_) throw *problem_;
-    if (parser_->handler().bad_base64())
-      throw decode_error("/" + member_, "invalid base64 (the bytes before the fault were handed to the sink)");
-    return parser_->handler().release();
-  }
+  [[nodiscard]] boost::json::value finish();
 
  private:
-  void deliver(std::string_view bytes) {
-    if (failure_) return;
-    constexpr std::size_t most = 64 * 1024;
-    try {
-      for (std::size_t at = 0; at < bytes.size(); at += most) {
-        const auto part = bytes.substr(at, std::min(most, bytes.size() - at));
-        sink_(part);
-        delivered_ += part.size();
-      }
-    } catch (...) {
-      failure_ = std::current_exception();
-    }
-  }
-  void fail_parse(const boost::system::error_code& ec) {
-    if (!problem_) problem_ = decode_error("", "invalid JSON (" + ec.message() + ")");
-    parser_.reset();
-  }
+  void deliver(std::string_view bytes);
+  void fail_parse(const boost::system::error_code& ec);
 
   std::string member_;
   std::function<void(std::string_view)>& sink_;
@@ -243,5 +194,71 @@ class content_member_stream final : public response_sink {
   std::optional<decode_error> problem_;
   std::optional<boost::json::basic_parser<content_member_handler>> parser_;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS  // separate compilation: in the src.hpp translation unit only
+OUTLOOK_MAIL_DECL bool content_member_stream::begin(int status, const http_headers& headers) {
+  if (status < 200 || status >= 300) return false;
+  if (delivered_ > 0) repeated_ = true;  // a retry would hand the same bytes over again
+  status_ = status;
+  received_ = 0;
+  problem_.reset();
+  parser_.reset();
+  if (auto coding = unsupported_content_coding(headers)) {
+    problem_ = decode_error("", "response body has Content-Encoding '" + *coding +
+                                    "', which was not asked for and cannot be decoded");
+    return true;
+  }
+  boost::json::parse_options opts;
+  opts.max_depth = max_json_depth;
+  parser_.emplace(opts, member_, [this](std::string_view bytes) { deliver(bytes); });
+  return true;
+}
+
+OUTLOOK_MAIL_DECL void content_member_stream::write(std::string_view piece) {
+  received_ += piece.size();
+  if (problem_ || !parser_ || repeated_) return;
+  boost::system::error_code ec;
+  const auto used = parser_->write_some(true, piece.data(), piece.size(), ec);
+  if (!ec && used != piece.size()) ec = boost::json::error::extra_data;
+  if (ec) fail_parse(ec);
+}
+
+OUTLOOK_MAIL_DECL boost::json::value content_member_stream::finish() {
+  if (failure_) std::rethrow_exception(failure_);
+  if (repeated_)
+    throw transport_error(transport_error::kind::reset,
+                          "the response was interrupted after " + std::to_string(delivered_) +
+                              " bytes had reached the sink; it was not read again, which would repeat them");
+  if (problem_) throw *problem_;
+  if (received_ == 0)
+    throw decode_error("", "empty response body (HTTP " + std::to_string(status_) + ") where JSON was expected");
+  boost::system::error_code ec;
+  parser_->write_some(false, nullptr, 0, ec);
+  if (ec) fail_parse(ec);
+  if (problem_) throw *problem_;
+  if (parser_->handler().bad_base64())
+    throw decode_error("/" + member_, "invalid base64 (the bytes before the fault were handed to the sink)");
+  return parser_->handler().release();
+}
+
+OUTLOOK_MAIL_DECL void content_member_stream::deliver(std::string_view bytes) {
+  if (failure_) return;
+  constexpr std::size_t most = 64 * 1024;
+  try {
+    for (std::size_t at = 0; at < bytes.size(); at += most) {
+      const auto part = bytes.substr(at, std::min(most, bytes.size() - at));
+      sink_(part);
+      delivered_ += part.size();
+    }
+  } catch (...) {
+    failure_ = std::current_exception();
+  }
+}
+
+OUTLOOK_MAIL_DECL void content_member_stream::fail_parse(const boost::system::error_code& ec) {
+  if (!problem_) problem_ = decode_error("", "invalid JSON (" + ec.message() + ")");
+  parser_.reset();
+}
+#endif
 
 }  // namespace outlook::detail

@@ -26,6 +26,8 @@
 #include <string_view>
 #include <utility>
 
+#include "outlook/config.hpp"
+
 namespace outlook::detail {
 
 /// The mailbox a request path (below the base URL) addresses: "me", "users/<id>" (the id
@@ -82,25 +84,7 @@ class mailbox_limiter {
   /// Waits until fewer than `limit` requests of `key` are in flight. An empty key, or no
   /// limit, gives an empty slot at once. Throws boost::system::system_error
   /// (operation_aborted) when the wait is cancelled.
-  boost::asio::awaitable<slot> acquire(std::string key) {
-    if (key.empty() || limit_ == 0) co_return slot{};
-    auto ch = enter(key, co_await boost::asio::this_coro::executor);
-    bool cancelled = false;
-    try {
-      co_await ch->async_send(boost::system::error_code{}, boost::asio::use_awaitable);
-    } catch (const boost::system::system_error& e) {
-      leave(key);
-      // A channel reports its cancellation as channel_cancelled; callers expect Asio's
-      // operation_aborted for any cancelled wait.
-      if (e.code() != boost::asio::experimental::error::channel_cancelled) throw;
-      cancelled = true;
-    } catch (...) {
-      leave(key);
-      throw;
-    }
-    if (cancelled) throw boost::system::system_error(boost::asio::error::operation_aborted);
-    co_return slot(this, std::move(key), std::move(ch));
-  }
+  boost::asio::awaitable<slot> acquire(std::string key);
 
   /// Mailboxes with requests in flight or waiting (for tests).
   [[nodiscard]] std::size_t active_mailboxes() const {
@@ -132,5 +116,27 @@ class mailbox_limiter {
   mutable std::mutex mutex_;
   std::map<std::string, mailbox, std::less<>> mailboxes_;
 };
+
+#if OUTLOOK_MAIL_DEFINITIONS  // separate compilation: in the src.hpp translation unit only
+OUTLOOK_MAIL_DECL boost::asio::awaitable<mailbox_limiter::slot> mailbox_limiter::acquire(std::string key) {
+  if (key.empty() || limit_ == 0) co_return slot{};
+  auto ch = enter(key, co_await boost::asio::this_coro::executor);
+  bool cancelled = false;
+  try {
+    co_await ch->async_send(boost::system::error_code{}, boost::asio::use_awaitable);
+  } catch (const boost::system::system_error& e) {
+    leave(key);
+    // A channel reports its cancellation as channel_cancelled; callers expect Asio's
+    // operation_aborted for any cancelled wait.
+    if (e.code() != boost::asio::experimental::error::channel_cancelled) throw;
+    cancelled = true;
+  } catch (...) {
+    leave(key);
+    throw;
+  }
+  if (cancelled) throw boost::system::system_error(boost::asio::error::operation_aborted);
+  co_return slot(this, std::move(key), std::move(ch));
+}
+#endif
 
 }  // namespace outlook::detail

@@ -9,7 +9,7 @@
 // need the model do not compile the parser.
 #pragma once
 
-#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/basic_parser.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/value.hpp>
 #include <boost/json/value_stack.hpp>
@@ -23,6 +23,12 @@
 #include <utility>
 
 #include "outlook/codec.hpp"
+#include "outlook/config.hpp"
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// The parser's member functions: only where they are compiled (collection_parser below).
+#include <boost/json/basic_parser_impl.hpp>
+#endif
 
 namespace outlook {
 
@@ -244,20 +250,51 @@ class collection_handler {
   bool shape_failed_ = false;
 };
 
+/// basic_parser<collection_handler>, behind two functions compiled once: with
+/// OUTLOOK_MAIL_SEPARATE_COMPILATION only the src.hpp translation unit compiles the parser
+/// (the largest template a pager would otherwise instantiate in every file).
+class collection_parser {
+ public:
+  OUTLOOK_MAIL_DECL collection_parser(const boost::json::parse_options& opts, collection_handler::item_callback on_item,
+                                      void* context, boost::json::storage_ptr rest_sp, std::size_t expected_size);
+  /// As basic_parser::write_some.
+  OUTLOOK_MAIL_DECL std::size_t write_some(bool more, const char* data, std::size_t size, boost::system::error_code& ec);
+  [[nodiscard]] collection_handler& handler() noexcept { return parser_.handler(); }
+
+ private:
+  boost::json::basic_parser<collection_handler> parser_;
+};
+
 /// Parses a collection page with collection_handler: calls `on_item` for each item and
 /// returns the rest of the page (allocated with `rest_sp`). Nothing when the document is
 /// not a plain page or not valid JSON; decode_error thrown by `on_item` propagates.
-[[nodiscard]] inline std::optional<boost::json::value> parse_collection(std::string_view text,
-                                                                       collection_handler::item_callback on_item,
-                                                                       void* context, boost::json::storage_ptr rest_sp) {
+[[nodiscard]] OUTLOOK_MAIL_DECL std::optional<boost::json::value> parse_collection(std::string_view text,
+                                                                                  collection_handler::item_callback on_item,
+                                                                                  void* context, boost::json::storage_ptr rest_sp);
+
+#if OUTLOOK_MAIL_DEFINITIONS  // separate compilation: in the src.hpp translation unit only
+OUTLOOK_MAIL_DECL collection_parser::collection_parser(const boost::json::parse_options& opts,
+                                                       collection_handler::item_callback on_item, void* context,
+                                                       boost::json::storage_ptr rest_sp, std::size_t expected_size)
+    : parser_(opts, on_item, context, std::move(rest_sp), expected_size) {}
+
+OUTLOOK_MAIL_DECL std::size_t collection_parser::write_some(bool more, const char* data, std::size_t size,
+                                                            boost::system::error_code& ec) {
+  return parser_.write_some(more, data, size, ec);
+}
+
+OUTLOOK_MAIL_DECL std::optional<boost::json::value> parse_collection(std::string_view text,
+                                                                    collection_handler::item_callback on_item, void* context,
+                                                                    boost::json::storage_ptr rest_sp) {
   boost::json::parse_options opts;
   opts.max_depth = max_json_depth;
-  boost::json::basic_parser<collection_handler> parser(opts, on_item, context, std::move(rest_sp), text.size());
+  collection_parser parser(opts, on_item, context, std::move(rest_sp), text.size());
   boost::system::error_code ec;
   const auto n = parser.write_some(false, text.data(), text.size(), ec);
   if (ec || n != text.size()) return std::nullopt;
   return parser.handler().release_rest();
 }
+#endif
 
 /// decode_text for a collection page: items are decoded as they are parsed (see
 /// collection_handler). Returns false, with `out` unspecified, when the document must be
