@@ -48,6 +48,33 @@ def main():
         rows.append((f"typed paging, {dialect}, gzip ({r['pages']} pages)", f"{mbs(r):.0f} MB/s", cpu(r), r["rss_kb"],
                      ratio, f"wire {int(r['wire']) / 1e6:.1f} MB of {int(r['bytes']) / 1e6:.1f} MB ({wire:.0%})"
                      + ("" if same else "; CHECKSUM DIFFERS from plain parse")))
+    # The Node peers over the Graph chain (bench/js), against the typed Graph paging.
+    typed_graph = results.get("paging_graph")
+    chain_graph = chains.get("graph")
+    for name, label in (("js_graph_client", "Graph JS client {version}, plain JSON objects"),
+                        ("js_kiota", "Kiota JS SDK {version}, typed models"),
+                        ("js_fetch", "Node {version} fetch + JSON.parse")):
+        r = results.get(name)
+        if not r:
+            continue
+        if "failed" in r:
+            rows.append((label.replace(" {version}", ""), "FAILED", 0.0, "0", "", "see the run's output above the table"))
+            continue
+        rounds = int(r["pages"]) / int(chain_graph["pages"])
+        # The SDKs hand back parsed pages, not bytes: the chain's size times the rounds they
+        # read (each round's count and checksum were checked against the chain).
+        r["bytes"] = r.get("bytes") or str(int(int(chain_graph["bytes"]) * rounds))
+        same = r["checksum"] == chain_graph["checksum"]
+        ratio = f"{mbs(r) / mbs(typed_graph):.2f}x typed graph" if typed_graph else ""
+        # CPU seconds and peak RSS against the typed Graph paging too: on a shared machine the
+        # wall-clock ratio moves with the load, the CPU one much less.
+        rss = (f"; CPU {cpu(r) / cpu(typed_graph):.1f}x, RSS {int(r['rss_kb']) / int(typed_graph['rss_kb']):.1f}x typed graph"
+               if typed_graph else "")
+        rows.append((label.format(version=r["version"]) + f" ({r['pages']} pages)", f"{mbs(r):.0f} MB/s", cpu(r),
+                     r["rss_kb"], ratio,
+                     ("checksum = plain parse" if same else "CHECKSUM DIFFERS from plain parse") + rss
+                     + f"; {float(r['checksum_seconds']):.2f} of {float(r['seconds']):.2f} s in the checksum"
+                     + f"; start-up {float(r['startup_cpu']):.2f} CPU s"))
     if raw:
         rows.append((f"raw Beast loop, outlook ({raw['responses']} responses)", f"{raw_mbs:.0f} MB/s", cpu(raw),
                      raw["rss_kb"], "1.00x raw", "no JSON: the transport's ceiling"))
