@@ -11,20 +11,25 @@
 //    file, before any other header of this library.
 //
 // The other files then see the types, the patch classes and the operations' signatures,
-// but neither the codec bodies nor the operation bodies: they compile much faster. Mixing
-// the two modes in one program breaks the one-definition rule: choose one per program.
+// but neither the codec bodies nor the operation bodies, nor the runtime's coroutines
+// (session, fetch_*, the connection limiter) and streaming parsers: they compile much
+// faster. The runtime's definitions come with either src.hpp, so when a program uses both
+// dialects, both src.hpp go in the SAME file (in two files they are defined twice and the
+// link fails). Mixing the two modes in one program breaks the one-definition rule: choose
+// one per program.
 #pragma once
 
 #if defined(OUTLOOK_MAIL_SEPARATE_COMPILATION)
-/// Generated codec functions are ordinary functions, defined in the src.hpp translation unit.
+/// Functions compiled once (generated codecs, the runtime's coroutines) are ordinary
+/// functions, defined in the src.hpp translation unit.
 #define OUTLOOK_MAIL_DECL
 #else
 #define OUTLOOK_MAIL_DECL inline
 #endif
 
 #if !defined(OUTLOOK_MAIL_SEPARATE_COMPILATION) || defined(OUTLOOK_MAIL_SOURCE)
-/// 1 where this translation unit compiles the generated definitions (header-only: all of
-/// them; separate compilation: only the src.hpp translation unit).
+/// 1 where this translation unit compiles the definitions (header-only: all of them;
+/// separate compilation: only the src.hpp translation unit).
 #define OUTLOOK_MAIL_DEFINITIONS 1
 #else
 #define OUTLOOK_MAIL_DEFINITIONS 0
