@@ -201,6 +201,18 @@ TEST_CASE("a recorded query value <redacted> matches any value of that parameter
   CHECK(mismatch(r, req("PUT", "https://outlook.office.com/api/v2.0/me/AttachmentSessions('s1')?authtoken=a&x=1")));
 }
 
+TEST_CASE("a parameter repeated with one value <redacted>: the other values must still be sent (fuzz finding)") {
+  // Found by tests/fuzz/fuzz_url.cpp: such a URL did not match itself, because the
+  // <redacted> entry took the first sent value of its name, the one an exact entry needed.
+  const std::string url = "https://outlook.office.com/upload?k=1&k=<redacted>";
+  CHECK(matches(rec("PUT", url), req("PUT", url)));
+  CHECK(matches(rec("PUT", url), req("PUT", "https://outlook.office.com/upload?k=secret&k=1")));
+  const auto lost = mismatch(rec("PUT", url), req("PUT", "https://outlook.office.com/upload?k=2&k=secret"));
+  REQUIRE(lost);
+  CHECK(lost->starts_with("query: expected k=1"));
+  CHECK(mismatch(rec("PUT", url), req("PUT", "https://outlook.office.com/upload?k=1")));
+}
+
 TEST_CASE("absent_headers must not be sent") {
   auto r = rec("PUT", "https://outlook.office.com/upload");
   r.absent_headers = {"Authorization"};

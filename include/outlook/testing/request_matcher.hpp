@@ -254,21 +254,25 @@ struct query_param {
   }
 
   auto wq = query_params(want.query);
-  auto gq = query_params(got.query);
-  // A recorded value <redacted> (an upload URL's authtoken) stands for any value of that name.
-  for (auto it = wq.begin(); it != wq.end();) {
-    if (it->value != "<redacted>") {
-      ++it;
-      continue;
-    }
-    auto sent = std::find_if(gq.begin(), gq.end(), [&](const query_param& g) { return g.key == it->key; });
-    if (sent == gq.end()) return "query: expected a " + clip(it->name) + " parameter, got none";
-    gq.erase(sent);
-    it = wq.erase(it);
-  }
+  const auto gq = query_params(got.query);
+  // A recorded value <redacted> (an upload URL's authtoken) stands for any value of that
+  // name. The exact entries take their sent values first; each <redacted> entry then takes
+  // one sent value of its name that is left over (taking one first could take the value an
+  // exact entry of the same name needs).
+  std::vector<query_param> redacted;
+  std::erase_if(wq, [&](const query_param& w) {
+    if (w.value != "<redacted>") return false;
+    redacted.push_back(w);
+    return true;
+  });
   std::vector<query_param> missing, extra;
   std::set_difference(wq.begin(), wq.end(), gq.begin(), gq.end(), std::back_inserter(missing));
   std::set_difference(gq.begin(), gq.end(), wq.begin(), wq.end(), std::back_inserter(extra));
+  for (const auto& r : redacted) {
+    auto sent = std::find_if(extra.begin(), extra.end(), [&](const query_param& g) { return g.key == r.key; });
+    if (sent == extra.end()) return "query: expected a " + clip(r.name) + " parameter, got none";
+    extra.erase(sent);
+  }
   if (!missing.empty()) {
     const auto& m = missing.front();
     const auto same = std::find_if(extra.begin(), extra.end(), [&](const query_param& e) { return e.key == m.key; });
