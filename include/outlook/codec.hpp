@@ -4,7 +4,8 @@
 //
 // json_codec<T> is specialised here for strings, booleans, integers, doubles, instants,
 // times of day, bytes, raw JSON, open enums, flags, optionals and vectors. Generated types
-// provide `decode_json(const value&, T&, const json_path&)` and
+// provide `decode_json(const value&, T&, const json_path&)` (and the same from a
+// detail::tape_value, the recorded parser events of an item of a page) and
 // `encode_json(const T&, boost::json::storage_ptr)` in their own namespace; the primary
 // template finds them by argument-dependent lookup.
 #pragma once
@@ -26,6 +27,7 @@
 
 #include "outlook/base64.hpp"
 #include "outlook/date_time.hpp"
+#include "outlook/detail/json_tape.hpp"
 #include "outlook/error.hpp"
 #include "outlook/json_path.hpp"
 #include "outlook/json_writer.hpp"
@@ -39,8 +41,8 @@ namespace outlook {
 /// refuses it before any recursion can exhaust the stack.
 inline constexpr std::size_t max_json_depth = 64;
 
-[[nodiscard]] inline std::string_view json_kind_name(const boost::json::value& v) noexcept {
-  switch (v.kind()) {
+[[nodiscard]] inline std::string_view json_kind_name(boost::json::kind k) noexcept {
+  switch (k) {
     case boost::json::kind::null: return "null";
     case boost::json::kind::bool_: return "boolean";
     case boost::json::kind::int64:
@@ -52,9 +54,12 @@ inline constexpr std::size_t max_json_depth = 64;
   }
   return "value";
 }
+[[nodiscard]] inline std::string_view json_kind_name(const boost::json::value& v) noexcept { return json_kind_name(v.kind()); }
 
-[[noreturn]] inline void fail_expected(const json_path& path, std::string_view expected, const boost::json::value& found) {
-  path.fail("expected " + std::string(expected) + ", found " + std::string(json_kind_name(found)));
+/// `found` is a boost::json::value or a detail::tape_value (an item of a page being decoded).
+template <class V>
+[[noreturn]] inline void fail_expected(const json_path& path, std::string_view expected, const V& found) {
+  path.fail("expected " + std::string(expected) + ", found " + std::string(json_kind_name(found.kind())));
 }
 
 /// Parses a whole response body with the depth limit; malformed, truncated or too deep
@@ -71,9 +76,21 @@ inline constexpr std::size_t max_json_depth = 64;
   return v;
 }
 
+/// Codecs decode from a boost::json::value, and the ones here (and generated types) also from
+/// a detail::tape_value, the recorded events of an item of a page: their decode is a template
+/// over the source V. decode_into takes a codec that cannot read a tape through a DOM.
 template <class T, class = void>
 struct json_codec {
-  static void decode(const boost::json::value& v, T& out, const json_path& p) { decode_json(v, out, p); }
+  template <class V>
+  static void decode(const V& v, T& out, const json_path& p) {
+    if constexpr (std::is_same_v<V, boost::json::value> || requires { decode_json(v, out, p); }) {
+      decode_json(v, out, p);
+    } else {  // a type generated without tape decoders: through a throwaway DOM
+      unsigned char buffer[1024];
+      boost::json::monotonic_resource arena(buffer, sizeof buffer);
+      decode_json(v.to_value(&arena), out, p);
+    }
+  }
   static boost::json::value encode(const T& x, const boost::json::storage_ptr& sp) { return encode_json(x, sp); }
   /// Writes x as JSON text (generated types: write_json, straight from the model).
   static void write(json_writer& w, const T& x)
@@ -89,6 +106,16 @@ template <class T>
 inline void decode_into(const boost::json::value& v, T& out, const json_path& p) {
   json_codec<T>::decode(v, out, p);
 }
+template <class T>
+inline void decode_into(const detail::tape_value& v, T& out, const json_path& p) {
+  if constexpr (requires { json_codec<T>::decode(v, out, p); }) {
+    json_codec<T>::decode(v, out, p);
+  } else {  // a codec written for boost::json::value only: through a throwaway DOM (codecs copy what they keep)
+    unsigned char buffer[1024];
+    boost::json::monotonic_resource arena(buffer, sizeof buffer);
+    json_codec<T>::decode(v.to_value(&arena), out, p);
+  }
+}
 namespace detail {
 /// Tag of the decode_json overloads for a target the caller has just default-constructed.
 struct fresh_target_t {
@@ -99,10 +126,10 @@ inline constexpr fresh_target_t fresh_target{};
 
 /// decode_into for a target the caller has just default-constructed (an element of a newly
 /// sized vector): types that can use that (poly) skip resetting it first.
-template <class T>
-inline void decode_into_fresh(const boost::json::value& v, T& out, const json_path& p) {
+template <class V, class T>
+inline void decode_into_fresh(const V& v, T& out, const json_path& p) {
   if constexpr (requires { decode_json(v, out, p, detail::fresh_target); }) decode_json(v, out, p, detail::fresh_target);
-  else json_codec<T>::decode(v, out, p);
+  else decode_into(v, out, p);
 }
 
 template <class T>
@@ -164,7 +191,8 @@ template <class T>
 
 template <>
 struct json_codec<std::string> {
-  static void decode(const boost::json::value& v, std::string& out, const json_path& p) {
+  template <class V>
+  static void decode(const V& v, std::string& out, const json_path& p) {
     if (!v.is_string()) fail_expected(p, "string", v);
     const auto& s = v.get_string();
     out.assign(s.data(), s.size());
@@ -178,7 +206,8 @@ struct json_codec<std::string> {
 
 template <>
 struct json_codec<bool> {
-  static void decode(const boost::json::value& v, bool& out, const json_path& p) {
+  template <class V>
+  static void decode(const V& v, bool& out, const json_path& p) {
     if (!v.is_bool()) fail_expected(p, "boolean", v);
     out = v.get_bool();
   }
@@ -189,7 +218,8 @@ struct json_codec<bool> {
 
 template <class I>
 struct json_codec<I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>>> {
-  static void decode(const boost::json::value& v, I& out, const json_path& p) {
+  template <class V>
+  static void decode(const V& v, I& out, const json_path& p) {
     if (v.is_int64()) {
       auto x = v.get_int64();
       if (x < static_cast<std::int64_t>(std::numeric_limits<I>::min()) ||
@@ -222,7 +252,8 @@ struct json_codec<I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I
 
 template <>
 struct json_codec<double> {
-  static void decode(const boost::json::value& v, double& out, const json_path& p) {
+  template <class V>
+  static void decode(const V& v, double& out, const json_path& p) {
     if (v.is_double()) out = v.get_double();
     else if (v.is_int64()) out = static_cast<double>(v.get_int64());
     else if (v.is_uint64()) out = static_cast<double>(v.get_uint64());
@@ -250,7 +281,8 @@ struct json_codec<double> {
 
 template <>
 struct json_codec<date_time> {
-  static void decode(const boost::json::value& v, date_time& out, const json_path& p) {
+  template <class V>
+  static void decode(const V& v, date_time& out, const json_path& p) {
     if (!v.is_string()) fail_expected(p, "date-time string", v);
     auto s = v.get_string();
     auto t = parse_date_time(std::string_view(s.data(), s.size()));
@@ -266,7 +298,8 @@ struct json_codec<date_time> {
 
 template <>
 struct json_codec<time_of_day> {
-  static void decode(const boost::json::value& v, time_of_day& out, const json_path& p) {
+  template <class V>
+  static void decode(const V& v, time_of_day& out, const json_path& p) {
     if (!v.is_string()) fail_expected(p, "time-of-day string", v);
     auto s = v.get_string();
     auto t = parse_time_of_day(std::string_view(s.data(), s.size()));
@@ -282,7 +315,8 @@ struct json_codec<time_of_day> {
 
 template <>
 struct json_codec<bytes> {
-  static void decode(const boost::json::value& v, bytes& out, const json_path& p) {
+  template <class V>
+  static void decode(const V& v, bytes& out, const json_path& p) {
     if (!v.is_string()) fail_expected(p, "base64 string", v);
     auto s = v.get_string();
     auto b = base64_decode(std::string_view(s.data(), s.size()));
@@ -299,6 +333,7 @@ struct json_codec<bytes> {
 template <>
 struct json_codec<boost::json::value> {
   static void decode(const boost::json::value& v, boost::json::value& out, const json_path&) { out = v; }
+  static void decode(const detail::tape_value& v, boost::json::value& out, const json_path&) { out = v.to_value(out.storage()); }
   static boost::json::value encode(const boost::json::value& x, const boost::json::storage_ptr& sp) {
     return boost::json::value(x, sp);
   }
@@ -308,7 +343,8 @@ struct json_codec<boost::json::value> {
 
 template <class E>
 struct json_codec<open_enum<E>> {
-  static void decode(const boost::json::value& v, open_enum<E>& out, const json_path& p) {
+  template <class V>
+  static void decode(const V& v, open_enum<E>& out, const json_path& p) {
     if (!v.is_string()) fail_expected(p, "enum member name", v);
     auto s = v.get_string();
     out = open_enum<E>::from_wire(std::string_view(s.data(), s.size()));
@@ -323,7 +359,8 @@ struct json_codec<open_enum<E>> {
 
 template <class E>
 struct json_codec<flags<E>> {
-  static void decode(const boost::json::value& v, flags<E>& out, const json_path& p) {
+  template <class V>
+  static void decode(const V& v, flags<E>& out, const json_path& p) {
     if (!v.is_string()) fail_expected(p, "flags string", v);
     auto s = v.get_string();
     out = flags<E>::from_wire(std::string_view(s.data(), s.size()));
@@ -337,12 +374,13 @@ struct json_codec<flags<E>> {
 
 template <class T>
 struct json_codec<std::optional<T>> {
-  static void decode(const boost::json::value& v, std::optional<T>& out, const json_path& p) {
+  template <class V>
+  static void decode(const V& v, std::optional<T>& out, const json_path& p) {
     if (v.is_null()) {
       out.reset();
       return;
     }
-    json_codec<T>::decode(v, out.emplace(), p);
+    decode_into(v, out.emplace(), p);
   }
   static boost::json::value encode(const std::optional<T>& x, const boost::json::storage_ptr& sp) {
     return x ? json_codec<T>::encode(*x, sp) : boost::json::value(nullptr, sp);
@@ -356,15 +394,18 @@ struct json_codec<std::optional<T>> {
 
 template <class T>
 struct json_codec<std::vector<T>> {
-  static void decode(const boost::json::value& v, std::vector<T>& out, const json_path& p) {
+  template <class V>
+  static void decode(const V& v, std::vector<T>& out, const json_path& p) {
     out.clear();
     if (v.is_null()) return;  // the service sends null or [] for an empty collection
     if (!v.is_array()) fail_expected(p, "array", v);
     const auto& a = v.get_array();
     out.resize(a.size());
-    for (std::size_t i = 0; i < a.size(); ++i) {
+    std::size_t i = 0;
+    for (const auto& e : a) {
       json_path item(p, i);
-      decode_into_fresh(a[i], out[i], item);
+      decode_into_fresh(e, out[i], item);
+      ++i;
     }
   }
   static boost::json::value encode(const std::vector<T>& x, const boost::json::storage_ptr& sp) {
@@ -389,13 +430,14 @@ struct json_codec<patch_field<T>> {
   static boost::json::value encode(const patch_field<T>& x, const boost::json::storage_ptr& sp) {
     return x.has_value() ? json_codec<T>::encode(x.value(), sp) : boost::json::value(nullptr, sp);
   }
-  static void decode(const boost::json::value& v, patch_field<T>& out, const json_path& p) {
+  template <class V>
+  static void decode(const V& v, patch_field<T>& out, const json_path& p) {
     if (v.is_null()) {
       out.set_null();
       return;
     }
     T value{};
-    json_codec<T>::decode(v, value, p);
+    decode_into(v, value, p);
     out.set(std::move(value));
   }
   static void write(json_writer& w, const patch_field<T>& x) {
@@ -407,11 +449,16 @@ struct json_codec<patch_field<T>> {
 
 namespace detail {
 
-/// One decodable member of a generated type: its wire name and how to decode it.
+/// One decodable member of a generated type: its wire name and how to decode it, from a
+/// boost::json::value or from a tape. Made from one generic lambda, which becomes both.
 template <class T>
 struct member_decoder {
+  template <class F>
+  constexpr member_decoder(std::string_view w, F f) noexcept : wire(w), decode(f), decode_tape(f) {}
+
   std::string_view wire;
   void (*decode)(const boost::json::value&, T&, const json_path&);
+  void (*decode_tape)(const tape_value&, T&, const json_path&);
 };
 
 /// Finds the member for `key` in any casing (real responses send "address", "flagStatus").
@@ -459,6 +506,39 @@ inline void decode_object(const boost::json::value& v, T& out, boost::json::obje
   }
 }
 
+/// decode_object for an item recorded on a tape: the same lookups, in document order. A
+/// member that comes twice (the same key, or one in two casings) or an unknown key that
+/// comes twice throws tape_fallback: the DOM keeps one of a repeated key, so only the
+/// decode of that DOM gives the right result.
+template <class T, std::size_t N, class FindExact>
+inline void decode_object(const tape_value& v, T& out, boost::json::object& extra, const member_decoder<T> (&table)[N],
+                          FindExact&& find_exact, const json_path& p) {
+  if (!v.is_object()) fail_expected(p, "object", v);
+  bool seen[N] = {};
+  for (const auto [key, index] : v.get_object()) {
+    const member_decoder<T>* m = find_exact(key);
+    if (!m) m = find_member_ignoring_case(table, key);
+    const tape_value value(v.tape(), index);
+    if (m) {
+      bool& was_seen = seen[static_cast<std::size_t>(m - table)];
+      if (was_seen) throw tape_fallback{};
+      was_seen = true;
+      json_path child(p, key);
+      m->decode_tape(value, out, child);
+    } else {
+      const boost::json::string_view k(key.data(), key.size());
+      bool inserted = false;
+      if (value.is_string()) {  // the common case (@odata.etag, @odata.id): no value_stack
+        const auto s = value.get_string();
+        inserted = extra.emplace(k, boost::json::string_view(s.data(), s.size())).second;
+      } else {
+        inserted = extra.emplace(k, value.to_value(extra.storage())).second;
+      }
+      if (!inserted) throw tape_fallback{};
+    }
+  }
+}
+
 /// The same with a linear exact lookup, for tables without a generated one.
 template <class T, std::size_t N>
 inline void decode_object(const boost::json::value& v, T& out, boost::json::object& extra, const member_decoder<T> (&table)[N],
@@ -495,6 +575,17 @@ inline void encode_extra(boost::json::object& obj, const boost::json::object& ex
 /// The @odata.type of an object, if it has one (exact key, then any casing).
 /// Runs once per polymorphic item over all of its members, so the length and the '@' are
 /// checked before the case-insensitive comparison.
+[[nodiscard]] inline std::string_view odata_type_of(const tape_value& v) noexcept {
+  constexpr std::string_view name = "@odata.type";
+  if (!v.is_object()) return {};
+  for (const auto [k, index] : v.get_object()) {
+    if (k.size() == name.size() && k.front() == '@' && iequals(k, name)) {
+      const tape_value value(v.tape(), index);
+      if (value.is_string()) return value.get_string();
+    }
+  }
+  return {};
+}
 [[nodiscard]] inline std::string_view odata_type_of(const boost::json::value& v) noexcept {
   constexpr std::string_view name = "@odata.type";
   const auto* obj = v.if_object();
@@ -515,8 +606,8 @@ inline void encode_extra(boost::json::object& obj, const boost::json::object& ex
 /// says `out` is `fresh` (it has just been default-constructed, as the elements of a newly
 /// sized vector are), the object is first reset, since decode_json expects a fresh object;
 /// skipping that reset for the items of a page is worth about 6% of decoding it.
-template <class T, class Base>
-inline void decode_poly_as(const boost::json::value& v, poly<Base>& out, const json_path& p, bool fresh) {
+template <class T, class V, class Base>
+inline void decode_poly_as(const V& v, poly<Base>& out, const json_path& p, bool fresh) {
   T* target = out.template as<T>();
   if (!target) {
     out = T{};

@@ -254,16 +254,30 @@ struct json_codec<removed_entry> {
   static bool present(const removed_entry&) { return true; }
 };
 
+namespace detail {
+/// Whether a key of a delta item says it is a removal: "reason" ("deleted") or, on Graph, "@removed".
+[[nodiscard]] inline bool is_removal_key(std::string_view key) noexcept { return iequals(key, "reason") || key == "@removed"; }
+[[nodiscard]] inline bool is_removal(const boost::json::value& v) noexcept {
+  if (const auto* obj = v.if_object())
+    for (const auto& kv : *obj)
+      if (is_removal_key(std::string_view(kv.key().data(), kv.key().size()))) return true;
+  return false;
+}
+[[nodiscard]] inline bool is_removal(const tape_value& v) noexcept {
+  if (v.is_object())
+    for (const auto member : v.get_object())
+      if (is_removal_key(member.key)) return true;
+  return false;
+}
+}  // namespace detail
+
 template <class T>
 struct json_codec<sync_change<T>> {
-  static void decode(const boost::json::value& v, sync_change<T>& out, const json_path& p) {
+  /// `v`: a boost::json::value, or a tape_value (an item of a page being parsed).
+  template <class V>
+  static void decode(const V& v, sync_change<T>& out, const json_path& p) {
     // A removal carries a "reason" ("deleted") or, on Graph, "@removed"; everything else is an item.
-    bool removal = false;
-    if (const auto* obj = v.if_object())
-      for (const auto& kv : *obj) {
-        std::string_view key(kv.key().data(), kv.key().size());
-        if (iequals(key, "reason") || key == "@removed") removal = true;
-      }
+    const bool removal = detail::is_removal(v);
     if (removal) {
       removed_entry r;
       decode_into(v, r, p);

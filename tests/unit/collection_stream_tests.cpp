@@ -5,6 +5,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -15,6 +16,8 @@
 #include "outlook/detail/collection_stream.hpp"
 #include "outlook/detail/content_member_stream.hpp"
 #include "outlook/error.hpp"
+#include "outlook/mail/attachment.hpp"
+#include "outlook/mail/file_attachment.hpp"
 #include "outlook/mail/message.hpp"
 #include "outlook/page.hpp"
 
@@ -170,4 +173,118 @@ TEST_CASE("a base64 member stream refuses a retried attempt once bytes reached t
   stream.write(R"({"ContentBytes":"aGVsbG8gd29ybGQ="})");
   CHECK_THROWS_AS((void)stream.finish(), outlook::transport_error);
   CHECK(sunk == "hello ");  // nothing handed over twice
+}
+
+namespace {
+
+/// The items of a page are decoded from a tape of parser events (outlook/detail/json_tape.hpp);
+/// decode_document on a DOM of the whole page is the reference they must match exactly.
+template <class Page>
+std::string reference_outcome(std::string_view text, Page& page) {
+  try {
+    page = outlook::decode_document<Page>(outlook::parse_json(text));
+    return {};
+  } catch (const outlook::decode_error& e) {
+    return e.what();
+  }
+}
+
+template <class Page>
+void check_tape_matches_dom(const std::string& doc) {
+  CAPTURE(doc);
+  Page expected{};
+  const std::string expected_error = reference_outcome(doc, expected);
+  std::string error;
+  Page got{};
+  try {
+    got = outlook::decode_text<Page>(doc);
+  } catch (const outlook::decode_error& e) {
+    error = e.what();
+  }
+  CHECK(error == expected_error);
+  if (expected_error.empty()) CHECK(got == expected);
+  for (std::size_t piece : {std::size_t{1}, std::size_t{7}, doc.size()}) {
+    CAPTURE(piece);
+    outlook::detail::collection_stream<Page> sink;
+    REQUIRE(sink.begin(200, {}));
+    for (std::size_t at = 0; at < doc.size(); at += piece) sink.write(std::string_view(doc).substr(at, piece));
+    std::string streamed_error;
+    try {
+      const Page streamed = sink.finish();
+      if (expected_error.empty()) CHECK(streamed == expected);
+    } catch (const outlook::decode_error& e) {
+      streamed_error = e.what();
+    }
+    CHECK(streamed_error == expected_error);
+  }
+}
+
+// Items that exercise every way a tape decode could differ from a DOM decode.
+const std::vector<std::string> message_items = {
+    // a member given twice (the DOM keeps one), in two casings, an unknown one twice
+    R"({"Subject":"a","Subject":"b"})",
+    R"({"Subject":1,"Subject":"b"})",
+    R"({"Subject":"b","Subject":1})",
+    R"({"Subject":"a","subject":"b"})",
+    R"({"X":1,"X":{"y":2}})",
+    R"({"@odata.etag":"a","@odata.etag":"b","Id":"c"})",
+    // unknown members of every kind, nested, kept in extra in their order
+    R"({"Z":{"a":[1,-2,18446744073709551615,1.5e3,true,false,null,"s\u00e9\n",{}],"b":{"c":[]}},"Id":"i","A":null})",
+    // escapes and non-ASCII text in known members and keys
+    R"({"Subject":"tab\tquote\"slash\/\\ \ud83d\ude00 \u00e9","Body":{"ContentType":"HTML","Content":"<p>\r\n</p>"}})",
+    R"({"Sub\u006aect":"escaped key"})",
+    // recipients, dates, enums, flags, nulls for collections and optionals
+    R"({"ToRecipients":[{"EmailAddress":{"Name":"A","Address":"a@b"}},{"EmailAddress":null}],"CcRecipients":null,)"
+    R"("ReceivedDateTime":"2024-01-02T03:04:05.678Z","Importance":"High","Flag":{"FlagStatus":"Flagged"},"Categories":["x","y"]})",
+    // errors, at every depth: the DOM decode's message
+    R"({"ToRecipients":[{"EmailAddress":{"Address":5}}]})",
+    R"({"ReceivedDateTime":"yesterday"})",
+    R"({"Categories":[1]})",
+    R"({"IsRead":"yes"})",
+    R"({"ToRecipients":{}})",
+    // not objects
+    R"(1)",
+    R"("text")",
+    R"(null)",
+    R"([{"Id":"a"}])",
+    R"({})",
+};
+
+const std::vector<std::string> attachment_items = {
+    // @odata.type after the other members, twice, in another casing, not a string
+    R"({"Name":"f","ContentBytes":"aGk=","@odata.type":"#Microsoft.OutlookServices.FileAttachment"})",
+    R"({"@odata.type":"#Microsoft.OutlookServices.ItemAttachment","@odata.type":"#Microsoft.OutlookServices.FileAttachment"})",
+    R"({"@OData.Type":"#Microsoft.OutlookServices.ReferenceAttachment","IsFolder":true})",
+    R"({"@odata.type":1,"Name":"n"})",
+    R"({"@odata.type":"#Microsoft.OutlookServices.ItemAttachment","Item":{"@odata.type":"#Microsoft.OutlookServices.EventMessage","Subject":"s"}})",
+    // integers: in range, as 2.0, out of range, fractional; base64 that is not
+    R"({"Size":2,"IsInline":false})",
+    R"({"Size":2.0})",
+    R"({"Size":2147483648})",
+    R"({"Size":-1.5})",
+    R"({"@odata.type":"#Microsoft.OutlookServices.FileAttachment","ContentBytes":"!!"})",
+};
+
+std::string page_of(const std::string& item) { return R"({"@odata.context":"c","value":[)" + item + "," + item + R"(],"@odata.nextLink":"n"})"; }
+
+}  // namespace
+
+TEST_CASE("items decoded from their tape equal decode_document of the DOM: results and errors") {
+  for (const auto& item : message_items) {
+    check_tape_matches_dom<page_type>(page_of(item));
+    check_tape_matches_dom<outlook::page<outlook::poly<outlook::mail::message>>>(page_of(item));
+    check_tape_matches_dom<sync_type>(page_of(item));
+  }
+  for (const auto& item : attachment_items)
+    check_tape_matches_dom<outlook::page<outlook::poly<outlook::mail::attachment>>>(page_of(item));
+}
+
+TEST_CASE("a tape decode of an attachment follows @odata.type even when it comes last") {
+  const auto page = outlook::decode_text<outlook::page<outlook::poly<outlook::mail::attachment>>>(
+      R"({"value":[{"Name":"f","ContentBytes":"aGk=","@odata.type":"#Microsoft.OutlookServices.FileAttachment"}]})");
+  REQUIRE(page.value.size() == 1);
+  const auto* file = page.value[0].as<outlook::mail::file_attachment>();
+  REQUIRE(file != nullptr);
+  CHECK(file->content_bytes == outlook::bytes{std::byte{'h'}, std::byte{'i'}});
+  CHECK(page.value[0]->extra.contains("@odata.type"));
 }

@@ -121,14 +121,14 @@ class collection_stream final : public response_sink {
     return n;
   }
 
-  static void on_item(void* context, const boost::json::value& v, std::size_t index) {
+  static void on_item(void* context, const tape_value& v, std::size_t index) {
     auto& self = *static_cast<collection_stream*>(context);
     if (self.item_error_) return;  // the first failing item is the one reported
     static constexpr json_path root{};
     static constexpr json_path items_path{root, "value"};
     json_path item_path(items_path, index);
     try {
-      decode_into_fresh(v, self.items_.emplace_back(), item_path);
+      decode_item_fresh(v, self.items_.emplace_back(), item_path);
     } catch (const decode_error&) {
       self.item_error_ = std::current_exception();
       items_type().swap(self.items_);

@@ -3,10 +3,10 @@
 //
 // A page of 1,000 messages is several megabytes; building its whole DOM and then walking
 // it touches every byte twice, out of cache. Here a boost::json::basic_parser handler
-// builds a small DOM for one item at a time and hands it to the item's decoder at once.
-// Anything unusual falls back to the ordinary whole-document decode, so results and
-// errors are the same either way. Included by outlook/page.hpp only, so headers that just
-// need the model do not compile the parser.
+// records one item at a time as a tape of parser events (outlook/detail/json_tape.hpp)
+// and hands it to the item's decoder at once. Anything unusual falls back to the ordinary
+// decode of a DOM, so results and errors are the same either way. Included by
+// outlook/page.hpp only, so headers that just need the model do not compile the parser.
 #pragma once
 
 #include <boost/json/basic_parser.hpp>
@@ -24,6 +24,7 @@
 
 #include "outlook/codec.hpp"
 #include "outlook/config.hpp"
+#include "outlook/detail/json_tape.hpp"
 
 #if OUTLOOK_MAIL_DEFINITIONS
 // The parser's member functions: only where they are compiled (collection_parser below).
@@ -42,11 +43,12 @@ namespace detail {
 /// A boost::json::basic_parser handler for a collection page {"value": [item, ...], ...}.
 ///
 /// Why: decoding a page of 1,000 messages from a whole DOM reads back megabytes the parser
-/// wrote long before, which are no longer in the CPU caches. This handler builds a small DOM
-/// for one item at a time (in a reused arena) and hands it to `on_item` as soon as the item
-/// ends, while it is still cached; the rest of the page is built as an ordinary DOM whose
-/// "value" array is left empty. Both are built by boost::json::value_stack, as
-/// boost::json::parse does, so the values are exactly those parse would give.
+/// wrote long before, which are no longer in the CPU caches. This handler records one item
+/// at a time on a reused json_tape and hands it to `on_item` as soon as the item ends, while
+/// it is still cached; building a boost::json::value per item (an object with a hash table,
+/// a string per member) cost about as much as decoding it. The rest of the page is built as
+/// an ordinary DOM whose "value" array is left empty, by boost::json::value_stack as
+/// boost::json::parse does.
 ///
 /// Anything else (not an object, "value" not an array, two "value" members) sets an error
 /// and the caller falls back to the whole-DOM decode, which handles every shape.
@@ -57,25 +59,18 @@ namespace detail {
 class collection_handler {
  public:
   /// Called with each item and its index; may throw decode_error.
-  using item_callback = void (*)(void* context, const boost::json::value& item, std::size_t index);
+  using item_callback = void (*)(void* context, const tape_value& item, std::size_t index);
 
   static constexpr std::size_t max_object_size = std::size_t(-1);
   static constexpr std::size_t max_array_size = std::size_t(-1);
   static constexpr std::size_t max_key_size = std::size_t(-1);
   static constexpr std::size_t max_string_size = std::size_t(-1);
 
-  /// `text_size`: the document's size, which bounds the arena an item needs.
+  /// `text_size`: the document's size, which bounds what an item needs on the tape.
   collection_handler(item_callback on_item, void* context, boost::json::storage_ptr rest_sp, std::size_t text_size)
-      : on_item_(on_item),
-        context_(context),
-        // A small page gets a small arena: 64 KB for a 3 KB page cost a large malloc and
-        // free (and glibc's consolidation of its free lists) per request. Larger items
-        // than the arena still decode; the arena takes more from the heap.
-        item_buffer_size_(std::min(max_item_buffer_size, std::max<std::size_t>(4096, 2 * text_size))),
-        // new[] without (): left uninitialized. A zero-filled 64 KB vector cost about as
-        // much as parsing a whole small page (callgrind: 65,000 of 150,000 instructions).
-        item_buffer_(new unsigned char[item_buffer_size_]),
-        rest_sp_(std::move(rest_sp)) {}
+      : on_item_(on_item), context_(context), rest_sp_(std::move(rest_sp)) {
+    tape_.reserve(std::min(max_reserved_item_size, text_size));
+  }
 
   /// The page without its items, after a successful parse.
   boost::json::value release_rest() { return rest_.release(); }
@@ -96,12 +91,12 @@ class collection_handler {
       return true;
     }
     if (expecting_items_) return fail(ec);  // "value" is not an array
-    return begin_container();
+    return begin_container(boost::json::kind::object);
   }
   bool on_object_end(std::size_t n, boost::system::error_code&) {
     --depth_;
     if (depth_ >= items_depth && in_items_) {
-      item_.push_object(n);
+      tape_.end_container(n);
       return depth_ == items_depth ? end_item() : true;
     }
     rest_.push_object(n);
@@ -115,7 +110,7 @@ class collection_handler {
       ++depth_;
       return true;
     }
-    return begin_container();
+    return begin_container(boost::json::kind::array);
   }
   bool on_array_end(std::size_t n, boost::system::error_code&) {
     --depth_;
@@ -125,7 +120,7 @@ class collection_handler {
       return true;
     }
     if (depth_ >= items_depth && in_items_) {
-      item_.push_array(n);
+      tape_.end_container(n);
       return depth_ == items_depth ? end_item() : true;
     }
     rest_.push_array(n);
@@ -133,7 +128,7 @@ class collection_handler {
   }
 
   bool on_key_part(boost::json::string_view s, std::size_t, boost::system::error_code&) {
-    if (in_item()) item_.push_chars(s);
+    if (in_item()) tape_.chars(std::string_view(s.data(), s.size()));
     else {
       rest_.push_chars(s);
       if (depth_ == 1) key_.append(s.data(), s.size());
@@ -142,7 +137,7 @@ class collection_handler {
   }
   bool on_key(boost::json::string_view s, std::size_t, boost::system::error_code& ec) {
     if (in_item()) {
-      item_.push_key(s);
+      tape_.key(std::string_view(s.data(), s.size()));
       return true;
     }
     rest_.push_key(s);
@@ -161,27 +156,29 @@ class collection_handler {
   bool on_string_part(boost::json::string_view s, std::size_t, boost::system::error_code& ec) {
     if (!scalar_allowed()) return fail(ec);
     if (in_items_ && depth_ == items_depth && !item_open_) start_item();  // a string item
-    (in_items_ ? item_ : rest_).push_chars(s);
+    if (in_items_) tape_.chars(std::string_view(s.data(), s.size()));
+    else rest_.push_chars(s);
     return true;
   }
   bool on_string(boost::json::string_view s, std::size_t, boost::system::error_code& ec) {
-    return scalar(ec, [&](boost::json::value_stack& st) { st.push_string(s); });
+    return scalar(
+        ec, [&] { tape_.string(std::string_view(s.data(), s.size())); }, [&] { rest_.push_string(s); });
   }
   bool on_number_part(boost::json::string_view, boost::system::error_code&) { return true; }
   bool on_int64(std::int64_t i, boost::json::string_view, boost::system::error_code& ec) {
-    return scalar(ec, [&](boost::json::value_stack& st) { st.push_int64(i); });
+    return scalar(ec, [&] { tape_.int64(i); }, [&] { rest_.push_int64(i); });
   }
   bool on_uint64(std::uint64_t u, boost::json::string_view, boost::system::error_code& ec) {
-    return scalar(ec, [&](boost::json::value_stack& st) { st.push_uint64(u); });
+    return scalar(ec, [&] { tape_.uint64(u); }, [&] { rest_.push_uint64(u); });
   }
   bool on_double(double d, boost::json::string_view, boost::system::error_code& ec) {
-    return scalar(ec, [&](boost::json::value_stack& st) { st.push_double(d); });
+    return scalar(ec, [&] { tape_.number(d); }, [&] { rest_.push_double(d); });
   }
   bool on_bool(bool b, boost::system::error_code& ec) {
-    return scalar(ec, [&](boost::json::value_stack& st) { st.push_bool(b); });
+    return scalar(ec, [&] { tape_.boolean(b); }, [&] { rest_.push_bool(b); });
   }
   bool on_null(boost::system::error_code& ec) {
-    return scalar(ec, [&](boost::json::value_stack& st) { st.push_null(); });
+    return scalar(ec, [&] { tape_.null(); }, [&] { rest_.push_null(); });
   }
   bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
   bool on_comment(boost::json::string_view, boost::system::error_code&) { return true; }
@@ -189,8 +186,8 @@ class collection_handler {
  private:
   /// Depth of the items array's elements: document object = 1, "value" array = 2.
   static constexpr std::size_t items_depth = 2;
-  /// One item of a message page is about 10 KB of DOM; larger ones spill to the heap.
-  static constexpr std::size_t max_item_buffer_size = 64 * 1024;
+  /// A message of a page is about 6 KB of text; larger items grow the tape.
+  static constexpr std::size_t max_reserved_item_size = 16 * 1024;
 
   bool fail(boost::system::error_code& ec) {
     shape_failed_ = true;
@@ -201,52 +198,52 @@ class collection_handler {
   /// Scalars are fine anywhere but in place of the document or of the items array.
   [[nodiscard]] bool scalar_allowed() const noexcept { return depth_ > 0 && !expecting_items_; }
 
-  bool begin_container() {
-    if (in_items_ && depth_ == items_depth) start_item();
+  bool begin_container(boost::json::kind k) {
+    if (in_items_) {
+      if (depth_ == items_depth) start_item();
+      tape_.begin_container(k);
+    }
     ++depth_;
     return true;
   }
   void start_item() {
-    arena_.emplace(item_buffer_.get(), item_buffer_size_);
-    item_.reset(boost::json::storage_ptr(&*arena_));
+    tape_.clear();
     item_open_ = true;
   }
   bool end_item() {
-    {
-      boost::json::value item = item_.release();
-      on_item_(context_, item, index_++);
-    }
+    on_item_(context_, tape_value(tape_, 0), index_++);
     item_open_ = false;
-    arena_.reset();  // frees what the item took beyond the buffer; the buffer is reused
     return true;
   }
-  template <class Push>
-  bool scalar(boost::system::error_code& ec, Push&& push) {
+  /// `to_item` records the scalar on the tape, `to_rest` pushes it on the rest's DOM.
+  template <class ToItem, class ToRest>
+  bool scalar(boost::system::error_code& ec, ToItem&& to_item, ToRest&& to_rest) {
     if (!scalar_allowed()) return fail(ec);
-    if (in_items_ && depth_ == items_depth) {  // a scalar item
-      if (!item_open_) start_item();
-      push(item_);
-      return end_item();
+    if (!in_items_) {
+      to_rest();
+      return true;
     }
-    push(in_item() ? item_ : rest_);
-    return true;
+    if (depth_ > items_depth) {
+      to_item();
+      return true;
+    }
+    if (!item_open_) start_item();  // a scalar item
+    to_item();
+    return end_item();
   }
 
   item_callback on_item_;
   void* context_;
-  std::size_t item_buffer_size_;
-  std::unique_ptr<unsigned char[]> item_buffer_;
-  std::optional<boost::json::monotonic_resource> arena_;
   boost::json::storage_ptr rest_sp_;
   boost::json::value_stack rest_;
-  boost::json::value_stack item_;
+  json_tape tape_;
   std::string key_;
   std::size_t depth_ = 0;
   std::size_t index_ = 0;
   bool expecting_items_ = false;  // the last key of the page was "value"
   bool in_items_ = false;         // inside the "value" array
   bool seen_items_ = false;
-  bool item_open_ = false;        // item_ is building an item
+  bool item_open_ = false;        // tape_ is recording an item
   bool shape_failed_ = false;
 };
 
@@ -296,6 +293,25 @@ OUTLOOK_MAIL_DECL std::optional<boost::json::value> parse_collection(std::string
 }
 #endif
 
+/// Decodes an item of a page from its tape into `item`, which was just default-constructed.
+/// When the tape decode cannot decide (tape_fallback) or fails, the item is decoded again
+/// from a DOM of it, the way decode_text always did: that decode gives the result, or the
+/// decode_error, so both are exactly the same as before.
+template <class Item>
+inline void decode_item_fresh(const tape_value& v, Item& item, const json_path& path) {
+  try {
+    decode_into_fresh(v, item, path);
+    return;
+  } catch (const tape_fallback&) {
+  } catch (const decode_error&) {
+  }
+  item = Item{};
+  unsigned char buffer[4096];
+  boost::json::monotonic_resource arena(buffer, sizeof buffer);
+  const boost::json::value dom = v.to_value(&arena);
+  decode_into_fresh(dom, item, path);
+}
+
 /// decode_text for a collection page: items are decoded as they are parsed (see
 /// collection_handler). Returns false, with `out` unspecified, when the document must be
 /// decoded the ordinary way: not a plain page, invalid JSON, or an item or annotation that
@@ -305,12 +321,12 @@ template <class T>
   using traits = streamed_collection<T>;
   using items_type = std::remove_reference_t<decltype(traits::items(out))>;
   items_type items;
-  auto on_item = [](void* context, const boost::json::value& v, std::size_t index) {
+  auto on_item = [](void* context, const tape_value& v, std::size_t index) {
     static constexpr json_path root{};
     static constexpr json_path items_path{root, "value"};
     json_path item_path(items_path, index);
     auto& items = *static_cast<items_type*>(context);
-    decode_into_fresh(v, items.emplace_back(), item_path);
+    decode_item_fresh(v, items.emplace_back(), item_path);
   };
   unsigned char buffer[4096];
   boost::json::monotonic_resource rest_arena(buffer, sizeof buffer);

@@ -56,6 +56,7 @@ struct attachment_item {
 };
 
 void decode_json(const boost::json::value& v, attachment_item& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, attachment_item& out, const outlook::json_path& path);
 boost::json::value encode_json(const attachment_item& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const attachment_item& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const attachment_item& x, const boost::json::storage_ptr& sp);
@@ -68,14 +69,14 @@ void write_members(outlook::detail::object_writer& o, const attachment_item& x);
 
 namespace detail {
 
-/// How each member of attachment_item (own and inherited) is decoded.
+/// How each member of attachment_item (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<attachment_item> attachment_item_members[] = {
-    {"attachmentType", [](const boost::json::value& v, attachment_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachment_type, p); }},
-    {"contentId", [](const boost::json::value& v, attachment_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_id, p); }},
-    {"contentType", [](const boost::json::value& v, attachment_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
-    {"isInline", [](const boost::json::value& v, attachment_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
-    {"name", [](const boost::json::value& v, attachment_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
-    {"size", [](const boost::json::value& v, attachment_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
+    {"attachmentType", [](const auto& v, attachment_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachment_type, p); }},
+    {"contentId", [](const auto& v, attachment_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_id, p); }},
+    {"contentType", [](const auto& v, attachment_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
+    {"isInline", [](const auto& v, attachment_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
+    {"name", [](const auto& v, attachment_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"size", [](const auto& v, attachment_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
 };
 
 /// The entry of attachment_item_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -107,6 +108,11 @@ inline const outlook::detail::member_decoder<attachment_item>* find_attachment_i
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, attachment_item& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::attachment_item_members, detail::find_attachment_item_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, attachment_item& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::attachment_item_members, detail::find_attachment_item_member, path);
 }
 

@@ -53,6 +53,7 @@ struct attendee {
 };
 
 void decode_json(const boost::json::value& v, attendee& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, attendee& out, const outlook::json_path& path);
 boost::json::value encode_json(const attendee& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const attendee& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const attendee& x, const boost::json::storage_ptr& sp);
@@ -65,12 +66,12 @@ void write_members(outlook::detail::object_writer& o, const attendee& x);
 
 namespace detail {
 
-/// How each member of attendee (own and inherited) is decoded.
+/// How each member of attendee (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<attendee> attendee_members[] = {
-    {"emailAddress", [](const boost::json::value& v, attendee& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_address, p); }},
-    {"type", [](const boost::json::value& v, attendee& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
-    {"proposedNewTime", [](const boost::json::value& v, attendee& o, const outlook::json_path& p) { outlook::decode_into(v, o.proposed_new_time, p); }},
-    {"status", [](const boost::json::value& v, attendee& o, const outlook::json_path& p) { outlook::decode_into(v, o.status, p); }},
+    {"emailAddress", [](const auto& v, attendee& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_address, p); }},
+    {"type", [](const auto& v, attendee& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
+    {"proposedNewTime", [](const auto& v, attendee& o, const outlook::json_path& p) { outlook::decode_into(v, o.proposed_new_time, p); }},
+    {"status", [](const auto& v, attendee& o, const outlook::json_path& p) { outlook::decode_into(v, o.status, p); }},
 };
 
 /// The entry of attendee_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -98,6 +99,11 @@ inline const outlook::detail::member_decoder<attendee>* find_attendee_member(std
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, attendee& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::attendee_members, detail::find_attendee_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, attendee& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::attendee_members, detail::find_attendee_member, path);
 }
 

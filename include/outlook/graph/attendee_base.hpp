@@ -45,6 +45,7 @@ struct attendee_base {
 };
 
 void decode_json(const boost::json::value& v, attendee_base& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, attendee_base& out, const outlook::json_path& path);
 boost::json::value encode_json(const attendee_base& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const attendee_base& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const attendee_base& x, const boost::json::storage_ptr& sp);
@@ -57,10 +58,10 @@ void write_members(outlook::detail::object_writer& o, const attendee_base& x);
 
 namespace detail {
 
-/// How each member of attendee_base (own and inherited) is decoded.
+/// How each member of attendee_base (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<attendee_base> attendee_base_members[] = {
-    {"emailAddress", [](const boost::json::value& v, attendee_base& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_address, p); }},
-    {"type", [](const boost::json::value& v, attendee_base& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
+    {"emailAddress", [](const auto& v, attendee_base& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_address, p); }},
+    {"type", [](const auto& v, attendee_base& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
 };
 
 /// The entry of attendee_base_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -82,6 +83,11 @@ inline const outlook::detail::member_decoder<attendee_base>* find_attendee_base_
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, attendee_base& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::attendee_base_members, detail::find_attendee_base_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, attendee_base& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::attendee_base_members, detail::find_attendee_base_member, path);
 }
 

@@ -51,6 +51,7 @@ struct automatic_replies_mail_tips {
 };
 
 void decode_json(const boost::json::value& v, automatic_replies_mail_tips& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, automatic_replies_mail_tips& out, const outlook::json_path& path);
 boost::json::value encode_json(const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const automatic_replies_mail_tips& x, const boost::json::storage_ptr& sp);
@@ -63,12 +64,12 @@ void write_members(outlook::detail::object_writer& o, const automatic_replies_ma
 
 namespace detail {
 
-/// How each member of automatic_replies_mail_tips (own and inherited) is decoded.
+/// How each member of automatic_replies_mail_tips (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<automatic_replies_mail_tips> automatic_replies_mail_tips_members[] = {
-    {"message", [](const boost::json::value& v, automatic_replies_mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.message, p); }},
-    {"messageLanguage", [](const boost::json::value& v, automatic_replies_mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.message_language, p); }},
-    {"scheduledStartTime", [](const boost::json::value& v, automatic_replies_mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.scheduled_start_time, p); }},
-    {"scheduledEndTime", [](const boost::json::value& v, automatic_replies_mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.scheduled_end_time, p); }},
+    {"message", [](const auto& v, automatic_replies_mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.message, p); }},
+    {"messageLanguage", [](const auto& v, automatic_replies_mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.message_language, p); }},
+    {"scheduledStartTime", [](const auto& v, automatic_replies_mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.scheduled_start_time, p); }},
+    {"scheduledEndTime", [](const auto& v, automatic_replies_mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.scheduled_end_time, p); }},
 };
 
 /// The entry of automatic_replies_mail_tips_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -96,6 +97,11 @@ inline const outlook::detail::member_decoder<automatic_replies_mail_tips>* find_
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, automatic_replies_mail_tips& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::automatic_replies_mail_tips_members, detail::find_automatic_replies_mail_tips_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, automatic_replies_mail_tips& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::automatic_replies_mail_tips_members, detail::find_automatic_replies_mail_tips_member, path);
 }
 

@@ -49,6 +49,7 @@ struct calendar_sharing_message_action {
 };
 
 void decode_json(const boost::json::value& v, calendar_sharing_message_action& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, calendar_sharing_message_action& out, const outlook::json_path& path);
 boost::json::value encode_json(const calendar_sharing_message_action& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const calendar_sharing_message_action& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const calendar_sharing_message_action& x, const boost::json::storage_ptr& sp);
@@ -61,11 +62,11 @@ void write_members(outlook::detail::object_writer& o, const calendar_sharing_mes
 
 namespace detail {
 
-/// How each member of calendar_sharing_message_action (own and inherited) is decoded.
+/// How each member of calendar_sharing_message_action (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<calendar_sharing_message_action> calendar_sharing_message_action_members[] = {
-    {"action", [](const boost::json::value& v, calendar_sharing_message_action& o, const outlook::json_path& p) { outlook::decode_into(v, o.action, p); }},
-    {"actionType", [](const boost::json::value& v, calendar_sharing_message_action& o, const outlook::json_path& p) { outlook::decode_into(v, o.action_type, p); }},
-    {"importance", [](const boost::json::value& v, calendar_sharing_message_action& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
+    {"action", [](const auto& v, calendar_sharing_message_action& o, const outlook::json_path& p) { outlook::decode_into(v, o.action, p); }},
+    {"actionType", [](const auto& v, calendar_sharing_message_action& o, const outlook::json_path& p) { outlook::decode_into(v, o.action_type, p); }},
+    {"importance", [](const auto& v, calendar_sharing_message_action& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
 };
 
 /// The entry of calendar_sharing_message_action_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -88,6 +89,11 @@ inline const outlook::detail::member_decoder<calendar_sharing_message_action>* f
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, calendar_sharing_message_action& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::calendar_sharing_message_action_members, detail::find_calendar_sharing_message_action_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, calendar_sharing_message_action& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::calendar_sharing_message_action_members, detail::find_calendar_sharing_message_action_member, path);
 }
 

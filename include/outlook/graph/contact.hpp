@@ -182,6 +182,7 @@ struct contact {
 };
 
 void decode_json(const boost::json::value& v, contact& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, contact& out, const outlook::json_path& path);
 boost::json::value encode_json(const contact& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const contact& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const contact& x, const boost::json::storage_ptr& sp);
@@ -194,52 +195,52 @@ void write_members(outlook::detail::object_writer& o, const contact& x);
 
 namespace detail {
 
-/// How each member of contact (own and inherited) is decoded.
+/// How each member of contact (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<contact> contact_members[] = {
-    {"id", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"changeKey", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
-    {"categories", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
-    {"createdDateTime", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
-    {"lastModifiedDateTime", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
-    {"assistantName", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.assistant_name, p); }},
-    {"birthday", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.birthday, p); }},
-    {"businessAddress", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.business_address, p); }},
-    {"businessHomePage", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.business_home_page, p); }},
-    {"businessPhones", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.business_phones, p); }},
-    {"children", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.children, p); }},
-    {"companyName", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.company_name, p); }},
-    {"department", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.department, p); }},
-    {"displayName", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
-    {"emailAddresses", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_addresses, p); }},
-    {"fileAs", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.file_as, p); }},
-    {"generation", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.generation, p); }},
-    {"givenName", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.given_name, p); }},
-    {"homeAddress", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.home_address, p); }},
-    {"homePhones", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.home_phones, p); }},
-    {"imAddresses", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.im_addresses, p); }},
-    {"initials", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.initials, p); }},
-    {"jobTitle", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.job_title, p); }},
-    {"manager", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.manager, p); }},
-    {"middleName", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.middle_name, p); }},
-    {"mobilePhone", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.mobile_phone, p); }},
-    {"nickName", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.nick_name, p); }},
-    {"officeLocation", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.office_location, p); }},
-    {"otherAddress", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.other_address, p); }},
-    {"parentFolderId", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
-    {"personalNotes", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.personal_notes, p); }},
-    {"primaryEmailAddress", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.primary_email_address, p); }},
-    {"profession", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.profession, p); }},
-    {"secondaryEmailAddress", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.secondary_email_address, p); }},
-    {"spouseName", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.spouse_name, p); }},
-    {"surname", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.surname, p); }},
-    {"tertiaryEmailAddress", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.tertiary_email_address, p); }},
-    {"title", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.title, p); }},
-    {"yomiCompanyName", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.yomi_company_name, p); }},
-    {"yomiGivenName", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.yomi_given_name, p); }},
-    {"yomiSurname", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.yomi_surname, p); }},
-    {"extensions", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
-    {"multiValueExtendedProperties", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
-    {"singleValueExtendedProperties", [](const boost::json::value& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
+    {"id", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"changeKey", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
+    {"categories", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
+    {"createdDateTime", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
+    {"lastModifiedDateTime", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"assistantName", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.assistant_name, p); }},
+    {"birthday", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.birthday, p); }},
+    {"businessAddress", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.business_address, p); }},
+    {"businessHomePage", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.business_home_page, p); }},
+    {"businessPhones", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.business_phones, p); }},
+    {"children", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.children, p); }},
+    {"companyName", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.company_name, p); }},
+    {"department", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.department, p); }},
+    {"displayName", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
+    {"emailAddresses", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_addresses, p); }},
+    {"fileAs", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.file_as, p); }},
+    {"generation", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.generation, p); }},
+    {"givenName", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.given_name, p); }},
+    {"homeAddress", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.home_address, p); }},
+    {"homePhones", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.home_phones, p); }},
+    {"imAddresses", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.im_addresses, p); }},
+    {"initials", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.initials, p); }},
+    {"jobTitle", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.job_title, p); }},
+    {"manager", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.manager, p); }},
+    {"middleName", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.middle_name, p); }},
+    {"mobilePhone", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.mobile_phone, p); }},
+    {"nickName", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.nick_name, p); }},
+    {"officeLocation", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.office_location, p); }},
+    {"otherAddress", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.other_address, p); }},
+    {"parentFolderId", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
+    {"personalNotes", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.personal_notes, p); }},
+    {"primaryEmailAddress", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.primary_email_address, p); }},
+    {"profession", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.profession, p); }},
+    {"secondaryEmailAddress", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.secondary_email_address, p); }},
+    {"spouseName", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.spouse_name, p); }},
+    {"surname", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.surname, p); }},
+    {"tertiaryEmailAddress", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.tertiary_email_address, p); }},
+    {"title", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.title, p); }},
+    {"yomiCompanyName", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.yomi_company_name, p); }},
+    {"yomiGivenName", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.yomi_given_name, p); }},
+    {"yomiSurname", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.yomi_surname, p); }},
+    {"extensions", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
+    {"multiValueExtendedProperties", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
+    {"singleValueExtendedProperties", [](const auto& v, contact& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
 };
 
 /// The entry of contact_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -335,6 +336,11 @@ inline const outlook::detail::member_decoder<contact>* find_contact_member(std::
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, contact& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::contact_members, detail::find_contact_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, contact& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::contact_members, detail::find_contact_member, path);
 }
 

@@ -47,6 +47,7 @@ struct convert_id_result {
 };
 
 void decode_json(const boost::json::value& v, convert_id_result& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, convert_id_result& out, const outlook::json_path& path);
 boost::json::value encode_json(const convert_id_result& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const convert_id_result& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const convert_id_result& x, const boost::json::storage_ptr& sp);
@@ -59,11 +60,11 @@ void write_members(outlook::detail::object_writer& o, const convert_id_result& x
 
 namespace detail {
 
-/// How each member of convert_id_result (own and inherited) is decoded.
+/// How each member of convert_id_result (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<convert_id_result> convert_id_result_members[] = {
-    {"errorDetails", [](const boost::json::value& v, convert_id_result& o, const outlook::json_path& p) { outlook::decode_into(v, o.error_details, p); }},
-    {"sourceId", [](const boost::json::value& v, convert_id_result& o, const outlook::json_path& p) { outlook::decode_into(v, o.source_id, p); }},
-    {"targetId", [](const boost::json::value& v, convert_id_result& o, const outlook::json_path& p) { outlook::decode_into(v, o.target_id, p); }},
+    {"errorDetails", [](const auto& v, convert_id_result& o, const outlook::json_path& p) { outlook::decode_into(v, o.error_details, p); }},
+    {"sourceId", [](const auto& v, convert_id_result& o, const outlook::json_path& p) { outlook::decode_into(v, o.source_id, p); }},
+    {"targetId", [](const auto& v, convert_id_result& o, const outlook::json_path& p) { outlook::decode_into(v, o.target_id, p); }},
 };
 
 /// The entry of convert_id_result_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -86,6 +87,11 @@ inline const outlook::detail::member_decoder<convert_id_result>* find_convert_id
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, convert_id_result& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::convert_id_result_members, detail::find_convert_id_result_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, convert_id_result& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::convert_id_result_members, detail::find_convert_id_result_member, path);
 }
 

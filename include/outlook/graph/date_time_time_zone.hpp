@@ -43,6 +43,7 @@ struct date_time_time_zone {
 };
 
 void decode_json(const boost::json::value& v, date_time_time_zone& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, date_time_time_zone& out, const outlook::json_path& path);
 boost::json::value encode_json(const date_time_time_zone& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const date_time_time_zone& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const date_time_time_zone& x, const boost::json::storage_ptr& sp);
@@ -55,10 +56,10 @@ void write_members(outlook::detail::object_writer& o, const date_time_time_zone&
 
 namespace detail {
 
-/// How each member of date_time_time_zone (own and inherited) is decoded.
+/// How each member of date_time_time_zone (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<date_time_time_zone> date_time_time_zone_members[] = {
-    {"dateTime", [](const boost::json::value& v, date_time_time_zone& o, const outlook::json_path& p) { outlook::decode_into(v, o.date_time, p); }},
-    {"timeZone", [](const boost::json::value& v, date_time_time_zone& o, const outlook::json_path& p) { outlook::decode_into(v, o.time_zone, p); }},
+    {"dateTime", [](const auto& v, date_time_time_zone& o, const outlook::json_path& p) { outlook::decode_into(v, o.date_time, p); }},
+    {"timeZone", [](const auto& v, date_time_time_zone& o, const outlook::json_path& p) { outlook::decode_into(v, o.time_zone, p); }},
 };
 
 /// The entry of date_time_time_zone_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -78,6 +79,11 @@ inline const outlook::detail::member_decoder<date_time_time_zone>* find_date_tim
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, date_time_time_zone& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::date_time_time_zone_members, detail::find_date_time_time_zone_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, date_time_time_zone& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::date_time_time_zone_members, detail::find_date_time_time_zone_member, path);
 }
 

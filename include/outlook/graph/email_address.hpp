@@ -43,6 +43,7 @@ struct email_address {
 };
 
 void decode_json(const boost::json::value& v, email_address& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, email_address& out, const outlook::json_path& path);
 boost::json::value encode_json(const email_address& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const email_address& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const email_address& x, const boost::json::storage_ptr& sp);
@@ -55,10 +56,10 @@ void write_members(outlook::detail::object_writer& o, const email_address& x);
 
 namespace detail {
 
-/// How each member of email_address (own and inherited) is decoded.
+/// How each member of email_address (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<email_address> email_address_members[] = {
-    {"name", [](const boost::json::value& v, email_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
-    {"address", [](const boost::json::value& v, email_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.address, p); }},
+    {"name", [](const auto& v, email_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"address", [](const auto& v, email_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.address, p); }},
 };
 
 /// The entry of email_address_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -80,6 +81,11 @@ inline const outlook::detail::member_decoder<email_address>* find_email_address_
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, email_address& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::email_address_members, detail::find_email_address_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, email_address& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::email_address_members, detail::find_email_address_member, path);
 }
 

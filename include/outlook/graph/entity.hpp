@@ -42,6 +42,7 @@ struct entity {
 };
 
 void decode_json(const boost::json::value& v, entity& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, entity& out, const outlook::json_path& path);
 boost::json::value encode_json(const entity& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const entity& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const entity& x, const boost::json::storage_ptr& sp);
@@ -54,9 +55,9 @@ void write_members(outlook::detail::object_writer& o, const entity& x);
 
 namespace detail {
 
-/// How each member of entity (own and inherited) is decoded.
+/// How each member of entity (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<entity> entity_members[] = {
-    {"id", [](const boost::json::value& v, entity& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"id", [](const auto& v, entity& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
 };
 
 /// The entry of entity_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -75,6 +76,11 @@ inline const outlook::detail::member_decoder<entity>* find_entity_member(std::st
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, entity& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::entity_members, detail::find_entity_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, entity& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::entity_members, detail::find_entity_member, path);
 }
 

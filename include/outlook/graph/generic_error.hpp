@@ -43,6 +43,7 @@ struct generic_error {
 };
 
 void decode_json(const boost::json::value& v, generic_error& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, generic_error& out, const outlook::json_path& path);
 boost::json::value encode_json(const generic_error& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const generic_error& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const generic_error& x, const boost::json::storage_ptr& sp);
@@ -55,10 +56,10 @@ void write_members(outlook::detail::object_writer& o, const generic_error& x);
 
 namespace detail {
 
-/// How each member of generic_error (own and inherited) is decoded.
+/// How each member of generic_error (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<generic_error> generic_error_members[] = {
-    {"code", [](const boost::json::value& v, generic_error& o, const outlook::json_path& p) { outlook::decode_into(v, o.code, p); }},
-    {"message", [](const boost::json::value& v, generic_error& o, const outlook::json_path& p) { outlook::decode_into(v, o.message, p); }},
+    {"code", [](const auto& v, generic_error& o, const outlook::json_path& p) { outlook::decode_into(v, o.code, p); }},
+    {"message", [](const auto& v, generic_error& o, const outlook::json_path& p) { outlook::decode_into(v, o.message, p); }},
 };
 
 /// The entry of generic_error_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -80,6 +81,11 @@ inline const outlook::detail::member_decoder<generic_error>* find_generic_error_
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, generic_error& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::generic_error_members, detail::find_generic_error_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, generic_error& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::generic_error_members, detail::find_generic_error_member, path);
 }
 

@@ -49,6 +49,7 @@ struct inference_classification_override {
 };
 
 void decode_json(const boost::json::value& v, inference_classification_override& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, inference_classification_override& out, const outlook::json_path& path);
 boost::json::value encode_json(const inference_classification_override& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const inference_classification_override& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const inference_classification_override& x, const boost::json::storage_ptr& sp);
@@ -61,11 +62,11 @@ void write_members(outlook::detail::object_writer& o, const inference_classifica
 
 namespace detail {
 
-/// How each member of inference_classification_override (own and inherited) is decoded.
+/// How each member of inference_classification_override (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<inference_classification_override> inference_classification_override_members[] = {
-    {"id", [](const boost::json::value& v, inference_classification_override& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"classifyAs", [](const boost::json::value& v, inference_classification_override& o, const outlook::json_path& p) { outlook::decode_into(v, o.classify_as, p); }},
-    {"senderEmailAddress", [](const boost::json::value& v, inference_classification_override& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender_email_address, p); }},
+    {"id", [](const auto& v, inference_classification_override& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"classifyAs", [](const auto& v, inference_classification_override& o, const outlook::json_path& p) { outlook::decode_into(v, o.classify_as, p); }},
+    {"senderEmailAddress", [](const auto& v, inference_classification_override& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender_email_address, p); }},
 };
 
 /// The entry of inference_classification_override_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -90,6 +91,11 @@ inline const outlook::detail::member_decoder<inference_classification_override>*
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, inference_classification_override& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::inference_classification_override_members, detail::find_inference_classification_override_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, inference_classification_override& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::inference_classification_override_members, detail::find_inference_classification_override_member, path);
 }
 

@@ -78,6 +78,7 @@ struct mail_tips {
 };
 
 void decode_json(const boost::json::value& v, mail_tips& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, mail_tips& out, const outlook::json_path& path);
 boost::json::value encode_json(const mail_tips& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp);
@@ -90,20 +91,20 @@ void write_members(outlook::detail::object_writer& o, const mail_tips& x);
 
 namespace detail {
 
-/// How each member of mail_tips (own and inherited) is decoded.
+/// How each member of mail_tips (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<mail_tips> mail_tips_members[] = {
-    {"emailAddress", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_address, p); }},
-    {"automaticReplies", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.automatic_replies, p); }},
-    {"mailboxFull", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.mailbox_full, p); }},
-    {"customMailTip", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.custom_mail_tip, p); }},
-    {"externalMemberCount", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.external_member_count, p); }},
-    {"totalMemberCount", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.total_member_count, p); }},
-    {"deliveryRestricted", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.delivery_restricted, p); }},
-    {"isModerated", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_moderated, p); }},
-    {"recipientScope", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.recipient_scope, p); }},
-    {"recipientSuggestions", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.recipient_suggestions, p); }},
-    {"maxMessageSize", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.max_message_size, p); }},
-    {"error", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.error, p); }},
+    {"emailAddress", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_address, p); }},
+    {"automaticReplies", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.automatic_replies, p); }},
+    {"mailboxFull", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.mailbox_full, p); }},
+    {"customMailTip", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.custom_mail_tip, p); }},
+    {"externalMemberCount", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.external_member_count, p); }},
+    {"totalMemberCount", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.total_member_count, p); }},
+    {"deliveryRestricted", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.delivery_restricted, p); }},
+    {"isModerated", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_moderated, p); }},
+    {"recipientScope", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.recipient_scope, p); }},
+    {"recipientSuggestions", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.recipient_suggestions, p); }},
+    {"maxMessageSize", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.max_message_size, p); }},
+    {"error", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.error, p); }},
 };
 
 /// The entry of mail_tips_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -149,6 +150,11 @@ inline const outlook::detail::member_decoder<mail_tips>* find_mail_tips_member(s
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mail_tips& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::mail_tips_members, detail::find_mail_tips_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, mail_tips& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mail_tips_members, detail::find_mail_tips_member, path);
 }
 

@@ -71,6 +71,7 @@ struct mailbox_settings {
 };
 
 void decode_json(const boost::json::value& v, mailbox_settings& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, mailbox_settings& out, const outlook::json_path& path);
 boost::json::value encode_json(const mailbox_settings& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp);
@@ -83,17 +84,17 @@ void write_members(outlook::detail::object_writer& o, const mailbox_settings& x)
 
 namespace detail {
 
-/// How each member of mailbox_settings (own and inherited) is decoded.
+/// How each member of mailbox_settings (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<mailbox_settings> mailbox_settings_members[] = {
-    {"automaticRepliesSetting", [](const boost::json::value& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.automatic_replies_setting, p); }},
-    {"timeZone", [](const boost::json::value& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.time_zone, p); }},
-    {"language", [](const boost::json::value& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.language, p); }},
-    {"archiveFolder", [](const boost::json::value& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.archive_folder, p); }},
-    {"workingHours", [](const boost::json::value& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.working_hours, p); }},
-    {"dateFormat", [](const boost::json::value& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.date_format, p); }},
-    {"delegateMeetingMessageDeliveryOptions", [](const boost::json::value& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.delegate_meeting_message_delivery_options, p); }},
-    {"timeFormat", [](const boost::json::value& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.time_format, p); }},
-    {"userPurpose", [](const boost::json::value& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.user_purpose, p); }},
+    {"automaticRepliesSetting", [](const auto& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.automatic_replies_setting, p); }},
+    {"timeZone", [](const auto& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.time_zone, p); }},
+    {"language", [](const auto& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.language, p); }},
+    {"archiveFolder", [](const auto& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.archive_folder, p); }},
+    {"workingHours", [](const auto& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.working_hours, p); }},
+    {"dateFormat", [](const auto& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.date_format, p); }},
+    {"delegateMeetingMessageDeliveryOptions", [](const auto& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.delegate_meeting_message_delivery_options, p); }},
+    {"timeFormat", [](const auto& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.time_format, p); }},
+    {"userPurpose", [](const auto& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.user_purpose, p); }},
 };
 
 /// The entry of mailbox_settings_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -132,6 +133,11 @@ inline const outlook::detail::member_decoder<mailbox_settings>* find_mailbox_set
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mailbox_settings& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::mailbox_settings_members, detail::find_mailbox_settings_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, mailbox_settings& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mailbox_settings_members, detail::find_mailbox_settings_member, path);
 }
 

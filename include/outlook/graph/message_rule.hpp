@@ -68,6 +68,7 @@ struct message_rule {
 };
 
 void decode_json(const boost::json::value& v, message_rule& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, message_rule& out, const outlook::json_path& path);
 boost::json::value encode_json(const message_rule& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const message_rule& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message_rule& x, const boost::json::storage_ptr& sp);
@@ -80,17 +81,17 @@ void write_members(outlook::detail::object_writer& o, const message_rule& x);
 
 namespace detail {
 
-/// How each member of message_rule (own and inherited) is decoded.
+/// How each member of message_rule (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<message_rule> message_rule_members[] = {
-    {"id", [](const boost::json::value& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"displayName", [](const boost::json::value& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
-    {"sequence", [](const boost::json::value& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.sequence, p); }},
-    {"conditions", [](const boost::json::value& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.conditions, p); }},
-    {"actions", [](const boost::json::value& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.actions, p); }},
-    {"exceptions", [](const boost::json::value& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.exceptions, p); }},
-    {"isEnabled", [](const boost::json::value& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_enabled, p); }},
-    {"hasError", [](const boost::json::value& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_error, p); }},
-    {"isReadOnly", [](const boost::json::value& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_only, p); }},
+    {"id", [](const auto& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"displayName", [](const auto& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
+    {"sequence", [](const auto& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.sequence, p); }},
+    {"conditions", [](const auto& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.conditions, p); }},
+    {"actions", [](const auto& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.actions, p); }},
+    {"exceptions", [](const auto& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.exceptions, p); }},
+    {"isEnabled", [](const auto& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_enabled, p); }},
+    {"hasError", [](const auto& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_error, p); }},
+    {"isReadOnly", [](const auto& v, message_rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_only, p); }},
 };
 
 /// The entry of message_rule_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -127,6 +128,11 @@ inline const outlook::detail::member_decoder<message_rule>* find_message_rule_me
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, message_rule& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::message_rule_members, detail::find_message_rule_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, message_rule& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::message_rule_members, detail::find_message_rule_member, path);
 }
 

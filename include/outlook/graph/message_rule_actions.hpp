@@ -72,6 +72,7 @@ struct message_rule_actions {
 };
 
 void decode_json(const boost::json::value& v, message_rule_actions& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, message_rule_actions& out, const outlook::json_path& path);
 boost::json::value encode_json(const message_rule_actions& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp);
@@ -84,19 +85,19 @@ void write_members(outlook::detail::object_writer& o, const message_rule_actions
 
 namespace detail {
 
-/// How each member of message_rule_actions (own and inherited) is decoded.
+/// How each member of message_rule_actions (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<message_rule_actions> message_rule_actions_members[] = {
-    {"moveToFolder", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.move_to_folder, p); }},
-    {"copyToFolder", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.copy_to_folder, p); }},
-    {"delete", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.delete_, p); }},
-    {"permanentDelete", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.permanent_delete, p); }},
-    {"markAsRead", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.mark_as_read, p); }},
-    {"markImportance", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.mark_importance, p); }},
-    {"forwardTo", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.forward_to, p); }},
-    {"forwardAsAttachmentTo", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.forward_as_attachment_to, p); }},
-    {"redirectTo", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.redirect_to, p); }},
-    {"assignCategories", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.assign_categories, p); }},
-    {"stopProcessingRules", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.stop_processing_rules, p); }},
+    {"moveToFolder", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.move_to_folder, p); }},
+    {"copyToFolder", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.copy_to_folder, p); }},
+    {"delete", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.delete_, p); }},
+    {"permanentDelete", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.permanent_delete, p); }},
+    {"markAsRead", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.mark_as_read, p); }},
+    {"markImportance", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.mark_importance, p); }},
+    {"forwardTo", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.forward_to, p); }},
+    {"forwardAsAttachmentTo", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.forward_as_attachment_to, p); }},
+    {"redirectTo", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.redirect_to, p); }},
+    {"assignCategories", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.assign_categories, p); }},
+    {"stopProcessingRules", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.stop_processing_rules, p); }},
 };
 
 /// The entry of message_rule_actions_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -141,6 +142,11 @@ inline const outlook::detail::member_decoder<message_rule_actions>* find_message
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, message_rule_actions& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::message_rule_actions_members, detail::find_message_rule_actions_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, message_rule_actions& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::message_rule_actions_members, detail::find_message_rule_actions_member, path);
 }
 

@@ -132,6 +132,7 @@ struct message_rule_predicates {
 };
 
 void decode_json(const boost::json::value& v, message_rule_predicates& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, message_rule_predicates& out, const outlook::json_path& path);
 boost::json::value encode_json(const message_rule_predicates& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp);
@@ -144,38 +145,38 @@ void write_members(outlook::detail::object_writer& o, const message_rule_predica
 
 namespace detail {
 
-/// How each member of message_rule_predicates (own and inherited) is decoded.
+/// How each member of message_rule_predicates (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<message_rule_predicates> message_rule_predicates_members[] = {
-    {"categories", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
-    {"subjectContains", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject_contains, p); }},
-    {"bodyContains", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_contains, p); }},
-    {"bodyOrSubjectContains", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_or_subject_contains, p); }},
-    {"senderContains", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender_contains, p); }},
-    {"recipientContains", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.recipient_contains, p); }},
-    {"headerContains", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.header_contains, p); }},
-    {"messageActionFlag", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.message_action_flag, p); }},
-    {"importance", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
-    {"sensitivity", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sensitivity, p); }},
-    {"fromAddresses", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.from_addresses, p); }},
-    {"sentToAddresses", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_to_addresses, p); }},
-    {"sentToMe", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_to_me, p); }},
-    {"sentOnlyToMe", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_only_to_me, p); }},
-    {"sentCcMe", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_cc_me, p); }},
-    {"sentToOrCcMe", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_to_or_cc_me, p); }},
-    {"notSentToMe", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.not_sent_to_me, p); }},
-    {"hasAttachments", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
-    {"isApprovalRequest", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_approval_request, p); }},
-    {"isAutomaticForward", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_automatic_forward, p); }},
-    {"isAutomaticReply", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_automatic_reply, p); }},
-    {"isEncrypted", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_encrypted, p); }},
-    {"isMeetingRequest", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_meeting_request, p); }},
-    {"isMeetingResponse", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_meeting_response, p); }},
-    {"isNonDeliveryReport", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_non_delivery_report, p); }},
-    {"isPermissionControlled", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_permission_controlled, p); }},
-    {"isReadReceipt", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt, p); }},
-    {"isSigned", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_signed, p); }},
-    {"isVoicemail", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_voicemail, p); }},
-    {"withinSizeRange", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.within_size_range, p); }},
+    {"categories", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
+    {"subjectContains", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject_contains, p); }},
+    {"bodyContains", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_contains, p); }},
+    {"bodyOrSubjectContains", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_or_subject_contains, p); }},
+    {"senderContains", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender_contains, p); }},
+    {"recipientContains", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.recipient_contains, p); }},
+    {"headerContains", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.header_contains, p); }},
+    {"messageActionFlag", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.message_action_flag, p); }},
+    {"importance", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
+    {"sensitivity", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sensitivity, p); }},
+    {"fromAddresses", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.from_addresses, p); }},
+    {"sentToAddresses", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_to_addresses, p); }},
+    {"sentToMe", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_to_me, p); }},
+    {"sentOnlyToMe", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_only_to_me, p); }},
+    {"sentCcMe", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_cc_me, p); }},
+    {"sentToOrCcMe", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_to_or_cc_me, p); }},
+    {"notSentToMe", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.not_sent_to_me, p); }},
+    {"hasAttachments", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
+    {"isApprovalRequest", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_approval_request, p); }},
+    {"isAutomaticForward", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_automatic_forward, p); }},
+    {"isAutomaticReply", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_automatic_reply, p); }},
+    {"isEncrypted", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_encrypted, p); }},
+    {"isMeetingRequest", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_meeting_request, p); }},
+    {"isMeetingResponse", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_meeting_response, p); }},
+    {"isNonDeliveryReport", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_non_delivery_report, p); }},
+    {"isPermissionControlled", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_permission_controlled, p); }},
+    {"isReadReceipt", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt, p); }},
+    {"isSigned", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_signed, p); }},
+    {"isVoicemail", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_voicemail, p); }},
+    {"withinSizeRange", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.within_size_range, p); }},
 };
 
 /// The entry of message_rule_predicates_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -247,6 +248,11 @@ inline const outlook::detail::member_decoder<message_rule_predicates>* find_mess
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, message_rule_predicates& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::message_rule_predicates_members, detail::find_message_rule_predicates_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, message_rule_predicates& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::message_rule_predicates_members, detail::find_message_rule_predicates_member, path);
 }
 

@@ -56,6 +56,7 @@ struct online_meeting_info {
 };
 
 void decode_json(const boost::json::value& v, online_meeting_info& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, online_meeting_info& out, const outlook::json_path& path);
 boost::json::value encode_json(const online_meeting_info& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const online_meeting_info& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const online_meeting_info& x, const boost::json::storage_ptr& sp);
@@ -68,14 +69,14 @@ void write_members(outlook::detail::object_writer& o, const online_meeting_info&
 
 namespace detail {
 
-/// How each member of online_meeting_info (own and inherited) is decoded.
+/// How each member of online_meeting_info (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<online_meeting_info> online_meeting_info_members[] = {
-    {"conferenceId", [](const boost::json::value& v, online_meeting_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.conference_id, p); }},
-    {"joinUrl", [](const boost::json::value& v, online_meeting_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.join_url, p); }},
-    {"phones", [](const boost::json::value& v, online_meeting_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.phones, p); }},
-    {"quickDial", [](const boost::json::value& v, online_meeting_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.quick_dial, p); }},
-    {"tollFreeNumbers", [](const boost::json::value& v, online_meeting_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.toll_free_numbers, p); }},
-    {"tollNumber", [](const boost::json::value& v, online_meeting_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.toll_number, p); }},
+    {"conferenceId", [](const auto& v, online_meeting_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.conference_id, p); }},
+    {"joinUrl", [](const auto& v, online_meeting_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.join_url, p); }},
+    {"phones", [](const auto& v, online_meeting_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.phones, p); }},
+    {"quickDial", [](const auto& v, online_meeting_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.quick_dial, p); }},
+    {"tollFreeNumbers", [](const auto& v, online_meeting_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.toll_free_numbers, p); }},
+    {"tollNumber", [](const auto& v, online_meeting_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.toll_number, p); }},
 };
 
 /// The entry of online_meeting_info_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -109,6 +110,11 @@ inline const outlook::detail::member_decoder<online_meeting_info>* find_online_m
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, online_meeting_info& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::online_meeting_info_members, detail::find_online_meeting_info_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, online_meeting_info& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::online_meeting_info_members, detail::find_online_meeting_info_member, path);
 }
 

@@ -49,6 +49,7 @@ struct outlook_category {
 };
 
 void decode_json(const boost::json::value& v, outlook_category& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, outlook_category& out, const outlook::json_path& path);
 boost::json::value encode_json(const outlook_category& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const outlook_category& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const outlook_category& x, const boost::json::storage_ptr& sp);
@@ -61,11 +62,11 @@ void write_members(outlook::detail::object_writer& o, const outlook_category& x)
 
 namespace detail {
 
-/// How each member of outlook_category (own and inherited) is decoded.
+/// How each member of outlook_category (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<outlook_category> outlook_category_members[] = {
-    {"id", [](const boost::json::value& v, outlook_category& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"color", [](const boost::json::value& v, outlook_category& o, const outlook::json_path& p) { outlook::decode_into(v, o.color, p); }},
-    {"displayName", [](const boost::json::value& v, outlook_category& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
+    {"id", [](const auto& v, outlook_category& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"color", [](const auto& v, outlook_category& o, const outlook::json_path& p) { outlook::decode_into(v, o.color, p); }},
+    {"displayName", [](const auto& v, outlook_category& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
 };
 
 /// The entry of outlook_category_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -90,6 +91,11 @@ inline const outlook::detail::member_decoder<outlook_category>* find_outlook_cat
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook_category& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::outlook_category_members, detail::find_outlook_category_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook_category& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::outlook_category_members, detail::find_outlook_category_member, path);
 }
 

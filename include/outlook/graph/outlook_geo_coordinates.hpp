@@ -52,6 +52,7 @@ struct outlook_geo_coordinates {
 };
 
 void decode_json(const boost::json::value& v, outlook_geo_coordinates& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, outlook_geo_coordinates& out, const outlook::json_path& path);
 boost::json::value encode_json(const outlook_geo_coordinates& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const outlook_geo_coordinates& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const outlook_geo_coordinates& x, const boost::json::storage_ptr& sp);
@@ -64,13 +65,13 @@ void write_members(outlook::detail::object_writer& o, const outlook_geo_coordina
 
 namespace detail {
 
-/// How each member of outlook_geo_coordinates (own and inherited) is decoded.
+/// How each member of outlook_geo_coordinates (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<outlook_geo_coordinates> outlook_geo_coordinates_members[] = {
-    {"accuracy", [](const boost::json::value& v, outlook_geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.accuracy, p); }},
-    {"altitude", [](const boost::json::value& v, outlook_geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.altitude, p); }},
-    {"altitudeAccuracy", [](const boost::json::value& v, outlook_geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.altitude_accuracy, p); }},
-    {"latitude", [](const boost::json::value& v, outlook_geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.latitude, p); }},
-    {"longitude", [](const boost::json::value& v, outlook_geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.longitude, p); }},
+    {"accuracy", [](const auto& v, outlook_geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.accuracy, p); }},
+    {"altitude", [](const auto& v, outlook_geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.altitude, p); }},
+    {"altitudeAccuracy", [](const auto& v, outlook_geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.altitude_accuracy, p); }},
+    {"latitude", [](const auto& v, outlook_geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.latitude, p); }},
+    {"longitude", [](const auto& v, outlook_geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.longitude, p); }},
 };
 
 /// The entry of outlook_geo_coordinates_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -97,6 +98,11 @@ inline const outlook::detail::member_decoder<outlook_geo_coordinates>* find_outl
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook_geo_coordinates& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::outlook_geo_coordinates_members, detail::find_outlook_geo_coordinates_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook_geo_coordinates& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::outlook_geo_coordinates_members, detail::find_outlook_geo_coordinates_member, path);
 }
 

@@ -45,6 +45,7 @@ struct patterned_recurrence {
 };
 
 void decode_json(const boost::json::value& v, patterned_recurrence& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, patterned_recurrence& out, const outlook::json_path& path);
 boost::json::value encode_json(const patterned_recurrence& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const patterned_recurrence& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const patterned_recurrence& x, const boost::json::storage_ptr& sp);
@@ -57,10 +58,10 @@ void write_members(outlook::detail::object_writer& o, const patterned_recurrence
 
 namespace detail {
 
-/// How each member of patterned_recurrence (own and inherited) is decoded.
+/// How each member of patterned_recurrence (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<patterned_recurrence> patterned_recurrence_members[] = {
-    {"pattern", [](const boost::json::value& v, patterned_recurrence& o, const outlook::json_path& p) { outlook::decode_into(v, o.pattern, p); }},
-    {"range", [](const boost::json::value& v, patterned_recurrence& o, const outlook::json_path& p) { outlook::decode_into(v, o.range, p); }},
+    {"pattern", [](const auto& v, patterned_recurrence& o, const outlook::json_path& p) { outlook::decode_into(v, o.pattern, p); }},
+    {"range", [](const auto& v, patterned_recurrence& o, const outlook::json_path& p) { outlook::decode_into(v, o.range, p); }},
 };
 
 /// The entry of patterned_recurrence_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -82,6 +83,11 @@ inline const outlook::detail::member_decoder<patterned_recurrence>* find_pattern
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, patterned_recurrence& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::patterned_recurrence_members, detail::find_patterned_recurrence_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, patterned_recurrence& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::patterned_recurrence_members, detail::find_patterned_recurrence_member, path);
 }
 

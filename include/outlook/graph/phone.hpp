@@ -50,6 +50,7 @@ struct phone {
 };
 
 void decode_json(const boost::json::value& v, phone& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, phone& out, const outlook::json_path& path);
 boost::json::value encode_json(const phone& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const phone& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const phone& x, const boost::json::storage_ptr& sp);
@@ -62,12 +63,12 @@ void write_members(outlook::detail::object_writer& o, const phone& x);
 
 namespace detail {
 
-/// How each member of phone (own and inherited) is decoded.
+/// How each member of phone (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<phone> phone_members[] = {
-    {"language", [](const boost::json::value& v, phone& o, const outlook::json_path& p) { outlook::decode_into(v, o.language, p); }},
-    {"number", [](const boost::json::value& v, phone& o, const outlook::json_path& p) { outlook::decode_into(v, o.number, p); }},
-    {"region", [](const boost::json::value& v, phone& o, const outlook::json_path& p) { outlook::decode_into(v, o.region, p); }},
-    {"type", [](const boost::json::value& v, phone& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
+    {"language", [](const auto& v, phone& o, const outlook::json_path& p) { outlook::decode_into(v, o.language, p); }},
+    {"number", [](const auto& v, phone& o, const outlook::json_path& p) { outlook::decode_into(v, o.number, p); }},
+    {"region", [](const auto& v, phone& o, const outlook::json_path& p) { outlook::decode_into(v, o.region, p); }},
+    {"type", [](const auto& v, phone& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
 };
 
 /// The entry of phone_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -93,6 +94,11 @@ inline const outlook::detail::member_decoder<phone>* find_phone_member(std::stri
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, phone& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::phone_members, detail::find_phone_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, phone& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::phone_members, detail::find_phone_member, path);
 }
 

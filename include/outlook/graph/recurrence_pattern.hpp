@@ -61,6 +61,7 @@ struct recurrence_pattern {
 };
 
 void decode_json(const boost::json::value& v, recurrence_pattern& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, recurrence_pattern& out, const outlook::json_path& path);
 boost::json::value encode_json(const recurrence_pattern& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const recurrence_pattern& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const recurrence_pattern& x, const boost::json::storage_ptr& sp);
@@ -73,15 +74,15 @@ void write_members(outlook::detail::object_writer& o, const recurrence_pattern& 
 
 namespace detail {
 
-/// How each member of recurrence_pattern (own and inherited) is decoded.
+/// How each member of recurrence_pattern (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<recurrence_pattern> recurrence_pattern_members[] = {
-    {"dayOfMonth", [](const boost::json::value& v, recurrence_pattern& o, const outlook::json_path& p) { outlook::decode_into(v, o.day_of_month, p); }},
-    {"daysOfWeek", [](const boost::json::value& v, recurrence_pattern& o, const outlook::json_path& p) { outlook::decode_into(v, o.days_of_week, p); }},
-    {"firstDayOfWeek", [](const boost::json::value& v, recurrence_pattern& o, const outlook::json_path& p) { outlook::decode_into(v, o.first_day_of_week, p); }},
-    {"index", [](const boost::json::value& v, recurrence_pattern& o, const outlook::json_path& p) { outlook::decode_into(v, o.index, p); }},
-    {"interval", [](const boost::json::value& v, recurrence_pattern& o, const outlook::json_path& p) { outlook::decode_into(v, o.interval, p); }},
-    {"month", [](const boost::json::value& v, recurrence_pattern& o, const outlook::json_path& p) { outlook::decode_into(v, o.month, p); }},
-    {"type", [](const boost::json::value& v, recurrence_pattern& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
+    {"dayOfMonth", [](const auto& v, recurrence_pattern& o, const outlook::json_path& p) { outlook::decode_into(v, o.day_of_month, p); }},
+    {"daysOfWeek", [](const auto& v, recurrence_pattern& o, const outlook::json_path& p) { outlook::decode_into(v, o.days_of_week, p); }},
+    {"firstDayOfWeek", [](const auto& v, recurrence_pattern& o, const outlook::json_path& p) { outlook::decode_into(v, o.first_day_of_week, p); }},
+    {"index", [](const auto& v, recurrence_pattern& o, const outlook::json_path& p) { outlook::decode_into(v, o.index, p); }},
+    {"interval", [](const auto& v, recurrence_pattern& o, const outlook::json_path& p) { outlook::decode_into(v, o.interval, p); }},
+    {"month", [](const auto& v, recurrence_pattern& o, const outlook::json_path& p) { outlook::decode_into(v, o.month, p); }},
+    {"type", [](const auto& v, recurrence_pattern& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
 };
 
 /// The entry of recurrence_pattern_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -114,6 +115,11 @@ inline const outlook::detail::member_decoder<recurrence_pattern>* find_recurrenc
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, recurrence_pattern& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::recurrence_pattern_members, detail::find_recurrence_pattern_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, recurrence_pattern& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::recurrence_pattern_members, detail::find_recurrence_pattern_member, path);
 }
 

@@ -53,6 +53,7 @@ struct recurrence_range {
 };
 
 void decode_json(const boost::json::value& v, recurrence_range& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, recurrence_range& out, const outlook::json_path& path);
 boost::json::value encode_json(const recurrence_range& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const recurrence_range& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const recurrence_range& x, const boost::json::storage_ptr& sp);
@@ -65,13 +66,13 @@ void write_members(outlook::detail::object_writer& o, const recurrence_range& x)
 
 namespace detail {
 
-/// How each member of recurrence_range (own and inherited) is decoded.
+/// How each member of recurrence_range (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<recurrence_range> recurrence_range_members[] = {
-    {"endDate", [](const boost::json::value& v, recurrence_range& o, const outlook::json_path& p) { outlook::decode_into(v, o.end_date, p); }},
-    {"numberOfOccurrences", [](const boost::json::value& v, recurrence_range& o, const outlook::json_path& p) { outlook::decode_into(v, o.number_of_occurrences, p); }},
-    {"recurrenceTimeZone", [](const boost::json::value& v, recurrence_range& o, const outlook::json_path& p) { outlook::decode_into(v, o.recurrence_time_zone, p); }},
-    {"startDate", [](const boost::json::value& v, recurrence_range& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_date, p); }},
-    {"type", [](const boost::json::value& v, recurrence_range& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
+    {"endDate", [](const auto& v, recurrence_range& o, const outlook::json_path& p) { outlook::decode_into(v, o.end_date, p); }},
+    {"numberOfOccurrences", [](const auto& v, recurrence_range& o, const outlook::json_path& p) { outlook::decode_into(v, o.number_of_occurrences, p); }},
+    {"recurrenceTimeZone", [](const auto& v, recurrence_range& o, const outlook::json_path& p) { outlook::decode_into(v, o.recurrence_time_zone, p); }},
+    {"startDate", [](const auto& v, recurrence_range& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_date, p); }},
+    {"type", [](const auto& v, recurrence_range& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
 };
 
 /// The entry of recurrence_range_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -102,6 +103,11 @@ inline const outlook::detail::member_decoder<recurrence_range>* find_recurrence_
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, recurrence_range& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::recurrence_range_members, detail::find_recurrence_range_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, recurrence_range& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::recurrence_range_members, detail::find_recurrence_range_member, path);
 }
 

@@ -44,6 +44,7 @@ struct response_status {
 };
 
 void decode_json(const boost::json::value& v, response_status& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, response_status& out, const outlook::json_path& path);
 boost::json::value encode_json(const response_status& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const response_status& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const response_status& x, const boost::json::storage_ptr& sp);
@@ -56,10 +57,10 @@ void write_members(outlook::detail::object_writer& o, const response_status& x);
 
 namespace detail {
 
-/// How each member of response_status (own and inherited) is decoded.
+/// How each member of response_status (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<response_status> response_status_members[] = {
-    {"response", [](const boost::json::value& v, response_status& o, const outlook::json_path& p) { outlook::decode_into(v, o.response, p); }},
-    {"time", [](const boost::json::value& v, response_status& o, const outlook::json_path& p) { outlook::decode_into(v, o.time, p); }},
+    {"response", [](const auto& v, response_status& o, const outlook::json_path& p) { outlook::decode_into(v, o.response, p); }},
+    {"time", [](const auto& v, response_status& o, const outlook::json_path& p) { outlook::decode_into(v, o.time, p); }},
 };
 
 /// The entry of response_status_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -81,6 +82,11 @@ inline const outlook::detail::member_decoder<response_status>* find_response_sta
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, response_status& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::response_status_members, detail::find_response_status_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, response_status& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::response_status_members, detail::find_response_status_member, path);
 }
 

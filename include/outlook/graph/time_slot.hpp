@@ -44,6 +44,7 @@ struct time_slot {
 };
 
 void decode_json(const boost::json::value& v, time_slot& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, time_slot& out, const outlook::json_path& path);
 boost::json::value encode_json(const time_slot& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const time_slot& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const time_slot& x, const boost::json::storage_ptr& sp);
@@ -56,10 +57,10 @@ void write_members(outlook::detail::object_writer& o, const time_slot& x);
 
 namespace detail {
 
-/// How each member of time_slot (own and inherited) is decoded.
+/// How each member of time_slot (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<time_slot> time_slot_members[] = {
-    {"end", [](const boost::json::value& v, time_slot& o, const outlook::json_path& p) { outlook::decode_into(v, o.end, p); }},
-    {"start", [](const boost::json::value& v, time_slot& o, const outlook::json_path& p) { outlook::decode_into(v, o.start, p); }},
+    {"end", [](const auto& v, time_slot& o, const outlook::json_path& p) { outlook::decode_into(v, o.end, p); }},
+    {"start", [](const auto& v, time_slot& o, const outlook::json_path& p) { outlook::decode_into(v, o.start, p); }},
 };
 
 /// The entry of time_slot_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -81,6 +82,11 @@ inline const outlook::detail::member_decoder<time_slot>* find_time_slot_member(s
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, time_slot& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::time_slot_members, detail::find_time_slot_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, time_slot& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::time_slot_members, detail::find_time_slot_member, path);
 }
 

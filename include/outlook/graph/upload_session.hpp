@@ -46,6 +46,7 @@ struct upload_session {
 };
 
 void decode_json(const boost::json::value& v, upload_session& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, upload_session& out, const outlook::json_path& path);
 boost::json::value encode_json(const upload_session& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const upload_session& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const upload_session& x, const boost::json::storage_ptr& sp);
@@ -58,11 +59,11 @@ void write_members(outlook::detail::object_writer& o, const upload_session& x);
 
 namespace detail {
 
-/// How each member of upload_session (own and inherited) is decoded.
+/// How each member of upload_session (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<upload_session> upload_session_members[] = {
-    {"expirationDateTime", [](const boost::json::value& v, upload_session& o, const outlook::json_path& p) { outlook::decode_into(v, o.expiration_date_time, p); }},
-    {"nextExpectedRanges", [](const boost::json::value& v, upload_session& o, const outlook::json_path& p) { outlook::decode_into(v, o.next_expected_ranges, p); }},
-    {"uploadUrl", [](const boost::json::value& v, upload_session& o, const outlook::json_path& p) { outlook::decode_into(v, o.upload_url, p); }},
+    {"expirationDateTime", [](const auto& v, upload_session& o, const outlook::json_path& p) { outlook::decode_into(v, o.expiration_date_time, p); }},
+    {"nextExpectedRanges", [](const auto& v, upload_session& o, const outlook::json_path& p) { outlook::decode_into(v, o.next_expected_ranges, p); }},
+    {"uploadUrl", [](const auto& v, upload_session& o, const outlook::json_path& p) { outlook::decode_into(v, o.upload_url, p); }},
 };
 
 /// The entry of upload_session_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -85,6 +86,11 @@ inline const outlook::detail::member_decoder<upload_session>* find_upload_sessio
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, upload_session& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::upload_session_members, detail::find_upload_session_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, upload_session& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::upload_session_members, detail::find_upload_session_member, path);
 }
 

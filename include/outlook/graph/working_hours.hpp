@@ -51,6 +51,7 @@ struct working_hours {
 };
 
 void decode_json(const boost::json::value& v, working_hours& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, working_hours& out, const outlook::json_path& path);
 boost::json::value encode_json(const working_hours& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const working_hours& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const working_hours& x, const boost::json::storage_ptr& sp);
@@ -63,12 +64,12 @@ void write_members(outlook::detail::object_writer& o, const working_hours& x);
 
 namespace detail {
 
-/// How each member of working_hours (own and inherited) is decoded.
+/// How each member of working_hours (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<working_hours> working_hours_members[] = {
-    {"daysOfWeek", [](const boost::json::value& v, working_hours& o, const outlook::json_path& p) { outlook::decode_into(v, o.days_of_week, p); }},
-    {"startTime", [](const boost::json::value& v, working_hours& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_time, p); }},
-    {"endTime", [](const boost::json::value& v, working_hours& o, const outlook::json_path& p) { outlook::decode_into(v, o.end_time, p); }},
-    {"timeZone", [](const boost::json::value& v, working_hours& o, const outlook::json_path& p) { outlook::decode_into(v, o.time_zone, p); }},
+    {"daysOfWeek", [](const auto& v, working_hours& o, const outlook::json_path& p) { outlook::decode_into(v, o.days_of_week, p); }},
+    {"startTime", [](const auto& v, working_hours& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_time, p); }},
+    {"endTime", [](const auto& v, working_hours& o, const outlook::json_path& p) { outlook::decode_into(v, o.end_time, p); }},
+    {"timeZone", [](const auto& v, working_hours& o, const outlook::json_path& p) { outlook::decode_into(v, o.time_zone, p); }},
 };
 
 /// The entry of working_hours_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -96,6 +97,11 @@ inline const outlook::detail::member_decoder<working_hours>* find_working_hours_
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, working_hours& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::working_hours_members, detail::find_working_hours_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, working_hours& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::working_hours_members, detail::find_working_hours_member, path);
 }
 

@@ -58,6 +58,7 @@ struct automatic_replies_setting {
 };
 
 void decode_json(const boost::json::value& v, automatic_replies_setting& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, automatic_replies_setting& out, const outlook::json_path& path);
 boost::json::value encode_json(const automatic_replies_setting& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const automatic_replies_setting& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const automatic_replies_setting& x, const boost::json::storage_ptr& sp);
@@ -70,14 +71,14 @@ void write_members(outlook::detail::object_writer& o, const automatic_replies_se
 
 namespace detail {
 
-/// How each member of automatic_replies_setting (own and inherited) is decoded.
+/// How each member of automatic_replies_setting (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<automatic_replies_setting> automatic_replies_setting_members[] = {
-    {"Status", [](const boost::json::value& v, automatic_replies_setting& o, const outlook::json_path& p) { outlook::decode_into(v, o.status, p); }},
-    {"ExternalAudience", [](const boost::json::value& v, automatic_replies_setting& o, const outlook::json_path& p) { outlook::decode_into(v, o.external_audience, p); }},
-    {"ScheduledStartDateTime", [](const boost::json::value& v, automatic_replies_setting& o, const outlook::json_path& p) { outlook::decode_into(v, o.scheduled_start_date_time, p); }},
-    {"ScheduledEndDateTime", [](const boost::json::value& v, automatic_replies_setting& o, const outlook::json_path& p) { outlook::decode_into(v, o.scheduled_end_date_time, p); }},
-    {"InternalReplyMessage", [](const boost::json::value& v, automatic_replies_setting& o, const outlook::json_path& p) { outlook::decode_into(v, o.internal_reply_message, p); }},
-    {"ExternalReplyMessage", [](const boost::json::value& v, automatic_replies_setting& o, const outlook::json_path& p) { outlook::decode_into(v, o.external_reply_message, p); }},
+    {"Status", [](const auto& v, automatic_replies_setting& o, const outlook::json_path& p) { outlook::decode_into(v, o.status, p); }},
+    {"ExternalAudience", [](const auto& v, automatic_replies_setting& o, const outlook::json_path& p) { outlook::decode_into(v, o.external_audience, p); }},
+    {"ScheduledStartDateTime", [](const auto& v, automatic_replies_setting& o, const outlook::json_path& p) { outlook::decode_into(v, o.scheduled_start_date_time, p); }},
+    {"ScheduledEndDateTime", [](const auto& v, automatic_replies_setting& o, const outlook::json_path& p) { outlook::decode_into(v, o.scheduled_end_date_time, p); }},
+    {"InternalReplyMessage", [](const auto& v, automatic_replies_setting& o, const outlook::json_path& p) { outlook::decode_into(v, o.internal_reply_message, p); }},
+    {"ExternalReplyMessage", [](const auto& v, automatic_replies_setting& o, const outlook::json_path& p) { outlook::decode_into(v, o.external_reply_message, p); }},
 };
 
 /// The entry of automatic_replies_setting_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -107,6 +108,11 @@ inline const outlook::detail::member_decoder<automatic_replies_setting>* find_au
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, automatic_replies_setting& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::automatic_replies_setting_members, detail::find_automatic_replies_setting_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, automatic_replies_setting& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::automatic_replies_setting_members, detail::find_automatic_replies_setting_member, path);
 }
 

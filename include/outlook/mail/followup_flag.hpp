@@ -51,6 +51,7 @@ struct followup_flag {
 };
 
 void decode_json(const boost::json::value& v, followup_flag& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, followup_flag& out, const outlook::json_path& path);
 boost::json::value encode_json(const followup_flag& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const followup_flag& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const followup_flag& x, const boost::json::storage_ptr& sp);
@@ -63,12 +64,12 @@ void write_members(outlook::detail::object_writer& o, const followup_flag& x);
 
 namespace detail {
 
-/// How each member of followup_flag (own and inherited) is decoded.
+/// How each member of followup_flag (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<followup_flag> followup_flag_members[] = {
-    {"FlagStatus", [](const boost::json::value& v, followup_flag& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag_status, p); }},
-    {"StartDateTime", [](const boost::json::value& v, followup_flag& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_date_time, p); }},
-    {"DueDateTime", [](const boost::json::value& v, followup_flag& o, const outlook::json_path& p) { outlook::decode_into(v, o.due_date_time, p); }},
-    {"CompletedDateTime", [](const boost::json::value& v, followup_flag& o, const outlook::json_path& p) { outlook::decode_into(v, o.completed_date_time, p); }},
+    {"FlagStatus", [](const auto& v, followup_flag& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag_status, p); }},
+    {"StartDateTime", [](const auto& v, followup_flag& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_date_time, p); }},
+    {"DueDateTime", [](const auto& v, followup_flag& o, const outlook::json_path& p) { outlook::decode_into(v, o.due_date_time, p); }},
+    {"CompletedDateTime", [](const auto& v, followup_flag& o, const outlook::json_path& p) { outlook::decode_into(v, o.completed_date_time, p); }},
 };
 
 /// The entry of followup_flag_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -96,6 +97,11 @@ inline const outlook::detail::member_decoder<followup_flag>* find_followup_flag_
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, followup_flag& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::followup_flag_members, detail::find_followup_flag_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, followup_flag& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::followup_flag_members, detail::find_followup_flag_member, path);
 }
 

@@ -52,6 +52,7 @@ struct geo_coordinates {
 };
 
 void decode_json(const boost::json::value& v, geo_coordinates& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, geo_coordinates& out, const outlook::json_path& path);
 boost::json::value encode_json(const geo_coordinates& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const geo_coordinates& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const geo_coordinates& x, const boost::json::storage_ptr& sp);
@@ -64,13 +65,13 @@ void write_members(outlook::detail::object_writer& o, const geo_coordinates& x);
 
 namespace detail {
 
-/// How each member of geo_coordinates (own and inherited) is decoded.
+/// How each member of geo_coordinates (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<geo_coordinates> geo_coordinates_members[] = {
-    {"Altitude", [](const boost::json::value& v, geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.altitude, p); }},
-    {"Latitude", [](const boost::json::value& v, geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.latitude, p); }},
-    {"Longitude", [](const boost::json::value& v, geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.longitude, p); }},
-    {"Accuracy", [](const boost::json::value& v, geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.accuracy, p); }},
-    {"AltitudeAccuracy", [](const boost::json::value& v, geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.altitude_accuracy, p); }},
+    {"Altitude", [](const auto& v, geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.altitude, p); }},
+    {"Latitude", [](const auto& v, geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.latitude, p); }},
+    {"Longitude", [](const auto& v, geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.longitude, p); }},
+    {"Accuracy", [](const auto& v, geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.accuracy, p); }},
+    {"AltitudeAccuracy", [](const auto& v, geo_coordinates& o, const outlook::json_path& p) { outlook::decode_into(v, o.altitude_accuracy, p); }},
 };
 
 /// The entry of geo_coordinates_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -97,6 +98,11 @@ inline const outlook::detail::member_decoder<geo_coordinates>* find_geo_coordina
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, geo_coordinates& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::geo_coordinates_members, detail::find_geo_coordinates_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, geo_coordinates& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::geo_coordinates_members, detail::find_geo_coordinates_member, path);
 }
 

@@ -45,6 +45,7 @@ struct inference_classification {
 };
 
 void decode_json(const boost::json::value& v, inference_classification& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, inference_classification& out, const outlook::json_path& path);
 boost::json::value encode_json(const inference_classification& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const inference_classification& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const inference_classification& x, const boost::json::storage_ptr& sp);
@@ -57,10 +58,10 @@ void write_members(outlook::detail::object_writer& o, const inference_classifica
 
 namespace detail {
 
-/// How each member of inference_classification (own and inherited) is decoded.
+/// How each member of inference_classification (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<inference_classification> inference_classification_members[] = {
-    {"Id", [](const boost::json::value& v, inference_classification& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"Overrides", [](const boost::json::value& v, inference_classification& o, const outlook::json_path& p) { outlook::decode_into(v, o.overrides, p); }},
+    {"Id", [](const auto& v, inference_classification& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"Overrides", [](const auto& v, inference_classification& o, const outlook::json_path& p) { outlook::decode_into(v, o.overrides, p); }},
 };
 
 /// The entry of inference_classification_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -82,6 +83,11 @@ inline const outlook::detail::member_decoder<inference_classification>* find_inf
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, inference_classification& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::inference_classification_members, detail::find_inference_classification_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, inference_classification& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::inference_classification_members, detail::find_inference_classification_member, path);
 }
 

@@ -43,6 +43,7 @@ struct internet_message_header {
 };
 
 void decode_json(const boost::json::value& v, internet_message_header& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, internet_message_header& out, const outlook::json_path& path);
 boost::json::value encode_json(const internet_message_header& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const internet_message_header& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const internet_message_header& x, const boost::json::storage_ptr& sp);
@@ -55,10 +56,10 @@ void write_members(outlook::detail::object_writer& o, const internet_message_hea
 
 namespace detail {
 
-/// How each member of internet_message_header (own and inherited) is decoded.
+/// How each member of internet_message_header (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<internet_message_header> internet_message_header_members[] = {
-    {"Name", [](const boost::json::value& v, internet_message_header& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
-    {"Value", [](const boost::json::value& v, internet_message_header& o, const outlook::json_path& p) { outlook::decode_into(v, o.value, p); }},
+    {"Name", [](const auto& v, internet_message_header& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"Value", [](const auto& v, internet_message_header& o, const outlook::json_path& p) { outlook::decode_into(v, o.value, p); }},
 };
 
 /// The entry of internet_message_header_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -80,6 +81,11 @@ inline const outlook::detail::member_decoder<internet_message_header>* find_inte
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, internet_message_header& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::internet_message_header_members, detail::find_internet_message_header_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, internet_message_header& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::internet_message_header_members, detail::find_internet_message_header_member, path);
 }
 

@@ -44,6 +44,7 @@ struct item_body {
 };
 
 void decode_json(const boost::json::value& v, item_body& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, item_body& out, const outlook::json_path& path);
 boost::json::value encode_json(const item_body& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const item_body& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const item_body& x, const boost::json::storage_ptr& sp);
@@ -56,10 +57,10 @@ void write_members(outlook::detail::object_writer& o, const item_body& x);
 
 namespace detail {
 
-/// How each member of item_body (own and inherited) is decoded.
+/// How each member of item_body (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<item_body> item_body_members[] = {
-    {"ContentType", [](const boost::json::value& v, item_body& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
-    {"Content", [](const boost::json::value& v, item_body& o, const outlook::json_path& p) { outlook::decode_into(v, o.content, p); }},
+    {"ContentType", [](const auto& v, item_body& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
+    {"Content", [](const auto& v, item_body& o, const outlook::json_path& p) { outlook::decode_into(v, o.content, p); }},
 };
 
 /// The entry of item_body_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -81,6 +82,11 @@ inline const outlook::detail::member_decoder<item_body>* find_item_body_member(s
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, item_body& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::item_body_members, detail::find_item_body_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, item_body& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::item_body_members, detail::find_item_body_member, path);
 }
 

@@ -43,6 +43,7 @@ struct locale_info {
 };
 
 void decode_json(const boost::json::value& v, locale_info& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, locale_info& out, const outlook::json_path& path);
 boost::json::value encode_json(const locale_info& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const locale_info& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const locale_info& x, const boost::json::storage_ptr& sp);
@@ -55,10 +56,10 @@ void write_members(outlook::detail::object_writer& o, const locale_info& x);
 
 namespace detail {
 
-/// How each member of locale_info (own and inherited) is decoded.
+/// How each member of locale_info (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<locale_info> locale_info_members[] = {
-    {"Locale", [](const boost::json::value& v, locale_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.locale, p); }},
-    {"DisplayName", [](const boost::json::value& v, locale_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
+    {"Locale", [](const auto& v, locale_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.locale, p); }},
+    {"DisplayName", [](const auto& v, locale_info& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
 };
 
 /// The entry of locale_info_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -80,6 +81,11 @@ inline const outlook::detail::member_decoder<locale_info>* find_locale_info_memb
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, locale_info& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::locale_info_members, detail::find_locale_info_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, locale_info& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::locale_info_members, detail::find_locale_info_member, path);
 }
 

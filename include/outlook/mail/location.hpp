@@ -54,6 +54,7 @@ struct location {
 };
 
 void decode_json(const boost::json::value& v, location& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, location& out, const outlook::json_path& path);
 boost::json::value encode_json(const location& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const location& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const location& x, const boost::json::storage_ptr& sp);
@@ -66,13 +67,13 @@ void write_members(outlook::detail::object_writer& o, const location& x);
 
 namespace detail {
 
-/// How each member of location (own and inherited) is decoded.
+/// How each member of location (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<location> location_members[] = {
-    {"DisplayName", [](const boost::json::value& v, location& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
-    {"Address", [](const boost::json::value& v, location& o, const outlook::json_path& p) { outlook::decode_into(v, o.address, p); }},
-    {"Coordinates", [](const boost::json::value& v, location& o, const outlook::json_path& p) { outlook::decode_into(v, o.coordinates, p); }},
-    {"LocationEmailAddress", [](const boost::json::value& v, location& o, const outlook::json_path& p) { outlook::decode_into(v, o.location_email_address, p); }},
-    {"LocationUri", [](const boost::json::value& v, location& o, const outlook::json_path& p) { outlook::decode_into(v, o.location_uri, p); }},
+    {"DisplayName", [](const auto& v, location& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
+    {"Address", [](const auto& v, location& o, const outlook::json_path& p) { outlook::decode_into(v, o.address, p); }},
+    {"Coordinates", [](const auto& v, location& o, const outlook::json_path& p) { outlook::decode_into(v, o.coordinates, p); }},
+    {"LocationEmailAddress", [](const auto& v, location& o, const outlook::json_path& p) { outlook::decode_into(v, o.location_email_address, p); }},
+    {"LocationUri", [](const auto& v, location& o, const outlook::json_path& p) { outlook::decode_into(v, o.location_uri, p); }},
 };
 
 /// The entry of location_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -99,6 +100,11 @@ inline const outlook::detail::member_decoder<location>* find_location_member(std
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, location& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::location_members, detail::find_location_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, location& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::location_members, detail::find_location_member, path);
 }
 

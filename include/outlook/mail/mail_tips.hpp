@@ -79,6 +79,7 @@ struct mail_tips {
 };
 
 void decode_json(const boost::json::value& v, mail_tips& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, mail_tips& out, const outlook::json_path& path);
 boost::json::value encode_json(const mail_tips& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mail_tips& x, const boost::json::storage_ptr& sp);
@@ -91,20 +92,20 @@ void write_members(outlook::detail::object_writer& o, const mail_tips& x);
 
 namespace detail {
 
-/// How each member of mail_tips (own and inherited) is decoded.
+/// How each member of mail_tips (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<mail_tips> mail_tips_members[] = {
-    {"EmailAddress", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_address, p); }},
-    {"AutomaticReplies", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.automatic_replies, p); }},
-    {"MailboxFull", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.mailbox_full, p); }},
-    {"CustomMailTip", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.custom_mail_tip, p); }},
-    {"ExternalMemberCount", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.external_member_count, p); }},
-    {"TotalMemberCount", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.total_member_count, p); }},
-    {"DeliveryRestricted", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.delivery_restricted, p); }},
-    {"IsModerated", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_moderated, p); }},
-    {"RecipientScope", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.recipient_scope, p); }},
-    {"RecipientSuggestions", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.recipient_suggestions, p); }},
-    {"MaxMessageSize", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.max_message_size, p); }},
-    {"Error", [](const boost::json::value& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.error, p); }},
+    {"EmailAddress", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_address, p); }},
+    {"AutomaticReplies", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.automatic_replies, p); }},
+    {"MailboxFull", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.mailbox_full, p); }},
+    {"CustomMailTip", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.custom_mail_tip, p); }},
+    {"ExternalMemberCount", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.external_member_count, p); }},
+    {"TotalMemberCount", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.total_member_count, p); }},
+    {"DeliveryRestricted", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.delivery_restricted, p); }},
+    {"IsModerated", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_moderated, p); }},
+    {"RecipientScope", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.recipient_scope, p); }},
+    {"RecipientSuggestions", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.recipient_suggestions, p); }},
+    {"MaxMessageSize", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.max_message_size, p); }},
+    {"Error", [](const auto& v, mail_tips& o, const outlook::json_path& p) { outlook::decode_into(v, o.error, p); }},
 };
 
 /// The entry of mail_tips_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -150,6 +151,11 @@ inline const outlook::detail::member_decoder<mail_tips>* find_mail_tips_member(s
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mail_tips& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::mail_tips_members, detail::find_mail_tips_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, mail_tips& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mail_tips_members, detail::find_mail_tips_member, path);
 }
 

@@ -44,6 +44,7 @@ struct mail_tips_error {
 };
 
 void decode_json(const boost::json::value& v, mail_tips_error& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, mail_tips_error& out, const outlook::json_path& path);
 boost::json::value encode_json(const mail_tips_error& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mail_tips_error& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mail_tips_error& x, const boost::json::storage_ptr& sp);
@@ -56,10 +57,10 @@ void write_members(outlook::detail::object_writer& o, const mail_tips_error& x);
 
 namespace detail {
 
-/// How each member of mail_tips_error (own and inherited) is decoded.
+/// How each member of mail_tips_error (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<mail_tips_error> mail_tips_error_members[] = {
-    {"Message", [](const boost::json::value& v, mail_tips_error& o, const outlook::json_path& p) { outlook::decode_into(v, o.message, p); }},
-    {"Code", [](const boost::json::value& v, mail_tips_error& o, const outlook::json_path& p) { outlook::decode_into(v, o.code, p); }},
+    {"Message", [](const auto& v, mail_tips_error& o, const outlook::json_path& p) { outlook::decode_into(v, o.message, p); }},
+    {"Code", [](const auto& v, mail_tips_error& o, const outlook::json_path& p) { outlook::decode_into(v, o.code, p); }},
 };
 
 /// The entry of mail_tips_error_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -81,6 +82,11 @@ inline const outlook::detail::member_decoder<mail_tips_error>* find_mail_tips_er
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mail_tips_error& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::mail_tips_error_members, detail::find_mail_tips_error_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, mail_tips_error& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mail_tips_error_members, detail::find_mail_tips_error_member, path);
 }
 

@@ -56,6 +56,7 @@ struct mailbox_settings {
 };
 
 void decode_json(const boost::json::value& v, mailbox_settings& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, mailbox_settings& out, const outlook::json_path& path);
 boost::json::value encode_json(const mailbox_settings& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mailbox_settings& x, const boost::json::storage_ptr& sp);
@@ -68,13 +69,13 @@ void write_members(outlook::detail::object_writer& o, const mailbox_settings& x)
 
 namespace detail {
 
-/// How each member of mailbox_settings (own and inherited) is decoded.
+/// How each member of mailbox_settings (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<mailbox_settings> mailbox_settings_members[] = {
-    {"AutomaticRepliesSetting", [](const boost::json::value& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.automatic_replies_setting, p); }},
-    {"TimeZone", [](const boost::json::value& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.time_zone, p); }},
-    {"Language", [](const boost::json::value& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.language, p); }},
-    {"ArchiveFolder", [](const boost::json::value& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.archive_folder, p); }},
-    {"WorkingHours", [](const boost::json::value& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.working_hours, p); }},
+    {"AutomaticRepliesSetting", [](const auto& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.automatic_replies_setting, p); }},
+    {"TimeZone", [](const auto& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.time_zone, p); }},
+    {"Language", [](const auto& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.language, p); }},
+    {"ArchiveFolder", [](const auto& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.archive_folder, p); }},
+    {"WorkingHours", [](const auto& v, mailbox_settings& o, const outlook::json_path& p) { outlook::decode_into(v, o.working_hours, p); }},
 };
 
 /// The entry of mailbox_settings_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -103,6 +104,11 @@ inline const outlook::detail::member_decoder<mailbox_settings>* find_mailbox_set
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mailbox_settings& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::mailbox_settings_members, detail::find_mailbox_settings_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, mailbox_settings& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mailbox_settings_members, detail::find_mailbox_settings_member, path);
 }
 

@@ -69,6 +69,7 @@ struct mention {
 };
 
 void decode_json(const boost::json::value& v, mention& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, mention& out, const outlook::json_path& path);
 boost::json::value encode_json(const mention& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mention& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mention& x, const boost::json::storage_ptr& sp);
@@ -81,17 +82,17 @@ void write_members(outlook::detail::object_writer& o, const mention& x);
 
 namespace detail {
 
-/// How each member of mention (own and inherited) is decoded.
+/// How each member of mention (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<mention> mention_members[] = {
-    {"Id", [](const boost::json::value& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"Mentioned", [](const boost::json::value& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned, p); }},
-    {"CreatedBy", [](const boost::json::value& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_by, p); }},
-    {"CreatedDateTime", [](const boost::json::value& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
-    {"ServerCreatedDateTime", [](const boost::json::value& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.server_created_date_time, p); }},
-    {"MentionText", [](const boost::json::value& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.mention_text, p); }},
-    {"ClientReference", [](const boost::json::value& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.client_reference, p); }},
-    {"DeepLink", [](const boost::json::value& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.deep_link, p); }},
-    {"Application", [](const boost::json::value& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.application, p); }},
+    {"Id", [](const auto& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"Mentioned", [](const auto& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned, p); }},
+    {"CreatedBy", [](const auto& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_by, p); }},
+    {"CreatedDateTime", [](const auto& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
+    {"ServerCreatedDateTime", [](const auto& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.server_created_date_time, p); }},
+    {"MentionText", [](const auto& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.mention_text, p); }},
+    {"ClientReference", [](const auto& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.client_reference, p); }},
+    {"DeepLink", [](const auto& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.deep_link, p); }},
+    {"Application", [](const auto& v, mention& o, const outlook::json_path& p) { outlook::decode_into(v, o.application, p); }},
 };
 
 /// The entry of mention_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -128,6 +129,11 @@ inline const outlook::detail::member_decoder<mention>* find_mention_member(std::
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mention& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::mention_members, detail::find_mention_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, mention& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mention_members, detail::find_mention_member, path);
 }
 

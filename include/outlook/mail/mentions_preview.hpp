@@ -42,6 +42,7 @@ struct mentions_preview {
 };
 
 void decode_json(const boost::json::value& v, mentions_preview& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, mentions_preview& out, const outlook::json_path& path);
 boost::json::value encode_json(const mentions_preview& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mentions_preview& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mentions_preview& x, const boost::json::storage_ptr& sp);
@@ -54,9 +55,9 @@ void write_members(outlook::detail::object_writer& o, const mentions_preview& x)
 
 namespace detail {
 
-/// How each member of mentions_preview (own and inherited) is decoded.
+/// How each member of mentions_preview (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<mentions_preview> mentions_preview_members[] = {
-    {"IsMentioned", [](const boost::json::value& v, mentions_preview& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_mentioned, p); }},
+    {"IsMentioned", [](const auto& v, mentions_preview& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_mentioned, p); }},
 };
 
 /// The entry of mentions_preview_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -75,6 +76,11 @@ inline const outlook::detail::member_decoder<mentions_preview>* find_mentions_pr
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mentions_preview& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::mentions_preview_members, detail::find_mentions_preview_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, mentions_preview& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mentions_preview_members, detail::find_mentions_preview_member, path);
 }
 

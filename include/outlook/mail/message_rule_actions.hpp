@@ -73,6 +73,7 @@ struct message_rule_actions {
 };
 
 void decode_json(const boost::json::value& v, message_rule_actions& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, message_rule_actions& out, const outlook::json_path& path);
 boost::json::value encode_json(const message_rule_actions& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message_rule_actions& x, const boost::json::storage_ptr& sp);
@@ -85,19 +86,19 @@ void write_members(outlook::detail::object_writer& o, const message_rule_actions
 
 namespace detail {
 
-/// How each member of message_rule_actions (own and inherited) is decoded.
+/// How each member of message_rule_actions (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<message_rule_actions> message_rule_actions_members[] = {
-    {"MoveToFolder", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.move_to_folder, p); }},
-    {"CopyToFolder", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.copy_to_folder, p); }},
-    {"Delete", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.delete_, p); }},
-    {"PermanentDelete", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.permanent_delete, p); }},
-    {"MarkAsRead", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.mark_as_read, p); }},
-    {"MarkImportance", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.mark_importance, p); }},
-    {"ForwardTo", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.forward_to, p); }},
-    {"ForwardAsAttachmentTo", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.forward_as_attachment_to, p); }},
-    {"RedirectTo", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.redirect_to, p); }},
-    {"AssignCategories", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.assign_categories, p); }},
-    {"StopProcessingRules", [](const boost::json::value& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.stop_processing_rules, p); }},
+    {"MoveToFolder", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.move_to_folder, p); }},
+    {"CopyToFolder", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.copy_to_folder, p); }},
+    {"Delete", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.delete_, p); }},
+    {"PermanentDelete", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.permanent_delete, p); }},
+    {"MarkAsRead", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.mark_as_read, p); }},
+    {"MarkImportance", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.mark_importance, p); }},
+    {"ForwardTo", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.forward_to, p); }},
+    {"ForwardAsAttachmentTo", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.forward_as_attachment_to, p); }},
+    {"RedirectTo", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.redirect_to, p); }},
+    {"AssignCategories", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.assign_categories, p); }},
+    {"StopProcessingRules", [](const auto& v, message_rule_actions& o, const outlook::json_path& p) { outlook::decode_into(v, o.stop_processing_rules, p); }},
 };
 
 /// The entry of message_rule_actions_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -142,6 +143,11 @@ inline const outlook::detail::member_decoder<message_rule_actions>* find_message
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, message_rule_actions& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::message_rule_actions_members, detail::find_message_rule_actions_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, message_rule_actions& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::message_rule_actions_members, detail::find_message_rule_actions_member, path);
 }
 

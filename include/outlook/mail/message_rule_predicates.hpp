@@ -133,6 +133,7 @@ struct message_rule_predicates {
 };
 
 void decode_json(const boost::json::value& v, message_rule_predicates& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, message_rule_predicates& out, const outlook::json_path& path);
 boost::json::value encode_json(const message_rule_predicates& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message_rule_predicates& x, const boost::json::storage_ptr& sp);
@@ -145,38 +146,38 @@ void write_members(outlook::detail::object_writer& o, const message_rule_predica
 
 namespace detail {
 
-/// How each member of message_rule_predicates (own and inherited) is decoded.
+/// How each member of message_rule_predicates (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<message_rule_predicates> message_rule_predicates_members[] = {
-    {"Categories", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
-    {"SubjectContains", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject_contains, p); }},
-    {"BodyContains", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_contains, p); }},
-    {"BodyOrSubjectContains", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_or_subject_contains, p); }},
-    {"SenderContains", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender_contains, p); }},
-    {"RecipientContains", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.recipient_contains, p); }},
-    {"HeaderContains", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.header_contains, p); }},
-    {"MessageActionFlag", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.message_action_flag, p); }},
-    {"Importance", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
-    {"Sensitivity", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sensitivity, p); }},
-    {"FromAddresses", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.from_addresses, p); }},
-    {"SentToAddresses", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_to_addresses, p); }},
-    {"SentToMe", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_to_me, p); }},
-    {"SentOnlyToMe", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_only_to_me, p); }},
-    {"SentCcMe", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_cc_me, p); }},
-    {"SentToOrCcMe", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_to_or_cc_me, p); }},
-    {"NotSentToMe", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.not_sent_to_me, p); }},
-    {"HasAttachments", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
-    {"IsApprovalRequest", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_approval_request, p); }},
-    {"IsAutomaticForward", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_automatic_forward, p); }},
-    {"IsAutomaticReply", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_automatic_reply, p); }},
-    {"IsEncrypted", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_encrypted, p); }},
-    {"IsMeetingRequest", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_meeting_request, p); }},
-    {"IsMeetingResponse", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_meeting_response, p); }},
-    {"IsNonDeliveryReport", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_non_delivery_report, p); }},
-    {"IsPermissionControlled", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_permission_controlled, p); }},
-    {"IsReadReceipt", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt, p); }},
-    {"IsSigned", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_signed, p); }},
-    {"IsVoicemail", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_voicemail, p); }},
-    {"WithinSizeRange", [](const boost::json::value& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.within_size_range, p); }},
+    {"Categories", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
+    {"SubjectContains", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject_contains, p); }},
+    {"BodyContains", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_contains, p); }},
+    {"BodyOrSubjectContains", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_or_subject_contains, p); }},
+    {"SenderContains", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender_contains, p); }},
+    {"RecipientContains", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.recipient_contains, p); }},
+    {"HeaderContains", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.header_contains, p); }},
+    {"MessageActionFlag", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.message_action_flag, p); }},
+    {"Importance", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
+    {"Sensitivity", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sensitivity, p); }},
+    {"FromAddresses", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.from_addresses, p); }},
+    {"SentToAddresses", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_to_addresses, p); }},
+    {"SentToMe", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_to_me, p); }},
+    {"SentOnlyToMe", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_only_to_me, p); }},
+    {"SentCcMe", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_cc_me, p); }},
+    {"SentToOrCcMe", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_to_or_cc_me, p); }},
+    {"NotSentToMe", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.not_sent_to_me, p); }},
+    {"HasAttachments", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
+    {"IsApprovalRequest", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_approval_request, p); }},
+    {"IsAutomaticForward", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_automatic_forward, p); }},
+    {"IsAutomaticReply", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_automatic_reply, p); }},
+    {"IsEncrypted", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_encrypted, p); }},
+    {"IsMeetingRequest", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_meeting_request, p); }},
+    {"IsMeetingResponse", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_meeting_response, p); }},
+    {"IsNonDeliveryReport", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_non_delivery_report, p); }},
+    {"IsPermissionControlled", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_permission_controlled, p); }},
+    {"IsReadReceipt", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt, p); }},
+    {"IsSigned", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_signed, p); }},
+    {"IsVoicemail", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_voicemail, p); }},
+    {"WithinSizeRange", [](const auto& v, message_rule_predicates& o, const outlook::json_path& p) { outlook::decode_into(v, o.within_size_range, p); }},
 };
 
 /// The entry of message_rule_predicates_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -248,6 +249,11 @@ inline const outlook::detail::member_decoder<message_rule_predicates>* find_mess
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, message_rule_predicates& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::message_rule_predicates_members, detail::find_message_rule_predicates_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, message_rule_predicates& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::message_rule_predicates_members, detail::find_message_rule_predicates_member, path);
 }
 

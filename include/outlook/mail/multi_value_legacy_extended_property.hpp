@@ -43,6 +43,7 @@ struct multi_value_legacy_extended_property {
 };
 
 void decode_json(const boost::json::value& v, multi_value_legacy_extended_property& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, multi_value_legacy_extended_property& out, const outlook::json_path& path);
 boost::json::value encode_json(const multi_value_legacy_extended_property& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const multi_value_legacy_extended_property& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const multi_value_legacy_extended_property& x, const boost::json::storage_ptr& sp);
@@ -55,10 +56,10 @@ void write_members(outlook::detail::object_writer& o, const multi_value_legacy_e
 
 namespace detail {
 
-/// How each member of multi_value_legacy_extended_property (own and inherited) is decoded.
+/// How each member of multi_value_legacy_extended_property (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<multi_value_legacy_extended_property> multi_value_legacy_extended_property_members[] = {
-    {"PropertyId", [](const boost::json::value& v, multi_value_legacy_extended_property& o, const outlook::json_path& p) { outlook::decode_into(v, o.property_id, p); }},
-    {"Value", [](const boost::json::value& v, multi_value_legacy_extended_property& o, const outlook::json_path& p) { outlook::decode_into(v, o.value, p); }},
+    {"PropertyId", [](const auto& v, multi_value_legacy_extended_property& o, const outlook::json_path& p) { outlook::decode_into(v, o.property_id, p); }},
+    {"Value", [](const auto& v, multi_value_legacy_extended_property& o, const outlook::json_path& p) { outlook::decode_into(v, o.value, p); }},
 };
 
 /// The entry of multi_value_legacy_extended_property_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -80,6 +81,11 @@ inline const outlook::detail::member_decoder<multi_value_legacy_extended_propert
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, multi_value_legacy_extended_property& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::multi_value_legacy_extended_property_members, detail::find_multi_value_legacy_extended_property_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, multi_value_legacy_extended_property& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::multi_value_legacy_extended_property_members, detail::find_multi_value_legacy_extended_property_member, path);
 }
 

@@ -57,6 +57,7 @@ struct outlook_item {
 };
 
 void decode_json(const boost::json::value& v, outlook_item& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, outlook_item& out, const outlook::json_path& path);
 boost::json::value encode_json(const outlook_item& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp);
@@ -69,13 +70,13 @@ void write_members(outlook::detail::object_writer& o, const outlook_item& x);
 
 namespace detail {
 
-/// How each member of outlook_item (own and inherited) is decoded.
+/// How each member of outlook_item (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<outlook_item> outlook_item_members[] = {
-    {"Id", [](const boost::json::value& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"ChangeKey", [](const boost::json::value& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
-    {"Categories", [](const boost::json::value& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
-    {"CreatedDateTime", [](const boost::json::value& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
-    {"LastModifiedDateTime", [](const boost::json::value& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"Id", [](const auto& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"ChangeKey", [](const auto& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
+    {"Categories", [](const auto& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
+    {"CreatedDateTime", [](const auto& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
+    {"LastModifiedDateTime", [](const auto& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
 };
 
 /// The entry of outlook_item_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -106,6 +107,11 @@ inline const outlook::detail::member_decoder<outlook_item>* find_outlook_item_me
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook_item& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::outlook_item_members, detail::find_outlook_item_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook_item& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::outlook_item_members, detail::find_outlook_item_member, path);
 }
 

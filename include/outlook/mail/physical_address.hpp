@@ -52,6 +52,7 @@ struct physical_address {
 };
 
 void decode_json(const boost::json::value& v, physical_address& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, physical_address& out, const outlook::json_path& path);
 boost::json::value encode_json(const physical_address& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const physical_address& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const physical_address& x, const boost::json::storage_ptr& sp);
@@ -64,13 +65,13 @@ void write_members(outlook::detail::object_writer& o, const physical_address& x)
 
 namespace detail {
 
-/// How each member of physical_address (own and inherited) is decoded.
+/// How each member of physical_address (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<physical_address> physical_address_members[] = {
-    {"Street", [](const boost::json::value& v, physical_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.street, p); }},
-    {"City", [](const boost::json::value& v, physical_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.city, p); }},
-    {"State", [](const boost::json::value& v, physical_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.state, p); }},
-    {"CountryOrRegion", [](const boost::json::value& v, physical_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.country_or_region, p); }},
-    {"PostalCode", [](const boost::json::value& v, physical_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.postal_code, p); }},
+    {"Street", [](const auto& v, physical_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.street, p); }},
+    {"City", [](const auto& v, physical_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.city, p); }},
+    {"State", [](const auto& v, physical_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.state, p); }},
+    {"CountryOrRegion", [](const auto& v, physical_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.country_or_region, p); }},
+    {"PostalCode", [](const auto& v, physical_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.postal_code, p); }},
 };
 
 /// The entry of physical_address_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -101,6 +102,11 @@ inline const outlook::detail::member_decoder<physical_address>* find_physical_ad
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, physical_address& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::physical_address_members, detail::find_physical_address_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, physical_address& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::physical_address_members, detail::find_physical_address_member, path);
 }
 

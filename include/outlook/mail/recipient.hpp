@@ -41,6 +41,7 @@ struct recipient {
 };
 
 void decode_json(const boost::json::value& v, recipient& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, recipient& out, const outlook::json_path& path);
 boost::json::value encode_json(const recipient& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const recipient& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const recipient& x, const boost::json::storage_ptr& sp);
@@ -53,9 +54,9 @@ void write_members(outlook::detail::object_writer& o, const recipient& x);
 
 namespace detail {
 
-/// How each member of recipient (own and inherited) is decoded.
+/// How each member of recipient (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<recipient> recipient_members[] = {
-    {"EmailAddress", [](const boost::json::value& v, recipient& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_address, p); }},
+    {"EmailAddress", [](const auto& v, recipient& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_address, p); }},
 };
 
 /// The entry of recipient_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -74,6 +75,11 @@ inline const outlook::detail::member_decoder<recipient>* find_recipient_member(s
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, recipient& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::recipient_members, detail::find_recipient_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, recipient& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::recipient_members, detail::find_recipient_member, path);
 }
 

@@ -44,6 +44,7 @@ struct size_range {
 };
 
 void decode_json(const boost::json::value& v, size_range& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, size_range& out, const outlook::json_path& path);
 boost::json::value encode_json(const size_range& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const size_range& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const size_range& x, const boost::json::storage_ptr& sp);
@@ -56,10 +57,10 @@ void write_members(outlook::detail::object_writer& o, const size_range& x);
 
 namespace detail {
 
-/// How each member of size_range (own and inherited) is decoded.
+/// How each member of size_range (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<size_range> size_range_members[] = {
-    {"MinimumSize", [](const boost::json::value& v, size_range& o, const outlook::json_path& p) { outlook::decode_into(v, o.minimum_size, p); }},
-    {"MaximumSize", [](const boost::json::value& v, size_range& o, const outlook::json_path& p) { outlook::decode_into(v, o.maximum_size, p); }},
+    {"MinimumSize", [](const auto& v, size_range& o, const outlook::json_path& p) { outlook::decode_into(v, o.minimum_size, p); }},
+    {"MaximumSize", [](const auto& v, size_range& o, const outlook::json_path& p) { outlook::decode_into(v, o.maximum_size, p); }},
 };
 
 /// The entry of size_range_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -79,6 +80,11 @@ inline const outlook::detail::member_decoder<size_range>* find_size_range_member
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, size_range& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::size_range_members, detail::find_size_range_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, size_range& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::size_range_members, detail::find_size_range_member, path);
 }
 

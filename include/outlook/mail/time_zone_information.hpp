@@ -44,6 +44,7 @@ struct time_zone_information {
 };
 
 void decode_json(const boost::json::value& v, time_zone_information& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, time_zone_information& out, const outlook::json_path& path);
 boost::json::value encode_json(const time_zone_information& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const time_zone_information& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const time_zone_information& x, const boost::json::storage_ptr& sp);
@@ -56,10 +57,10 @@ void write_members(outlook::detail::object_writer& o, const time_zone_informatio
 
 namespace detail {
 
-/// How each member of time_zone_information (own and inherited) is decoded.
+/// How each member of time_zone_information (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<time_zone_information> time_zone_information_members[] = {
-    {"Alias", [](const boost::json::value& v, time_zone_information& o, const outlook::json_path& p) { outlook::decode_into(v, o.alias, p); }},
-    {"DisplayName", [](const boost::json::value& v, time_zone_information& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
+    {"Alias", [](const auto& v, time_zone_information& o, const outlook::json_path& p) { outlook::decode_into(v, o.alias, p); }},
+    {"DisplayName", [](const auto& v, time_zone_information& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
 };
 
 /// The entry of time_zone_information_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -81,6 +82,11 @@ inline const outlook::detail::member_decoder<time_zone_information>* find_time_z
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, time_zone_information& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::time_zone_information_members, detail::find_time_zone_information_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, time_zone_information& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::time_zone_information_members, detail::find_time_zone_information_member, path);
 }
 

@@ -78,6 +78,7 @@ struct user {
 };
 
 void decode_json(const boost::json::value& v, user& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, user& out, const outlook::json_path& path);
 boost::json::value encode_json(const user& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const user& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const user& x, const boost::json::storage_ptr& sp);
@@ -90,18 +91,18 @@ void write_members(outlook::detail::object_writer& o, const user& x);
 
 namespace detail {
 
-/// How each member of user (own and inherited) is decoded.
+/// How each member of user (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<user> user_members[] = {
-    {"Id", [](const boost::json::value& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"EmailAddress", [](const boost::json::value& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_address, p); }},
-    {"DisplayName", [](const boost::json::value& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
-    {"Alias", [](const boost::json::value& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.alias, p); }},
-    {"MailboxGuid", [](const boost::json::value& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.mailbox_guid, p); }},
-    {"MailboxSettings", [](const boost::json::value& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.mailbox_settings, p); }},
-    {"InferenceClassification", [](const boost::json::value& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
-    {"MailFolders", [](const boost::json::value& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.mail_folders, p); }},
-    {"Messages", [](const boost::json::value& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.messages, p); }},
-    {"RootFolder", [](const boost::json::value& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.root_folder, p); }},
+    {"Id", [](const auto& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"EmailAddress", [](const auto& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_address, p); }},
+    {"DisplayName", [](const auto& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
+    {"Alias", [](const auto& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.alias, p); }},
+    {"MailboxGuid", [](const auto& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.mailbox_guid, p); }},
+    {"MailboxSettings", [](const auto& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.mailbox_settings, p); }},
+    {"InferenceClassification", [](const auto& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
+    {"MailFolders", [](const auto& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.mail_folders, p); }},
+    {"Messages", [](const auto& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.messages, p); }},
+    {"RootFolder", [](const auto& v, user& o, const outlook::json_path& p) { outlook::decode_into(v, o.root_folder, p); }},
 };
 
 /// The entry of user_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -143,6 +144,11 @@ inline const outlook::detail::member_decoder<user>* find_user_member(std::string
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, user& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::user_members, detail::find_user_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, user& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::user_members, detail::find_user_member, path);
 }
 

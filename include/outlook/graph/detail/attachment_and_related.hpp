@@ -633,6 +633,7 @@ struct reference_attachment : attachment {
 };
 
 void decode_json(const boost::json::value& v, attachment& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const attachment& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp);
@@ -642,10 +643,14 @@ void write_members(outlook::detail::object_writer& o, const attachment& x);
 void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<attachment>& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<attachment>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<attachment>& x, const boost::json::storage_ptr& sp);
 void write_json(outlook::json_writer& w, const outlook::poly<attachment>& x);
 void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<attachment>& x);
 void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, message& out, const outlook::json_path& path);
 boost::json::value encode_json(const message& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp);
@@ -655,10 +660,14 @@ void write_members(outlook::detail::object_writer& o, const message& x);
 void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<message>& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<message>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<message>& x, const boost::json::storage_ptr& sp);
 void write_json(outlook::json_writer& w, const outlook::poly<message>& x);
 void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<message>& x);
 void decode_json(const boost::json::value& v, calendar_sharing_message& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, calendar_sharing_message& out, const outlook::json_path& path);
 boost::json::value encode_json(const calendar_sharing_message& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const calendar_sharing_message& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const calendar_sharing_message& x, const boost::json::storage_ptr& sp);
@@ -666,6 +675,7 @@ void write_json(outlook::json_writer& w, const calendar_sharing_message& x);
 void write_fields(outlook::detail::object_writer& o, const calendar_sharing_message& x);
 void write_members(outlook::detail::object_writer& o, const calendar_sharing_message& x);
 void decode_json(const boost::json::value& v, event& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, event& out, const outlook::json_path& path);
 boost::json::value encode_json(const event& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const event& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event& x, const boost::json::storage_ptr& sp);
@@ -673,6 +683,7 @@ void write_json(outlook::json_writer& w, const event& x);
 void write_fields(outlook::detail::object_writer& o, const event& x);
 void write_members(outlook::detail::object_writer& o, const event& x);
 void decode_json(const boost::json::value& v, event_message& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, event_message& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp);
@@ -680,6 +691,7 @@ void write_json(outlook::json_writer& w, const event_message& x);
 void write_fields(outlook::detail::object_writer& o, const event_message& x);
 void write_members(outlook::detail::object_writer& o, const event_message& x);
 void decode_json(const boost::json::value& v, event_message_request& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, event_message_request& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message_request& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp);
@@ -687,6 +699,7 @@ void write_json(outlook::json_writer& w, const event_message_request& x);
 void write_fields(outlook::detail::object_writer& o, const event_message_request& x);
 void write_members(outlook::detail::object_writer& o, const event_message_request& x);
 void decode_json(const boost::json::value& v, event_message_response& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, event_message_response& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message_response& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp);
@@ -694,6 +707,7 @@ void write_json(outlook::json_writer& w, const event_message_response& x);
 void write_fields(outlook::detail::object_writer& o, const event_message_response& x);
 void write_members(outlook::detail::object_writer& o, const event_message_response& x);
 void decode_json(const boost::json::value& v, file_attachment& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, file_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const file_attachment& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp);
@@ -701,6 +715,7 @@ void write_json(outlook::json_writer& w, const file_attachment& x);
 void write_fields(outlook::detail::object_writer& o, const file_attachment& x);
 void write_members(outlook::detail::object_writer& o, const file_attachment& x);
 void decode_json(const boost::json::value& v, item_attachment& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, item_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const item_attachment& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp);
@@ -708,6 +723,7 @@ void write_json(outlook::json_writer& w, const item_attachment& x);
 void write_fields(outlook::detail::object_writer& o, const item_attachment& x);
 void write_members(outlook::detail::object_writer& o, const item_attachment& x);
 void decode_json(const boost::json::value& v, outlook_item& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, outlook_item& out, const outlook::json_path& path);
 boost::json::value encode_json(const outlook_item& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const outlook_item& x, const boost::json::storage_ptr& sp);
@@ -718,6 +734,7 @@ void decode_json(const boost::json::value& v, outlook::one_of<outlook::poly<::ou
 boost::json::value encode_json(const outlook::one_of<outlook::poly<::outlook::graph::outlook_item>, outlook::poly<::outlook::graph::contact>, outlook::poly<::outlook::graph::event>, outlook::poly<::outlook::graph::message>>& x, const boost::json::storage_ptr& sp);
 void write_json(outlook::json_writer& w, const outlook::one_of<outlook::poly<::outlook::graph::outlook_item>, outlook::poly<::outlook::graph::contact>, outlook::poly<::outlook::graph::event>, outlook::poly<::outlook::graph::message>>& x);
 void decode_json(const boost::json::value& v, reference_attachment& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, reference_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const reference_attachment& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp);
@@ -730,14 +747,14 @@ void write_members(outlook::detail::object_writer& o, const reference_attachment
 
 namespace detail {
 
-/// How each member of attachment (own and inherited) is decoded.
+/// How each member of attachment (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<attachment> attachment_members[] = {
-    {"id", [](const boost::json::value& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"name", [](const boost::json::value& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
-    {"contentType", [](const boost::json::value& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
-    {"size", [](const boost::json::value& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
-    {"isInline", [](const boost::json::value& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
-    {"lastModifiedDateTime", [](const boost::json::value& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"id", [](const auto& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"name", [](const auto& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"contentType", [](const auto& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
+    {"size", [](const auto& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
+    {"isInline", [](const auto& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
+    {"lastModifiedDateTime", [](const auto& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
 };
 
 /// The entry of attachment_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -766,43 +783,43 @@ inline const outlook::detail::member_decoder<attachment>* find_attachment_member
   return nullptr;
 }
 
-/// How each member of message (own and inherited) is decoded.
+/// How each member of message (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<message> message_members[] = {
-    {"id", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"changeKey", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
-    {"categories", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
-    {"createdDateTime", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
-    {"lastModifiedDateTime", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
-    {"receivedDateTime", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
-    {"sentDateTime", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
-    {"subject", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
-    {"body", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
-    {"bodyPreview", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
-    {"uniqueBody", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
-    {"importance", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
-    {"inferenceClassification", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
-    {"hasAttachments", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
-    {"parentFolderId", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
-    {"from", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
-    {"sender", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
-    {"toRecipients", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
-    {"ccRecipients", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
-    {"bccRecipients", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
-    {"replyTo", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
-    {"conversationId", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
-    {"isDeliveryReceiptRequested", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
-    {"isReadReceiptRequested", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
-    {"isRead", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
-    {"isDraft", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
-    {"webLink", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
-    {"flag", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
-    {"internetMessageId", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
-    {"internetMessageHeaders", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
-    {"conversationIndex", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
-    {"attachments", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
-    {"extensions", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
-    {"singleValueExtendedProperties", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
-    {"multiValueExtendedProperties", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
+    {"id", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"changeKey", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
+    {"categories", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
+    {"createdDateTime", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
+    {"lastModifiedDateTime", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"receivedDateTime", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
+    {"sentDateTime", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
+    {"subject", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
+    {"body", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
+    {"bodyPreview", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
+    {"uniqueBody", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
+    {"importance", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
+    {"inferenceClassification", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
+    {"hasAttachments", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
+    {"parentFolderId", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
+    {"from", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
+    {"sender", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
+    {"toRecipients", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
+    {"ccRecipients", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
+    {"bccRecipients", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
+    {"replyTo", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
+    {"conversationId", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
+    {"isDeliveryReceiptRequested", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
+    {"isReadReceiptRequested", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
+    {"isRead", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
+    {"isDraft", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
+    {"webLink", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
+    {"flag", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
+    {"internetMessageId", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
+    {"internetMessageHeaders", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
+    {"conversationIndex", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
+    {"attachments", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
+    {"extensions", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
+    {"singleValueExtendedProperties", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
+    {"multiValueExtendedProperties", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
 };
 
 /// The entry of message_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -888,47 +905,47 @@ inline const outlook::detail::member_decoder<message>* find_message_member(std::
   return nullptr;
 }
 
-/// How each member of calendar_sharing_message (own and inherited) is decoded.
+/// How each member of calendar_sharing_message (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<calendar_sharing_message> calendar_sharing_message_members[] = {
-    {"id", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"changeKey", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
-    {"categories", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
-    {"createdDateTime", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
-    {"lastModifiedDateTime", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
-    {"receivedDateTime", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
-    {"sentDateTime", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
-    {"subject", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
-    {"body", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
-    {"bodyPreview", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
-    {"uniqueBody", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
-    {"importance", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
-    {"inferenceClassification", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
-    {"hasAttachments", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
-    {"parentFolderId", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
-    {"from", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
-    {"sender", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
-    {"toRecipients", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
-    {"ccRecipients", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
-    {"bccRecipients", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
-    {"replyTo", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
-    {"conversationId", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
-    {"isDeliveryReceiptRequested", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
-    {"isReadReceiptRequested", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
-    {"isRead", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
-    {"isDraft", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
-    {"webLink", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
-    {"flag", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
-    {"internetMessageId", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
-    {"internetMessageHeaders", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
-    {"conversationIndex", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
-    {"attachments", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
-    {"extensions", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
-    {"singleValueExtendedProperties", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
-    {"multiValueExtendedProperties", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
-    {"canAccept", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.can_accept, p); }},
-    {"sharingMessageAction", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sharing_message_action, p); }},
-    {"sharingMessageActions", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sharing_message_actions, p); }},
-    {"suggestedCalendarName", [](const boost::json::value& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.suggested_calendar_name, p); }},
+    {"id", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"changeKey", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
+    {"categories", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
+    {"createdDateTime", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
+    {"lastModifiedDateTime", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"receivedDateTime", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
+    {"sentDateTime", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
+    {"subject", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
+    {"body", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
+    {"bodyPreview", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
+    {"uniqueBody", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
+    {"importance", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
+    {"inferenceClassification", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
+    {"hasAttachments", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
+    {"parentFolderId", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
+    {"from", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
+    {"sender", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
+    {"toRecipients", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
+    {"ccRecipients", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
+    {"bccRecipients", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
+    {"replyTo", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
+    {"conversationId", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
+    {"isDeliveryReceiptRequested", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
+    {"isReadReceiptRequested", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
+    {"isRead", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
+    {"isDraft", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
+    {"webLink", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
+    {"flag", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
+    {"internetMessageId", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
+    {"internetMessageHeaders", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
+    {"conversationIndex", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
+    {"attachments", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
+    {"extensions", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
+    {"singleValueExtendedProperties", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
+    {"multiValueExtendedProperties", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
+    {"canAccept", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.can_accept, p); }},
+    {"sharingMessageAction", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sharing_message_action, p); }},
+    {"sharingMessageActions", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sharing_message_actions, p); }},
+    {"suggestedCalendarName", [](const auto& v, calendar_sharing_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.suggested_calendar_name, p); }},
 };
 
 /// The entry of calendar_sharing_message_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -1020,56 +1037,56 @@ inline const outlook::detail::member_decoder<calendar_sharing_message>* find_cal
   return nullptr;
 }
 
-/// How each member of event (own and inherited) is decoded.
+/// How each member of event (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<event> event_members[] = {
-    {"id", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"changeKey", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
-    {"categories", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
-    {"createdDateTime", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
-    {"lastModifiedDateTime", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
-    {"allowNewTimeProposals", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.allow_new_time_proposals, p); }},
-    {"attendees", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.attendees, p); }},
-    {"body", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
-    {"bodyPreview", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
-    {"cancelledOccurrences", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.cancelled_occurrences, p); }},
-    {"end", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.end, p); }},
-    {"hasAttachments", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
-    {"hideAttendees", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.hide_attendees, p); }},
-    {"iCalUId", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.i_cal_u_id, p); }},
-    {"importance", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
-    {"isAllDay", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_all_day, p); }},
-    {"isCancelled", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_cancelled, p); }},
-    {"isDraft", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
-    {"isOnlineMeeting", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_online_meeting, p); }},
-    {"isOrganizer", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_organizer, p); }},
-    {"isReminderOn", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_reminder_on, p); }},
-    {"location", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.location, p); }},
-    {"locations", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.locations, p); }},
-    {"onlineMeeting", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.online_meeting, p); }},
-    {"onlineMeetingProvider", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.online_meeting_provider, p); }},
-    {"onlineMeetingUrl", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.online_meeting_url, p); }},
-    {"organizer", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.organizer, p); }},
-    {"originalEndTimeZone", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.original_end_time_zone, p); }},
-    {"originalStart", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.original_start, p); }},
-    {"originalStartTimeZone", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.original_start_time_zone, p); }},
-    {"recurrence", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.recurrence, p); }},
-    {"reminderMinutesBeforeStart", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.reminder_minutes_before_start, p); }},
-    {"responseRequested", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.response_requested, p); }},
-    {"responseStatus", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.response_status, p); }},
-    {"sensitivity", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.sensitivity, p); }},
-    {"seriesMasterId", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.series_master_id, p); }},
-    {"showAs", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.show_as, p); }},
-    {"start", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.start, p); }},
-    {"subject", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
-    {"transactionId", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.transaction_id, p); }},
-    {"type", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
-    {"webLink", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
-    {"attachments", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
-    {"exceptionOccurrences", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.exception_occurrences, p); }},
-    {"extensions", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
-    {"instances", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.instances, p); }},
-    {"multiValueExtendedProperties", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
-    {"singleValueExtendedProperties", [](const boost::json::value& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
+    {"id", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"changeKey", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
+    {"categories", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
+    {"createdDateTime", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
+    {"lastModifiedDateTime", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"allowNewTimeProposals", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.allow_new_time_proposals, p); }},
+    {"attendees", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.attendees, p); }},
+    {"body", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
+    {"bodyPreview", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
+    {"cancelledOccurrences", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.cancelled_occurrences, p); }},
+    {"end", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.end, p); }},
+    {"hasAttachments", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
+    {"hideAttendees", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.hide_attendees, p); }},
+    {"iCalUId", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.i_cal_u_id, p); }},
+    {"importance", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
+    {"isAllDay", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_all_day, p); }},
+    {"isCancelled", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_cancelled, p); }},
+    {"isDraft", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
+    {"isOnlineMeeting", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_online_meeting, p); }},
+    {"isOrganizer", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_organizer, p); }},
+    {"isReminderOn", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_reminder_on, p); }},
+    {"location", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.location, p); }},
+    {"locations", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.locations, p); }},
+    {"onlineMeeting", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.online_meeting, p); }},
+    {"onlineMeetingProvider", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.online_meeting_provider, p); }},
+    {"onlineMeetingUrl", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.online_meeting_url, p); }},
+    {"organizer", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.organizer, p); }},
+    {"originalEndTimeZone", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.original_end_time_zone, p); }},
+    {"originalStart", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.original_start, p); }},
+    {"originalStartTimeZone", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.original_start_time_zone, p); }},
+    {"recurrence", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.recurrence, p); }},
+    {"reminderMinutesBeforeStart", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.reminder_minutes_before_start, p); }},
+    {"responseRequested", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.response_requested, p); }},
+    {"responseStatus", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.response_status, p); }},
+    {"sensitivity", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.sensitivity, p); }},
+    {"seriesMasterId", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.series_master_id, p); }},
+    {"showAs", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.show_as, p); }},
+    {"start", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.start, p); }},
+    {"subject", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
+    {"transactionId", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.transaction_id, p); }},
+    {"type", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
+    {"webLink", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
+    {"attachments", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
+    {"exceptionOccurrences", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.exception_occurrences, p); }},
+    {"extensions", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
+    {"instances", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.instances, p); }},
+    {"multiValueExtendedProperties", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
+    {"singleValueExtendedProperties", [](const auto& v, event& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
 };
 
 /// The entry of event_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -1174,53 +1191,53 @@ inline const outlook::detail::member_decoder<event>* find_event_member(std::stri
   return nullptr;
 }
 
-/// How each member of event_message (own and inherited) is decoded.
+/// How each member of event_message (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<event_message> event_message_members[] = {
-    {"id", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"changeKey", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
-    {"categories", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
-    {"createdDateTime", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
-    {"lastModifiedDateTime", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
-    {"receivedDateTime", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
-    {"sentDateTime", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
-    {"subject", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
-    {"body", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
-    {"bodyPreview", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
-    {"uniqueBody", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
-    {"importance", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
-    {"inferenceClassification", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
-    {"hasAttachments", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
-    {"parentFolderId", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
-    {"from", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
-    {"sender", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
-    {"toRecipients", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
-    {"ccRecipients", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
-    {"bccRecipients", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
-    {"replyTo", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
-    {"conversationId", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
-    {"isDeliveryReceiptRequested", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
-    {"isReadReceiptRequested", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
-    {"isRead", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
-    {"isDraft", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
-    {"webLink", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
-    {"flag", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
-    {"internetMessageId", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
-    {"internetMessageHeaders", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
-    {"conversationIndex", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
-    {"attachments", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
-    {"extensions", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
-    {"singleValueExtendedProperties", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
-    {"multiValueExtendedProperties", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
-    {"meetingMessageType", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.meeting_message_type, p); }},
-    {"event", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.event, p); }},
-    {"startDateTime", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_date_time, p); }},
-    {"endDateTime", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.end_date_time, p); }},
-    {"location", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.location, p); }},
-    {"type", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
-    {"recurrence", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.recurrence, p); }},
-    {"isOutOfDate", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_out_of_date, p); }},
-    {"isAllDay", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_all_day, p); }},
-    {"isDelegated", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delegated, p); }},
+    {"id", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"changeKey", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
+    {"categories", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
+    {"createdDateTime", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
+    {"lastModifiedDateTime", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"receivedDateTime", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
+    {"sentDateTime", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
+    {"subject", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
+    {"body", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
+    {"bodyPreview", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
+    {"uniqueBody", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
+    {"importance", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
+    {"inferenceClassification", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
+    {"hasAttachments", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
+    {"parentFolderId", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
+    {"from", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
+    {"sender", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
+    {"toRecipients", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
+    {"ccRecipients", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
+    {"bccRecipients", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
+    {"replyTo", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
+    {"conversationId", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
+    {"isDeliveryReceiptRequested", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
+    {"isReadReceiptRequested", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
+    {"isRead", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
+    {"isDraft", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
+    {"webLink", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
+    {"flag", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
+    {"internetMessageId", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
+    {"internetMessageHeaders", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
+    {"conversationIndex", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
+    {"attachments", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
+    {"extensions", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
+    {"singleValueExtendedProperties", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
+    {"multiValueExtendedProperties", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
+    {"meetingMessageType", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.meeting_message_type, p); }},
+    {"event", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.event, p); }},
+    {"startDateTime", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_date_time, p); }},
+    {"endDateTime", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.end_date_time, p); }},
+    {"location", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.location, p); }},
+    {"type", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
+    {"recurrence", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.recurrence, p); }},
+    {"isOutOfDate", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_out_of_date, p); }},
+    {"isAllDay", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_all_day, p); }},
+    {"isDelegated", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delegated, p); }},
 };
 
 /// The entry of event_message_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -1322,59 +1339,59 @@ inline const outlook::detail::member_decoder<event_message>* find_event_message_
   return nullptr;
 }
 
-/// How each member of event_message_request (own and inherited) is decoded.
+/// How each member of event_message_request (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<event_message_request> event_message_request_members[] = {
-    {"id", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"changeKey", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
-    {"categories", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
-    {"createdDateTime", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
-    {"lastModifiedDateTime", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
-    {"receivedDateTime", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
-    {"sentDateTime", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
-    {"subject", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
-    {"body", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
-    {"bodyPreview", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
-    {"uniqueBody", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
-    {"importance", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
-    {"inferenceClassification", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
-    {"hasAttachments", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
-    {"parentFolderId", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
-    {"from", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
-    {"sender", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
-    {"toRecipients", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
-    {"ccRecipients", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
-    {"bccRecipients", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
-    {"replyTo", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
-    {"conversationId", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
-    {"isDeliveryReceiptRequested", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
-    {"isReadReceiptRequested", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
-    {"isRead", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
-    {"isDraft", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
-    {"webLink", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
-    {"flag", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
-    {"internetMessageId", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
-    {"internetMessageHeaders", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
-    {"conversationIndex", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
-    {"attachments", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
-    {"extensions", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
-    {"singleValueExtendedProperties", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
-    {"multiValueExtendedProperties", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
-    {"meetingMessageType", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.meeting_message_type, p); }},
-    {"event", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.event, p); }},
-    {"startDateTime", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_date_time, p); }},
-    {"endDateTime", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.end_date_time, p); }},
-    {"location", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.location, p); }},
-    {"type", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
-    {"recurrence", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.recurrence, p); }},
-    {"isOutOfDate", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_out_of_date, p); }},
-    {"isAllDay", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_all_day, p); }},
-    {"isDelegated", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delegated, p); }},
-    {"previousStartDateTime", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.previous_start_date_time, p); }},
-    {"previousEndDateTime", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.previous_end_date_time, p); }},
-    {"previousLocation", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.previous_location, p); }},
-    {"responseRequested", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.response_requested, p); }},
-    {"allowNewTimeProposals", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.allow_new_time_proposals, p); }},
-    {"meetingRequestType", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.meeting_request_type, p); }},
+    {"id", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"changeKey", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
+    {"categories", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
+    {"createdDateTime", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
+    {"lastModifiedDateTime", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"receivedDateTime", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
+    {"sentDateTime", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
+    {"subject", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
+    {"body", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
+    {"bodyPreview", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
+    {"uniqueBody", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
+    {"importance", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
+    {"inferenceClassification", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
+    {"hasAttachments", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
+    {"parentFolderId", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
+    {"from", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
+    {"sender", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
+    {"toRecipients", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
+    {"ccRecipients", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
+    {"bccRecipients", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
+    {"replyTo", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
+    {"conversationId", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
+    {"isDeliveryReceiptRequested", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
+    {"isReadReceiptRequested", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
+    {"isRead", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
+    {"isDraft", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
+    {"webLink", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
+    {"flag", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
+    {"internetMessageId", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
+    {"internetMessageHeaders", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
+    {"conversationIndex", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
+    {"attachments", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
+    {"extensions", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
+    {"singleValueExtendedProperties", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
+    {"multiValueExtendedProperties", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
+    {"meetingMessageType", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.meeting_message_type, p); }},
+    {"event", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.event, p); }},
+    {"startDateTime", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_date_time, p); }},
+    {"endDateTime", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.end_date_time, p); }},
+    {"location", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.location, p); }},
+    {"type", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
+    {"recurrence", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.recurrence, p); }},
+    {"isOutOfDate", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_out_of_date, p); }},
+    {"isAllDay", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_all_day, p); }},
+    {"isDelegated", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delegated, p); }},
+    {"previousStartDateTime", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.previous_start_date_time, p); }},
+    {"previousEndDateTime", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.previous_end_date_time, p); }},
+    {"previousLocation", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.previous_location, p); }},
+    {"responseRequested", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.response_requested, p); }},
+    {"allowNewTimeProposals", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.allow_new_time_proposals, p); }},
+    {"meetingRequestType", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.meeting_request_type, p); }},
 };
 
 /// The entry of event_message_request_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -1486,55 +1503,55 @@ inline const outlook::detail::member_decoder<event_message_request>* find_event_
   return nullptr;
 }
 
-/// How each member of event_message_response (own and inherited) is decoded.
+/// How each member of event_message_response (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<event_message_response> event_message_response_members[] = {
-    {"id", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"changeKey", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
-    {"categories", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
-    {"createdDateTime", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
-    {"lastModifiedDateTime", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
-    {"receivedDateTime", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
-    {"sentDateTime", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
-    {"subject", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
-    {"body", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
-    {"bodyPreview", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
-    {"uniqueBody", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
-    {"importance", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
-    {"inferenceClassification", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
-    {"hasAttachments", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
-    {"parentFolderId", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
-    {"from", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
-    {"sender", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
-    {"toRecipients", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
-    {"ccRecipients", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
-    {"bccRecipients", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
-    {"replyTo", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
-    {"conversationId", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
-    {"isDeliveryReceiptRequested", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
-    {"isReadReceiptRequested", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
-    {"isRead", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
-    {"isDraft", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
-    {"webLink", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
-    {"flag", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
-    {"internetMessageId", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
-    {"internetMessageHeaders", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
-    {"conversationIndex", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
-    {"attachments", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
-    {"extensions", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
-    {"singleValueExtendedProperties", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
-    {"multiValueExtendedProperties", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
-    {"meetingMessageType", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.meeting_message_type, p); }},
-    {"event", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.event, p); }},
-    {"startDateTime", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_date_time, p); }},
-    {"endDateTime", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.end_date_time, p); }},
-    {"location", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.location, p); }},
-    {"type", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
-    {"recurrence", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.recurrence, p); }},
-    {"isOutOfDate", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_out_of_date, p); }},
-    {"isAllDay", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_all_day, p); }},
-    {"isDelegated", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delegated, p); }},
-    {"proposedNewTime", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.proposed_new_time, p); }},
-    {"responseType", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.response_type, p); }},
+    {"id", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"changeKey", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
+    {"categories", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
+    {"createdDateTime", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
+    {"lastModifiedDateTime", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"receivedDateTime", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
+    {"sentDateTime", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
+    {"subject", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
+    {"body", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
+    {"bodyPreview", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
+    {"uniqueBody", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
+    {"importance", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
+    {"inferenceClassification", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
+    {"hasAttachments", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
+    {"parentFolderId", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
+    {"from", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
+    {"sender", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
+    {"toRecipients", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
+    {"ccRecipients", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
+    {"bccRecipients", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
+    {"replyTo", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
+    {"conversationId", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
+    {"isDeliveryReceiptRequested", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
+    {"isReadReceiptRequested", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
+    {"isRead", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
+    {"isDraft", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
+    {"webLink", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
+    {"flag", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
+    {"internetMessageId", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
+    {"internetMessageHeaders", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
+    {"conversationIndex", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
+    {"attachments", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
+    {"extensions", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
+    {"singleValueExtendedProperties", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
+    {"multiValueExtendedProperties", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
+    {"meetingMessageType", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.meeting_message_type, p); }},
+    {"event", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.event, p); }},
+    {"startDateTime", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_date_time, p); }},
+    {"endDateTime", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.end_date_time, p); }},
+    {"location", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.location, p); }},
+    {"type", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
+    {"recurrence", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.recurrence, p); }},
+    {"isOutOfDate", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_out_of_date, p); }},
+    {"isAllDay", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_all_day, p); }},
+    {"isDelegated", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delegated, p); }},
+    {"proposedNewTime", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.proposed_new_time, p); }},
+    {"responseType", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.response_type, p); }},
 };
 
 /// The entry of event_message_response_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -1638,17 +1655,17 @@ inline const outlook::detail::member_decoder<event_message_response>* find_event
   return nullptr;
 }
 
-/// How each member of file_attachment (own and inherited) is decoded.
+/// How each member of file_attachment (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<file_attachment> file_attachment_members[] = {
-    {"id", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"name", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
-    {"contentType", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
-    {"size", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
-    {"isInline", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
-    {"lastModifiedDateTime", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
-    {"contentBytes", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_bytes, p); }},
-    {"contentId", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_id, p); }},
-    {"contentLocation", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_location, p); }},
+    {"id", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"name", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"contentType", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
+    {"size", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
+    {"isInline", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
+    {"lastModifiedDateTime", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"contentBytes", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_bytes, p); }},
+    {"contentId", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_id, p); }},
+    {"contentLocation", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_location, p); }},
 };
 
 /// The entry of file_attachment_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -1686,15 +1703,15 @@ inline const outlook::detail::member_decoder<file_attachment>* find_file_attachm
   return nullptr;
 }
 
-/// How each member of item_attachment (own and inherited) is decoded.
+/// How each member of item_attachment (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<item_attachment> item_attachment_members[] = {
-    {"id", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"name", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
-    {"contentType", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
-    {"size", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
-    {"isInline", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
-    {"lastModifiedDateTime", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
-    {"item", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.item, p); }},
+    {"id", [](const auto& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"name", [](const auto& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"contentType", [](const auto& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
+    {"size", [](const auto& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
+    {"isInline", [](const auto& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
+    {"lastModifiedDateTime", [](const auto& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"item", [](const auto& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.item, p); }},
 };
 
 /// The entry of item_attachment_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -1724,13 +1741,13 @@ inline const outlook::detail::member_decoder<item_attachment>* find_item_attachm
   return nullptr;
 }
 
-/// How each member of outlook_item (own and inherited) is decoded.
+/// How each member of outlook_item (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<outlook_item> outlook_item_members[] = {
-    {"id", [](const boost::json::value& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"changeKey", [](const boost::json::value& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
-    {"categories", [](const boost::json::value& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
-    {"createdDateTime", [](const boost::json::value& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
-    {"lastModifiedDateTime", [](const boost::json::value& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"id", [](const auto& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"changeKey", [](const auto& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
+    {"categories", [](const auto& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
+    {"createdDateTime", [](const auto& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
+    {"lastModifiedDateTime", [](const auto& v, outlook_item& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
 };
 
 /// The entry of outlook_item_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -1758,14 +1775,14 @@ inline const outlook::detail::member_decoder<outlook_item>* find_outlook_item_me
   return nullptr;
 }
 
-/// How each member of reference_attachment (own and inherited) is decoded.
+/// How each member of reference_attachment (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<reference_attachment> reference_attachment_members[] = {
-    {"id", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"name", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
-    {"contentType", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
-    {"size", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
-    {"isInline", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
-    {"lastModifiedDateTime", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"id", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"name", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"contentType", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
+    {"size", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
+    {"isInline", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
+    {"lastModifiedDateTime", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
 };
 
 /// The entry of reference_attachment_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -1797,6 +1814,11 @@ inline const outlook::detail::member_decoder<reference_attachment>* find_referen
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, attachment& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::attachment_members, detail::find_attachment_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::attachment_members, detail::find_attachment_member, path);
 }
 
@@ -1848,7 +1870,9 @@ namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives attachment.
 /// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
-inline void decode_poly(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path, bool fresh) {
+/// `v`: a boost::json::value or an outlook::detail::tape_value.
+template <class V>
+inline void decode_poly(const V& v, outlook::poly<attachment>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "microsoft.graph", "fileAttachment"))
     return outlook::detail::decode_poly_as<file_attachment>(v, out, path, fresh);
@@ -1868,6 +1892,16 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<at
 /// For a poly the caller has just default-constructed (an element of a new vector).
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<attachment>& out,
+                        const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<attachment>& out,
+                        const outlook::json_path& path, outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
@@ -1920,6 +1954,11 @@ OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<a
 }
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::message_members, detail::find_message_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, message& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::message_members, detail::find_message_member, path);
 }
 
@@ -2029,7 +2068,9 @@ namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives message.
 /// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
-inline void decode_poly(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path, bool fresh) {
+/// `v`: a boost::json::value or an outlook::detail::tape_value.
+template <class V>
+inline void decode_poly(const V& v, outlook::poly<message>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "microsoft.graph", "calendarSharingMessage"))
     return outlook::detail::decode_poly_as<calendar_sharing_message>(v, out, path, fresh);
@@ -2051,6 +2092,16 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<me
 /// For a poly the caller has just default-constructed (an element of a new vector).
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<message>& out,
+                        const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<message>& out,
+                        const outlook::json_path& path, outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
@@ -2116,6 +2167,11 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, calendar_sharing
   outlook::detail::decode_object(v, out, out.extra, detail::calendar_sharing_message_members, detail::find_calendar_sharing_message_member, path);
 }
 
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, calendar_sharing_message& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::calendar_sharing_message_members, detail::find_calendar_sharing_message_member, path);
+}
+
 /// Writes the properties of calendar_sharing_message that are set (the base's first) into `obj`.
 OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const calendar_sharing_message& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const message&>(x), sp);
@@ -2159,6 +2215,11 @@ OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const calendar_sharin
 }
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, event& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::event_members, detail::find_event_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, event& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::event_members, detail::find_event_member, path);
 }
 
@@ -2294,6 +2355,11 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, event_message& o
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_members, detail::find_event_message_member, path);
 }
 
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, event_message& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::event_message_members, detail::find_event_message_member, path);
+}
+
 /// Writes the properties of event_message that are set (the base's first) into `obj`.
 OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const message&>(x), sp);
@@ -2352,6 +2418,11 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, event_message_re
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_request_members, detail::find_event_message_request_member, path);
 }
 
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, event_message_request& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::event_message_request_members, detail::find_event_message_request_member, path);
+}
+
 /// Writes the properties of event_message_request that are set (the base's first) into `obj`.
 OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const event_message&>(x), sp);
@@ -2402,6 +2473,11 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, event_message_re
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_response_members, detail::find_event_message_response_member, path);
 }
 
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, event_message_response& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::event_message_response_members, detail::find_event_message_response_member, path);
+}
+
 /// Writes the properties of event_message_response that are set (the base's first) into `obj`.
 OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const event_message&>(x), sp);
@@ -2441,6 +2517,11 @@ OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const event_message_r
 }
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, file_attachment& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::file_attachment_members, detail::find_file_attachment_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, file_attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::file_attachment_members, detail::find_file_attachment_member, path);
 }
 
@@ -2488,6 +2569,11 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, item_attachment&
   outlook::detail::decode_object(v, out, out.extra, detail::item_attachment_members, detail::find_item_attachment_member, path);
 }
 
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, item_attachment& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::item_attachment_members, detail::find_item_attachment_member, path);
+}
+
 /// Writes the properties of item_attachment that are set (the base's first) into `obj`.
 OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const attachment&>(x), sp);
@@ -2525,6 +2611,11 @@ OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const item_attachment
 }
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook_item& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::outlook_item_members, detail::find_outlook_item_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook_item& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::outlook_item_members, detail::find_outlook_item_member, path);
 }
 
@@ -2638,6 +2729,11 @@ OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::one_of
 }
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, reference_attachment& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::reference_attachment_members, detail::find_reference_attachment_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, reference_attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::reference_attachment_members, detail::find_reference_attachment_member, path);
 }
 

@@ -59,6 +59,7 @@ struct open_type_extension : extension {
 };
 
 void decode_json(const boost::json::value& v, extension& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, extension& out, const outlook::json_path& path);
 boost::json::value encode_json(const extension& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const extension& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const extension& x, const boost::json::storage_ptr& sp);
@@ -68,10 +69,14 @@ void write_members(outlook::detail::object_writer& o, const extension& x);
 void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<extension>& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<extension>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<extension>& x, const boost::json::storage_ptr& sp);
 void write_json(outlook::json_writer& w, const outlook::poly<extension>& x);
 void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<extension>& x);
 void decode_json(const boost::json::value& v, open_type_extension& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, open_type_extension& out, const outlook::json_path& path);
 boost::json::value encode_json(const open_type_extension& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const open_type_extension& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const open_type_extension& x, const boost::json::storage_ptr& sp);
@@ -84,9 +89,9 @@ void write_members(outlook::detail::object_writer& o, const open_type_extension&
 
 namespace detail {
 
-/// How each member of extension (own and inherited) is decoded.
+/// How each member of extension (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<extension> extension_members[] = {
-    {"id", [](const boost::json::value& v, extension& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"id", [](const auto& v, extension& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
 };
 
 /// The entry of extension_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -102,10 +107,10 @@ inline const outlook::detail::member_decoder<extension>* find_extension_member(s
   return nullptr;
 }
 
-/// How each member of open_type_extension (own and inherited) is decoded.
+/// How each member of open_type_extension (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<open_type_extension> open_type_extension_members[] = {
-    {"id", [](const boost::json::value& v, open_type_extension& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"extensionName", [](const boost::json::value& v, open_type_extension& o, const outlook::json_path& p) { outlook::decode_into(v, o.extension_name, p); }},
+    {"id", [](const auto& v, open_type_extension& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"extensionName", [](const auto& v, open_type_extension& o, const outlook::json_path& p) { outlook::decode_into(v, o.extension_name, p); }},
 };
 
 /// The entry of open_type_extension_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -127,6 +132,11 @@ inline const outlook::detail::member_decoder<open_type_extension>* find_open_typ
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, extension& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::extension_members, detail::find_extension_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, extension& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::extension_members, detail::find_extension_member, path);
 }
 
@@ -168,7 +178,9 @@ namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives extension.
 /// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
-inline void decode_poly(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path, bool fresh) {
+/// `v`: a boost::json::value or an outlook::detail::tape_value.
+template <class V>
+inline void decode_poly(const V& v, outlook::poly<extension>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "microsoft.graph", "openTypeExtension"))
     return outlook::detail::decode_poly_as<open_type_extension>(v, out, path, fresh);
@@ -184,6 +196,16 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<ex
 /// For a poly the caller has just default-constructed (an element of a new vector).
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<extension>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<extension>& out,
+                        const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<extension>& out,
+                        const outlook::json_path& path, outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
@@ -216,6 +238,11 @@ OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<e
 }
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, open_type_extension& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::open_type_extension_members, detail::find_open_type_extension_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, open_type_extension& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::open_type_extension_members, detail::find_open_type_extension_member, path);
 }
 

@@ -112,6 +112,7 @@ struct mail_search_folder : mail_folder {
 };
 
 void decode_json(const boost::json::value& v, mail_folder& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, mail_folder& out, const outlook::json_path& path);
 boost::json::value encode_json(const mail_folder& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp);
@@ -121,10 +122,14 @@ void write_members(outlook::detail::object_writer& o, const mail_folder& x);
 void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<mail_folder>& x, const boost::json::storage_ptr& sp);
 void write_json(outlook::json_writer& w, const outlook::poly<mail_folder>& x);
 void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<mail_folder>& x);
 void decode_json(const boost::json::value& v, mail_search_folder& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, mail_search_folder& out, const outlook::json_path& path);
 boost::json::value encode_json(const mail_search_folder& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp);
@@ -137,20 +142,20 @@ void write_members(outlook::detail::object_writer& o, const mail_search_folder& 
 
 namespace detail {
 
-/// How each member of mail_folder (own and inherited) is decoded.
+/// How each member of mail_folder (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<mail_folder> mail_folder_members[] = {
-    {"id", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"displayName", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
-    {"parentFolderId", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
-    {"childFolderCount", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.child_folder_count, p); }},
-    {"totalItemCount", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.total_item_count, p); }},
-    {"unreadItemCount", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.unread_item_count, p); }},
-    {"childFolders", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.child_folders, p); }},
-    {"messages", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.messages, p); }},
-    {"singleValueExtendedProperties", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
-    {"multiValueExtendedProperties", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
-    {"messageRules", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.message_rules, p); }},
-    {"isHidden", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_hidden, p); }},
+    {"id", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"displayName", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
+    {"parentFolderId", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
+    {"childFolderCount", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.child_folder_count, p); }},
+    {"totalItemCount", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.total_item_count, p); }},
+    {"unreadItemCount", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.unread_item_count, p); }},
+    {"childFolders", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.child_folders, p); }},
+    {"messages", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.messages, p); }},
+    {"singleValueExtendedProperties", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
+    {"multiValueExtendedProperties", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
+    {"messageRules", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.message_rules, p); }},
+    {"isHidden", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_hidden, p); }},
 };
 
 /// The entry of mail_folder_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -193,24 +198,24 @@ inline const outlook::detail::member_decoder<mail_folder>* find_mail_folder_memb
   return nullptr;
 }
 
-/// How each member of mail_search_folder (own and inherited) is decoded.
+/// How each member of mail_search_folder (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<mail_search_folder> mail_search_folder_members[] = {
-    {"id", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"displayName", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
-    {"parentFolderId", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
-    {"childFolderCount", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.child_folder_count, p); }},
-    {"totalItemCount", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.total_item_count, p); }},
-    {"unreadItemCount", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.unread_item_count, p); }},
-    {"childFolders", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.child_folders, p); }},
-    {"messages", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.messages, p); }},
-    {"singleValueExtendedProperties", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
-    {"multiValueExtendedProperties", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
-    {"messageRules", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.message_rules, p); }},
-    {"isHidden", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_hidden, p); }},
-    {"isSupported", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_supported, p); }},
-    {"includeNestedFolders", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.include_nested_folders, p); }},
-    {"sourceFolderIds", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.source_folder_ids, p); }},
-    {"filterQuery", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.filter_query, p); }},
+    {"id", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"displayName", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
+    {"parentFolderId", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
+    {"childFolderCount", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.child_folder_count, p); }},
+    {"totalItemCount", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.total_item_count, p); }},
+    {"unreadItemCount", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.unread_item_count, p); }},
+    {"childFolders", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.child_folders, p); }},
+    {"messages", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.messages, p); }},
+    {"singleValueExtendedProperties", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
+    {"multiValueExtendedProperties", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
+    {"messageRules", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.message_rules, p); }},
+    {"isHidden", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_hidden, p); }},
+    {"isSupported", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_supported, p); }},
+    {"includeNestedFolders", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.include_nested_folders, p); }},
+    {"sourceFolderIds", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.source_folder_ids, p); }},
+    {"filterQuery", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.filter_query, p); }},
 };
 
 /// The entry of mail_search_folder_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -262,6 +267,11 @@ inline const outlook::detail::member_decoder<mail_search_folder>* find_mail_sear
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mail_folder& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::mail_folder_members, detail::find_mail_folder_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, mail_folder& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mail_folder_members, detail::find_mail_folder_member, path);
 }
 
@@ -325,7 +335,9 @@ namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives mail_folder.
 /// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
-inline void decode_poly(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path, bool fresh) {
+/// `v`: a boost::json::value or an outlook::detail::tape_value.
+template <class V>
+inline void decode_poly(const V& v, outlook::poly<mail_folder>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "microsoft.graph", "mailSearchFolder"))
     return outlook::detail::decode_poly_as<mail_search_folder>(v, out, path, fresh);
@@ -341,6 +353,16 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<ma
 /// For a poly the caller has just default-constructed (an element of a new vector).
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<mail_folder>& out,
+                        const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<mail_folder>& out,
+                        const outlook::json_path& path, outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
@@ -373,6 +395,11 @@ OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<m
 }
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mail_search_folder& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::mail_search_folder_members, detail::find_mail_search_folder_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, mail_search_folder& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mail_search_folder_members, detail::find_mail_search_folder_member, path);
 }
 

@@ -70,6 +70,7 @@ struct daylight_time_zone_offset : standard_time_zone_offset {
 };
 
 void decode_json(const boost::json::value& v, standard_time_zone_offset& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, standard_time_zone_offset& out, const outlook::json_path& path);
 boost::json::value encode_json(const standard_time_zone_offset& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const standard_time_zone_offset& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const standard_time_zone_offset& x, const boost::json::storage_ptr& sp);
@@ -79,10 +80,14 @@ void write_members(outlook::detail::object_writer& o, const standard_time_zone_o
 void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<standard_time_zone_offset>& x, const boost::json::storage_ptr& sp);
 void write_json(outlook::json_writer& w, const outlook::poly<standard_time_zone_offset>& x);
 void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<standard_time_zone_offset>& x);
 void decode_json(const boost::json::value& v, daylight_time_zone_offset& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, daylight_time_zone_offset& out, const outlook::json_path& path);
 boost::json::value encode_json(const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const daylight_time_zone_offset& x, const boost::json::storage_ptr& sp);
@@ -95,13 +100,13 @@ void write_members(outlook::detail::object_writer& o, const daylight_time_zone_o
 
 namespace detail {
 
-/// How each member of standard_time_zone_offset (own and inherited) is decoded.
+/// How each member of standard_time_zone_offset (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<standard_time_zone_offset> standard_time_zone_offset_members[] = {
-    {"time", [](const boost::json::value& v, standard_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.time, p); }},
-    {"dayOccurrence", [](const boost::json::value& v, standard_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.day_occurrence, p); }},
-    {"dayOfWeek", [](const boost::json::value& v, standard_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.day_of_week, p); }},
-    {"month", [](const boost::json::value& v, standard_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.month, p); }},
-    {"year", [](const boost::json::value& v, standard_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.year, p); }},
+    {"time", [](const auto& v, standard_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.time, p); }},
+    {"dayOccurrence", [](const auto& v, standard_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.day_occurrence, p); }},
+    {"dayOfWeek", [](const auto& v, standard_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.day_of_week, p); }},
+    {"month", [](const auto& v, standard_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.month, p); }},
+    {"year", [](const auto& v, standard_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.year, p); }},
 };
 
 /// The entry of standard_time_zone_offset_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -127,14 +132,14 @@ inline const outlook::detail::member_decoder<standard_time_zone_offset>* find_st
   return nullptr;
 }
 
-/// How each member of daylight_time_zone_offset (own and inherited) is decoded.
+/// How each member of daylight_time_zone_offset (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<daylight_time_zone_offset> daylight_time_zone_offset_members[] = {
-    {"time", [](const boost::json::value& v, daylight_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.time, p); }},
-    {"dayOccurrence", [](const boost::json::value& v, daylight_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.day_occurrence, p); }},
-    {"dayOfWeek", [](const boost::json::value& v, daylight_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.day_of_week, p); }},
-    {"month", [](const boost::json::value& v, daylight_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.month, p); }},
-    {"year", [](const boost::json::value& v, daylight_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.year, p); }},
-    {"daylightBias", [](const boost::json::value& v, daylight_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.daylight_bias, p); }},
+    {"time", [](const auto& v, daylight_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.time, p); }},
+    {"dayOccurrence", [](const auto& v, daylight_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.day_occurrence, p); }},
+    {"dayOfWeek", [](const auto& v, daylight_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.day_of_week, p); }},
+    {"month", [](const auto& v, daylight_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.month, p); }},
+    {"year", [](const auto& v, daylight_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.year, p); }},
+    {"daylightBias", [](const auto& v, daylight_time_zone_offset& o, const outlook::json_path& p) { outlook::decode_into(v, o.daylight_bias, p); }},
 };
 
 /// The entry of daylight_time_zone_offset_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -166,6 +171,11 @@ inline const outlook::detail::member_decoder<daylight_time_zone_offset>* find_da
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, standard_time_zone_offset& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::standard_time_zone_offset_members, detail::find_standard_time_zone_offset_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, standard_time_zone_offset& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::standard_time_zone_offset_members, detail::find_standard_time_zone_offset_member, path);
 }
 
@@ -215,7 +225,9 @@ namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives standard_time_zone_offset.
 /// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
-inline void decode_poly(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path, bool fresh) {
+/// `v`: a boost::json::value or an outlook::detail::tape_value.
+template <class V>
+inline void decode_poly(const V& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "microsoft.graph", "daylightTimeZoneOffset"))
     return outlook::detail::decode_poly_as<daylight_time_zone_offset>(v, out, path, fresh);
@@ -231,6 +243,16 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<st
 /// For a poly the caller has just default-constructed (an element of a new vector).
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<standard_time_zone_offset>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<standard_time_zone_offset>& out,
+                        const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<standard_time_zone_offset>& out,
+                        const outlook::json_path& path, outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
@@ -263,6 +285,11 @@ OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<s
 }
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, daylight_time_zone_offset& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::daylight_time_zone_offset_members, detail::find_daylight_time_zone_offset_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, daylight_time_zone_offset& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::daylight_time_zone_offset_members, detail::find_daylight_time_zone_offset_member, path);
 }
 

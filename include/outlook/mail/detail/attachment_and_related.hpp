@@ -410,6 +410,7 @@ struct reference_attachment : attachment {
 };
 
 void decode_json(const boost::json::value& v, attachment& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const attachment& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const attachment& x, const boost::json::storage_ptr& sp);
@@ -419,10 +420,14 @@ void write_members(outlook::detail::object_writer& o, const attachment& x);
 void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<attachment>& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<attachment>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<attachment>& x, const boost::json::storage_ptr& sp);
 void write_json(outlook::json_writer& w, const outlook::poly<attachment>& x);
 void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<attachment>& x);
 void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, message& out, const outlook::json_path& path);
 boost::json::value encode_json(const message& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const message& x, const boost::json::storage_ptr& sp);
@@ -432,10 +437,14 @@ void write_members(outlook::detail::object_writer& o, const message& x);
 void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<message>& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<message>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<message>& x, const boost::json::storage_ptr& sp);
 void write_json(outlook::json_writer& w, const outlook::poly<message>& x);
 void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<message>& x);
 void decode_json(const boost::json::value& v, event_message& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, event_message& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event_message& x, const boost::json::storage_ptr& sp);
@@ -443,6 +452,7 @@ void write_json(outlook::json_writer& w, const event_message& x);
 void write_fields(outlook::detail::object_writer& o, const event_message& x);
 void write_members(outlook::detail::object_writer& o, const event_message& x);
 void decode_json(const boost::json::value& v, event_message_request& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, event_message_request& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message_request& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp);
@@ -450,6 +460,7 @@ void write_json(outlook::json_writer& w, const event_message_request& x);
 void write_fields(outlook::detail::object_writer& o, const event_message_request& x);
 void write_members(outlook::detail::object_writer& o, const event_message_request& x);
 void decode_json(const boost::json::value& v, event_message_response& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, event_message_response& out, const outlook::json_path& path);
 boost::json::value encode_json(const event_message_response& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp);
@@ -457,6 +468,7 @@ void write_json(outlook::json_writer& w, const event_message_response& x);
 void write_fields(outlook::detail::object_writer& o, const event_message_response& x);
 void write_members(outlook::detail::object_writer& o, const event_message_response& x);
 void decode_json(const boost::json::value& v, file_attachment& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, file_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const file_attachment& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const file_attachment& x, const boost::json::storage_ptr& sp);
@@ -464,6 +476,7 @@ void write_json(outlook::json_writer& w, const file_attachment& x);
 void write_fields(outlook::detail::object_writer& o, const file_attachment& x);
 void write_members(outlook::detail::object_writer& o, const file_attachment& x);
 void decode_json(const boost::json::value& v, item_attachment& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, item_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const item_attachment& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp);
@@ -471,6 +484,7 @@ void write_json(outlook::json_writer& w, const item_attachment& x);
 void write_fields(outlook::detail::object_writer& o, const item_attachment& x);
 void write_members(outlook::detail::object_writer& o, const item_attachment& x);
 void decode_json(const boost::json::value& v, reference_attachment& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, reference_attachment& out, const outlook::json_path& path);
 boost::json::value encode_json(const reference_attachment& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const reference_attachment& x, const boost::json::storage_ptr& sp);
@@ -483,14 +497,14 @@ void write_members(outlook::detail::object_writer& o, const reference_attachment
 
 namespace detail {
 
-/// How each member of attachment (own and inherited) is decoded.
+/// How each member of attachment (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<attachment> attachment_members[] = {
-    {"Id", [](const boost::json::value& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"Name", [](const boost::json::value& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
-    {"ContentType", [](const boost::json::value& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
-    {"Size", [](const boost::json::value& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
-    {"IsInline", [](const boost::json::value& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
-    {"LastModifiedDateTime", [](const boost::json::value& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"Id", [](const auto& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"Name", [](const auto& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"ContentType", [](const auto& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
+    {"Size", [](const auto& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
+    {"IsInline", [](const auto& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
+    {"LastModifiedDateTime", [](const auto& v, attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
 };
 
 /// The entry of attachment_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -519,51 +533,51 @@ inline const outlook::detail::member_decoder<attachment>* find_attachment_member
   return nullptr;
 }
 
-/// How each member of message (own and inherited) is decoded.
+/// How each member of message (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<message> message_members[] = {
-    {"Id", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"ChangeKey", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
-    {"Categories", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
-    {"CreatedDateTime", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
-    {"LastModifiedDateTime", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
-    {"ReceivedDateTime", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
-    {"SentDateTime", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
-    {"Subject", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
-    {"Body", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
-    {"BodyPreview", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
-    {"UniqueBody", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
-    {"Importance", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
-    {"InferenceClassification", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
-    {"HasAttachments", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
-    {"ParentFolderId", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
-    {"From", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
-    {"Sender", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
-    {"ToRecipients", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
-    {"CcRecipients", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
-    {"BccRecipients", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
-    {"ReplyTo", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
-    {"ConversationId", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
-    {"IsDeliveryReceiptRequested", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
-    {"IsReadReceiptRequested", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
-    {"IsRead", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
-    {"IsDraft", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
-    {"WebLink", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
-    {"Flag", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
-    {"InternetMessageId", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
-    {"InternetMessageHeaders", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
-    {"ConversationIndex", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
-    {"UnsubscribeData", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unsubscribe_data, p); }},
-    {"UnsubscribeEnabled", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unsubscribe_enabled, p); }},
-    {"MentionsPreview", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions_preview, p); }},
-    {"MentionedMe", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned_me, p); }},
-    {"AppliedHashtagsPreview", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.applied_hashtags_preview, p); }},
-    {"LikesPreview", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.likes_preview, p); }},
-    {"Mentioned", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned, p); }},
-    {"Attachments", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
-    {"Extensions", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
-    {"SingleValueExtendedProperties", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
-    {"MultiValueExtendedProperties", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
-    {"Mentions", [](const boost::json::value& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions, p); }},
+    {"Id", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"ChangeKey", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
+    {"Categories", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
+    {"CreatedDateTime", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
+    {"LastModifiedDateTime", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"ReceivedDateTime", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
+    {"SentDateTime", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
+    {"Subject", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
+    {"Body", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
+    {"BodyPreview", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
+    {"UniqueBody", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
+    {"Importance", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
+    {"InferenceClassification", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
+    {"HasAttachments", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
+    {"ParentFolderId", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
+    {"From", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
+    {"Sender", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
+    {"ToRecipients", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
+    {"CcRecipients", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
+    {"BccRecipients", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
+    {"ReplyTo", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
+    {"ConversationId", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
+    {"IsDeliveryReceiptRequested", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
+    {"IsReadReceiptRequested", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
+    {"IsRead", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
+    {"IsDraft", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
+    {"WebLink", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
+    {"Flag", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
+    {"InternetMessageId", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
+    {"InternetMessageHeaders", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
+    {"ConversationIndex", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
+    {"UnsubscribeData", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unsubscribe_data, p); }},
+    {"UnsubscribeEnabled", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unsubscribe_enabled, p); }},
+    {"MentionsPreview", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions_preview, p); }},
+    {"MentionedMe", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned_me, p); }},
+    {"AppliedHashtagsPreview", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.applied_hashtags_preview, p); }},
+    {"LikesPreview", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.likes_preview, p); }},
+    {"Mentioned", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned, p); }},
+    {"Attachments", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
+    {"Extensions", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
+    {"SingleValueExtendedProperties", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
+    {"MultiValueExtendedProperties", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
+    {"Mentions", [](const auto& v, message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions, p); }},
 };
 
 /// The entry of message_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -661,61 +675,61 @@ inline const outlook::detail::member_decoder<message>* find_message_member(std::
   return nullptr;
 }
 
-/// How each member of event_message (own and inherited) is decoded.
+/// How each member of event_message (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<event_message> event_message_members[] = {
-    {"Id", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"ChangeKey", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
-    {"Categories", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
-    {"CreatedDateTime", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
-    {"LastModifiedDateTime", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
-    {"ReceivedDateTime", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
-    {"SentDateTime", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
-    {"Subject", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
-    {"Body", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
-    {"BodyPreview", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
-    {"UniqueBody", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
-    {"Importance", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
-    {"InferenceClassification", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
-    {"HasAttachments", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
-    {"ParentFolderId", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
-    {"From", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
-    {"Sender", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
-    {"ToRecipients", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
-    {"CcRecipients", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
-    {"BccRecipients", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
-    {"ReplyTo", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
-    {"ConversationId", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
-    {"IsDeliveryReceiptRequested", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
-    {"IsReadReceiptRequested", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
-    {"IsRead", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
-    {"IsDraft", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
-    {"WebLink", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
-    {"Flag", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
-    {"InternetMessageId", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
-    {"InternetMessageHeaders", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
-    {"ConversationIndex", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
-    {"UnsubscribeData", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unsubscribe_data, p); }},
-    {"UnsubscribeEnabled", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unsubscribe_enabled, p); }},
-    {"MentionsPreview", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions_preview, p); }},
-    {"MentionedMe", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned_me, p); }},
-    {"AppliedHashtagsPreview", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.applied_hashtags_preview, p); }},
-    {"LikesPreview", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.likes_preview, p); }},
-    {"Mentioned", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned, p); }},
-    {"Attachments", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
-    {"Extensions", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
-    {"SingleValueExtendedProperties", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
-    {"MultiValueExtendedProperties", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
-    {"Mentions", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions, p); }},
-    {"MeetingMessageType", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.meeting_message_type, p); }},
-    {"Event", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.event, p); }},
-    {"StartDateTime", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_date_time, p); }},
-    {"EndDateTime", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.end_date_time, p); }},
-    {"Location", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.location, p); }},
-    {"Type", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
-    {"Recurrence", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.recurrence, p); }},
-    {"IsOutOfDate", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_out_of_date, p); }},
-    {"IsAllDay", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_all_day, p); }},
-    {"IsDelegated", [](const boost::json::value& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delegated, p); }},
+    {"Id", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"ChangeKey", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
+    {"Categories", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
+    {"CreatedDateTime", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
+    {"LastModifiedDateTime", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"ReceivedDateTime", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
+    {"SentDateTime", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
+    {"Subject", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
+    {"Body", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
+    {"BodyPreview", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
+    {"UniqueBody", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
+    {"Importance", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
+    {"InferenceClassification", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
+    {"HasAttachments", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
+    {"ParentFolderId", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
+    {"From", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
+    {"Sender", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
+    {"ToRecipients", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
+    {"CcRecipients", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
+    {"BccRecipients", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
+    {"ReplyTo", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
+    {"ConversationId", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
+    {"IsDeliveryReceiptRequested", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
+    {"IsReadReceiptRequested", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
+    {"IsRead", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
+    {"IsDraft", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
+    {"WebLink", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
+    {"Flag", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
+    {"InternetMessageId", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
+    {"InternetMessageHeaders", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
+    {"ConversationIndex", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
+    {"UnsubscribeData", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unsubscribe_data, p); }},
+    {"UnsubscribeEnabled", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.unsubscribe_enabled, p); }},
+    {"MentionsPreview", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions_preview, p); }},
+    {"MentionedMe", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned_me, p); }},
+    {"AppliedHashtagsPreview", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.applied_hashtags_preview, p); }},
+    {"LikesPreview", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.likes_preview, p); }},
+    {"Mentioned", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned, p); }},
+    {"Attachments", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
+    {"Extensions", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
+    {"SingleValueExtendedProperties", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
+    {"MultiValueExtendedProperties", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
+    {"Mentions", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions, p); }},
+    {"MeetingMessageType", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.meeting_message_type, p); }},
+    {"Event", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.event, p); }},
+    {"StartDateTime", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_date_time, p); }},
+    {"EndDateTime", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.end_date_time, p); }},
+    {"Location", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.location, p); }},
+    {"Type", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
+    {"Recurrence", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.recurrence, p); }},
+    {"IsOutOfDate", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_out_of_date, p); }},
+    {"IsAllDay", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_all_day, p); }},
+    {"IsDelegated", [](const auto& v, event_message& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delegated, p); }},
 };
 
 /// The entry of event_message_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -825,65 +839,65 @@ inline const outlook::detail::member_decoder<event_message>* find_event_message_
   return nullptr;
 }
 
-/// How each member of event_message_request (own and inherited) is decoded.
+/// How each member of event_message_request (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<event_message_request> event_message_request_members[] = {
-    {"Id", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"ChangeKey", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
-    {"Categories", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
-    {"CreatedDateTime", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
-    {"LastModifiedDateTime", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
-    {"ReceivedDateTime", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
-    {"SentDateTime", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
-    {"Subject", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
-    {"Body", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
-    {"BodyPreview", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
-    {"UniqueBody", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
-    {"Importance", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
-    {"InferenceClassification", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
-    {"HasAttachments", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
-    {"ParentFolderId", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
-    {"From", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
-    {"Sender", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
-    {"ToRecipients", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
-    {"CcRecipients", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
-    {"BccRecipients", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
-    {"ReplyTo", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
-    {"ConversationId", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
-    {"IsDeliveryReceiptRequested", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
-    {"IsReadReceiptRequested", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
-    {"IsRead", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
-    {"IsDraft", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
-    {"WebLink", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
-    {"Flag", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
-    {"InternetMessageId", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
-    {"InternetMessageHeaders", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
-    {"ConversationIndex", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
-    {"UnsubscribeData", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.unsubscribe_data, p); }},
-    {"UnsubscribeEnabled", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.unsubscribe_enabled, p); }},
-    {"MentionsPreview", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions_preview, p); }},
-    {"MentionedMe", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned_me, p); }},
-    {"AppliedHashtagsPreview", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.applied_hashtags_preview, p); }},
-    {"LikesPreview", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.likes_preview, p); }},
-    {"Mentioned", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned, p); }},
-    {"Attachments", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
-    {"Extensions", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
-    {"SingleValueExtendedProperties", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
-    {"MultiValueExtendedProperties", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
-    {"Mentions", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions, p); }},
-    {"MeetingMessageType", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.meeting_message_type, p); }},
-    {"Event", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.event, p); }},
-    {"StartDateTime", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_date_time, p); }},
-    {"EndDateTime", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.end_date_time, p); }},
-    {"Location", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.location, p); }},
-    {"Type", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
-    {"Recurrence", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.recurrence, p); }},
-    {"IsOutOfDate", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_out_of_date, p); }},
-    {"IsAllDay", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_all_day, p); }},
-    {"IsDelegated", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delegated, p); }},
-    {"PreviousStartDateTime", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.previous_start_date_time, p); }},
-    {"PreviousEndDateTime", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.previous_end_date_time, p); }},
-    {"PreviousLocation", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.previous_location, p); }},
-    {"ResponseRequested", [](const boost::json::value& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.response_requested, p); }},
+    {"Id", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"ChangeKey", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
+    {"Categories", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
+    {"CreatedDateTime", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
+    {"LastModifiedDateTime", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"ReceivedDateTime", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
+    {"SentDateTime", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
+    {"Subject", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
+    {"Body", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
+    {"BodyPreview", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
+    {"UniqueBody", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
+    {"Importance", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
+    {"InferenceClassification", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
+    {"HasAttachments", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
+    {"ParentFolderId", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
+    {"From", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
+    {"Sender", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
+    {"ToRecipients", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
+    {"CcRecipients", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
+    {"BccRecipients", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
+    {"ReplyTo", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
+    {"ConversationId", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
+    {"IsDeliveryReceiptRequested", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
+    {"IsReadReceiptRequested", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
+    {"IsRead", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
+    {"IsDraft", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
+    {"WebLink", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
+    {"Flag", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
+    {"InternetMessageId", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
+    {"InternetMessageHeaders", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
+    {"ConversationIndex", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
+    {"UnsubscribeData", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.unsubscribe_data, p); }},
+    {"UnsubscribeEnabled", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.unsubscribe_enabled, p); }},
+    {"MentionsPreview", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions_preview, p); }},
+    {"MentionedMe", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned_me, p); }},
+    {"AppliedHashtagsPreview", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.applied_hashtags_preview, p); }},
+    {"LikesPreview", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.likes_preview, p); }},
+    {"Mentioned", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned, p); }},
+    {"Attachments", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
+    {"Extensions", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
+    {"SingleValueExtendedProperties", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
+    {"MultiValueExtendedProperties", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
+    {"Mentions", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions, p); }},
+    {"MeetingMessageType", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.meeting_message_type, p); }},
+    {"Event", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.event, p); }},
+    {"StartDateTime", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_date_time, p); }},
+    {"EndDateTime", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.end_date_time, p); }},
+    {"Location", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.location, p); }},
+    {"Type", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
+    {"Recurrence", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.recurrence, p); }},
+    {"IsOutOfDate", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_out_of_date, p); }},
+    {"IsAllDay", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_all_day, p); }},
+    {"IsDelegated", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delegated, p); }},
+    {"PreviousStartDateTime", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.previous_start_date_time, p); }},
+    {"PreviousEndDateTime", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.previous_end_date_time, p); }},
+    {"PreviousLocation", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.previous_location, p); }},
+    {"ResponseRequested", [](const auto& v, event_message_request& o, const outlook::json_path& p) { outlook::decode_into(v, o.response_requested, p); }},
 };
 
 /// The entry of event_message_request_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -1001,61 +1015,61 @@ inline const outlook::detail::member_decoder<event_message_request>* find_event_
   return nullptr;
 }
 
-/// How each member of event_message_response (own and inherited) is decoded.
+/// How each member of event_message_response (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<event_message_response> event_message_response_members[] = {
-    {"Id", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"ChangeKey", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
-    {"Categories", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
-    {"CreatedDateTime", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
-    {"LastModifiedDateTime", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
-    {"ReceivedDateTime", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
-    {"SentDateTime", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
-    {"Subject", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
-    {"Body", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
-    {"BodyPreview", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
-    {"UniqueBody", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
-    {"Importance", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
-    {"InferenceClassification", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
-    {"HasAttachments", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
-    {"ParentFolderId", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
-    {"From", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
-    {"Sender", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
-    {"ToRecipients", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
-    {"CcRecipients", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
-    {"BccRecipients", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
-    {"ReplyTo", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
-    {"ConversationId", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
-    {"IsDeliveryReceiptRequested", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
-    {"IsReadReceiptRequested", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
-    {"IsRead", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
-    {"IsDraft", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
-    {"WebLink", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
-    {"Flag", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
-    {"InternetMessageId", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
-    {"InternetMessageHeaders", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
-    {"ConversationIndex", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
-    {"UnsubscribeData", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.unsubscribe_data, p); }},
-    {"UnsubscribeEnabled", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.unsubscribe_enabled, p); }},
-    {"MentionsPreview", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions_preview, p); }},
-    {"MentionedMe", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned_me, p); }},
-    {"AppliedHashtagsPreview", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.applied_hashtags_preview, p); }},
-    {"LikesPreview", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.likes_preview, p); }},
-    {"Mentioned", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned, p); }},
-    {"Attachments", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
-    {"Extensions", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
-    {"SingleValueExtendedProperties", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
-    {"MultiValueExtendedProperties", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
-    {"Mentions", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions, p); }},
-    {"MeetingMessageType", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.meeting_message_type, p); }},
-    {"Event", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.event, p); }},
-    {"StartDateTime", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_date_time, p); }},
-    {"EndDateTime", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.end_date_time, p); }},
-    {"Location", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.location, p); }},
-    {"Type", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
-    {"Recurrence", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.recurrence, p); }},
-    {"IsOutOfDate", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_out_of_date, p); }},
-    {"IsAllDay", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_all_day, p); }},
-    {"IsDelegated", [](const boost::json::value& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delegated, p); }},
+    {"Id", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"ChangeKey", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
+    {"Categories", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.categories, p); }},
+    {"CreatedDateTime", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
+    {"LastModifiedDateTime", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"ReceivedDateTime", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.received_date_time, p); }},
+    {"SentDateTime", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.sent_date_time, p); }},
+    {"Subject", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
+    {"Body", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.body, p); }},
+    {"BodyPreview", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.body_preview, p); }},
+    {"UniqueBody", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.unique_body, p); }},
+    {"Importance", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.importance, p); }},
+    {"InferenceClassification", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.inference_classification, p); }},
+    {"HasAttachments", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.has_attachments, p); }},
+    {"ParentFolderId", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
+    {"From", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.from, p); }},
+    {"Sender", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.sender, p); }},
+    {"ToRecipients", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.to_recipients, p); }},
+    {"CcRecipients", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.cc_recipients, p); }},
+    {"BccRecipients", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.bcc_recipients, p); }},
+    {"ReplyTo", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.reply_to, p); }},
+    {"ConversationId", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_id, p); }},
+    {"IsDeliveryReceiptRequested", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delivery_receipt_requested, p); }},
+    {"IsReadReceiptRequested", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read_receipt_requested, p); }},
+    {"IsRead", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_read, p); }},
+    {"IsDraft", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
+    {"WebLink", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.web_link, p); }},
+    {"Flag", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.flag, p); }},
+    {"InternetMessageId", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_id, p); }},
+    {"InternetMessageHeaders", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.internet_message_headers, p); }},
+    {"ConversationIndex", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.conversation_index, p); }},
+    {"UnsubscribeData", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.unsubscribe_data, p); }},
+    {"UnsubscribeEnabled", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.unsubscribe_enabled, p); }},
+    {"MentionsPreview", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions_preview, p); }},
+    {"MentionedMe", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned_me, p); }},
+    {"AppliedHashtagsPreview", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.applied_hashtags_preview, p); }},
+    {"LikesPreview", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.likes_preview, p); }},
+    {"Mentioned", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentioned, p); }},
+    {"Attachments", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.attachments, p); }},
+    {"Extensions", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.extensions, p); }},
+    {"SingleValueExtendedProperties", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
+    {"MultiValueExtendedProperties", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
+    {"Mentions", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.mentions, p); }},
+    {"MeetingMessageType", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.meeting_message_type, p); }},
+    {"Event", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.event, p); }},
+    {"StartDateTime", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.start_date_time, p); }},
+    {"EndDateTime", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.end_date_time, p); }},
+    {"Location", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.location, p); }},
+    {"Type", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.type, p); }},
+    {"Recurrence", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.recurrence, p); }},
+    {"IsOutOfDate", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_out_of_date, p); }},
+    {"IsAllDay", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_all_day, p); }},
+    {"IsDelegated", [](const auto& v, event_message_response& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_delegated, p); }},
 };
 
 /// The entry of event_message_response_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -1165,17 +1179,17 @@ inline const outlook::detail::member_decoder<event_message_response>* find_event
   return nullptr;
 }
 
-/// How each member of file_attachment (own and inherited) is decoded.
+/// How each member of file_attachment (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<file_attachment> file_attachment_members[] = {
-    {"Id", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"Name", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
-    {"ContentType", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
-    {"Size", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
-    {"IsInline", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
-    {"LastModifiedDateTime", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
-    {"ContentBytes", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_bytes, p); }},
-    {"ContentId", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_id, p); }},
-    {"ContentLocation", [](const boost::json::value& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_location, p); }},
+    {"Id", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"Name", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"ContentType", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
+    {"Size", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
+    {"IsInline", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
+    {"LastModifiedDateTime", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"ContentBytes", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_bytes, p); }},
+    {"ContentId", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_id, p); }},
+    {"ContentLocation", [](const auto& v, file_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_location, p); }},
 };
 
 /// The entry of file_attachment_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -1213,15 +1227,15 @@ inline const outlook::detail::member_decoder<file_attachment>* find_file_attachm
   return nullptr;
 }
 
-/// How each member of item_attachment (own and inherited) is decoded.
+/// How each member of item_attachment (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<item_attachment> item_attachment_members[] = {
-    {"Id", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"Name", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
-    {"ContentType", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
-    {"Size", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
-    {"IsInline", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
-    {"LastModifiedDateTime", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
-    {"Item", [](const boost::json::value& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.item, p); }},
+    {"Id", [](const auto& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"Name", [](const auto& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"ContentType", [](const auto& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
+    {"Size", [](const auto& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
+    {"IsInline", [](const auto& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
+    {"LastModifiedDateTime", [](const auto& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"Item", [](const auto& v, item_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.item, p); }},
 };
 
 /// The entry of item_attachment_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -1251,20 +1265,20 @@ inline const outlook::detail::member_decoder<item_attachment>* find_item_attachm
   return nullptr;
 }
 
-/// How each member of reference_attachment (own and inherited) is decoded.
+/// How each member of reference_attachment (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<reference_attachment> reference_attachment_members[] = {
-    {"Id", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"Name", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
-    {"ContentType", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
-    {"Size", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
-    {"IsInline", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
-    {"LastModifiedDateTime", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
-    {"SourceUrl", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.source_url, p); }},
-    {"ProviderType", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.provider_type, p); }},
-    {"Permission", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.permission, p); }},
-    {"IsFolder", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_folder, p); }},
-    {"ThumbnailUrl", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.thumbnail_url, p); }},
-    {"PreviewUrl", [](const boost::json::value& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.preview_url, p); }},
+    {"Id", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"Name", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"ContentType", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.content_type, p); }},
+    {"Size", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
+    {"IsInline", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_inline, p); }},
+    {"LastModifiedDateTime", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.last_modified_date_time, p); }},
+    {"SourceUrl", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.source_url, p); }},
+    {"ProviderType", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.provider_type, p); }},
+    {"Permission", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.permission, p); }},
+    {"IsFolder", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_folder, p); }},
+    {"ThumbnailUrl", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.thumbnail_url, p); }},
+    {"PreviewUrl", [](const auto& v, reference_attachment& o, const outlook::json_path& p) { outlook::decode_into(v, o.preview_url, p); }},
 };
 
 /// The entry of reference_attachment_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -1308,6 +1322,11 @@ inline const outlook::detail::member_decoder<reference_attachment>* find_referen
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, attachment& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::attachment_members, detail::find_attachment_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::attachment_members, detail::find_attachment_member, path);
 }
 
@@ -1359,7 +1378,9 @@ namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives attachment.
 /// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
-inline void decode_poly(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path, bool fresh) {
+/// `v`: a boost::json::value or an outlook::detail::tape_value.
+template <class V>
+inline void decode_poly(const V& v, outlook::poly<attachment>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "FileAttachment"))
     return outlook::detail::decode_poly_as<file_attachment>(v, out, path, fresh);
@@ -1379,6 +1400,16 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<at
 /// For a poly the caller has just default-constructed (an element of a new vector).
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<attachment>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<attachment>& out,
+                        const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<attachment>& out,
+                        const outlook::json_path& path, outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
@@ -1431,6 +1462,11 @@ OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<a
 }
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, message& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::message_members, detail::find_message_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, message& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::message_members, detail::find_message_member, path);
 }
 
@@ -1556,7 +1592,9 @@ namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives message.
 /// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
-inline void decode_poly(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path, bool fresh) {
+/// `v`: a boost::json::value or an outlook::detail::tape_value.
+template <class V>
+inline void decode_poly(const V& v, outlook::poly<message>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "EventMessageRequest"))
     return outlook::detail::decode_poly_as<event_message_request>(v, out, path, fresh);
@@ -1576,6 +1614,16 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<me
 /// For a poly the caller has just default-constructed (an element of a new vector).
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<message>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<message>& out,
+                        const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<message>& out,
+                        const outlook::json_path& path, outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
@@ -1628,6 +1676,11 @@ OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<m
 }
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, event_message& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::event_message_members, detail::find_event_message_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, event_message& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_members, detail::find_event_message_member, path);
 }
 
@@ -1689,6 +1742,11 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, event_message_re
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_request_members, detail::find_event_message_request_member, path);
 }
 
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, event_message_request& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::event_message_request_members, detail::find_event_message_request_member, path);
+}
+
 /// Writes the properties of event_message_request that are set (the base's first) into `obj`.
 OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const event_message_request& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const event_message&>(x), sp);
@@ -1735,6 +1793,11 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, event_message_re
   outlook::detail::decode_object(v, out, out.extra, detail::event_message_response_members, detail::find_event_message_response_member, path);
 }
 
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, event_message_response& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::event_message_response_members, detail::find_event_message_response_member, path);
+}
+
 /// Writes the properties of event_message_response that are set (the base's first) into `obj`.
 OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const event_message_response& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const event_message&>(x), sp);
@@ -1772,6 +1835,11 @@ OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const event_message_r
 }
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, file_attachment& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::file_attachment_members, detail::find_file_attachment_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, file_attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::file_attachment_members, detail::find_file_attachment_member, path);
 }
 
@@ -1819,6 +1887,11 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, item_attachment&
   outlook::detail::decode_object(v, out, out.extra, detail::item_attachment_members, detail::find_item_attachment_member, path);
 }
 
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, item_attachment& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::item_attachment_members, detail::find_item_attachment_member, path);
+}
+
 /// Writes the properties of item_attachment that are set (the base's first) into `obj`.
 OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const item_attachment& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const attachment&>(x), sp);
@@ -1856,6 +1929,11 @@ OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const item_attachment
 }
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, reference_attachment& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::reference_attachment_members, detail::find_reference_attachment_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, reference_attachment& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::reference_attachment_members, detail::find_reference_attachment_member, path);
 }
 

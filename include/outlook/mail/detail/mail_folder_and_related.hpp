@@ -117,6 +117,7 @@ struct mail_search_folder : mail_folder {
 };
 
 void decode_json(const boost::json::value& v, mail_folder& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, mail_folder& out, const outlook::json_path& path);
 boost::json::value encode_json(const mail_folder& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mail_folder& x, const boost::json::storage_ptr& sp);
@@ -126,10 +127,14 @@ void write_members(outlook::detail::object_writer& o, const mail_folder& x);
 void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<mail_folder>& x, const boost::json::storage_ptr& sp);
 void write_json(outlook::json_writer& w, const outlook::poly<mail_folder>& x);
 void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<mail_folder>& x);
 void decode_json(const boost::json::value& v, mail_search_folder& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, mail_search_folder& out, const outlook::json_path& path);
 boost::json::value encode_json(const mail_search_folder& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const mail_search_folder& x, const boost::json::storage_ptr& sp);
@@ -142,21 +147,21 @@ void write_members(outlook::detail::object_writer& o, const mail_search_folder& 
 
 namespace detail {
 
-/// How each member of mail_folder (own and inherited) is decoded.
+/// How each member of mail_folder (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<mail_folder> mail_folder_members[] = {
-    {"Id", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"DisplayName", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
-    {"ParentFolderId", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
-    {"ChildFolderCount", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.child_folder_count, p); }},
-    {"TotalItemCount", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.total_item_count, p); }},
-    {"UnreadItemCount", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.unread_item_count, p); }},
-    {"ChildFolders", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.child_folders, p); }},
-    {"Messages", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.messages, p); }},
-    {"SingleValueExtendedProperties", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
-    {"MultiValueExtendedProperties", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
-    {"MessageRules", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.message_rules, p); }},
-    {"WellKnownName", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.well_known_name, p); }},
-    {"IsHidden", [](const boost::json::value& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_hidden, p); }},
+    {"Id", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"DisplayName", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
+    {"ParentFolderId", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
+    {"ChildFolderCount", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.child_folder_count, p); }},
+    {"TotalItemCount", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.total_item_count, p); }},
+    {"UnreadItemCount", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.unread_item_count, p); }},
+    {"ChildFolders", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.child_folders, p); }},
+    {"Messages", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.messages, p); }},
+    {"SingleValueExtendedProperties", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
+    {"MultiValueExtendedProperties", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
+    {"MessageRules", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.message_rules, p); }},
+    {"WellKnownName", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.well_known_name, p); }},
+    {"IsHidden", [](const auto& v, mail_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_hidden, p); }},
 };
 
 /// The entry of mail_folder_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -202,25 +207,25 @@ inline const outlook::detail::member_decoder<mail_folder>* find_mail_folder_memb
   return nullptr;
 }
 
-/// How each member of mail_search_folder (own and inherited) is decoded.
+/// How each member of mail_search_folder (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<mail_search_folder> mail_search_folder_members[] = {
-    {"Id", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"DisplayName", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
-    {"ParentFolderId", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
-    {"ChildFolderCount", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.child_folder_count, p); }},
-    {"TotalItemCount", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.total_item_count, p); }},
-    {"UnreadItemCount", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.unread_item_count, p); }},
-    {"ChildFolders", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.child_folders, p); }},
-    {"Messages", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.messages, p); }},
-    {"SingleValueExtendedProperties", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
-    {"MultiValueExtendedProperties", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
-    {"MessageRules", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.message_rules, p); }},
-    {"WellKnownName", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.well_known_name, p); }},
-    {"IsHidden", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_hidden, p); }},
-    {"IsSupported", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_supported, p); }},
-    {"IncludeNestedFolders", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.include_nested_folders, p); }},
-    {"SourceFolderIDs", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.source_folder_i_ds, p); }},
-    {"FilterQuery", [](const boost::json::value& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.filter_query, p); }},
+    {"Id", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"DisplayName", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
+    {"ParentFolderId", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.parent_folder_id, p); }},
+    {"ChildFolderCount", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.child_folder_count, p); }},
+    {"TotalItemCount", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.total_item_count, p); }},
+    {"UnreadItemCount", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.unread_item_count, p); }},
+    {"ChildFolders", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.child_folders, p); }},
+    {"Messages", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.messages, p); }},
+    {"SingleValueExtendedProperties", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.single_value_extended_properties, p); }},
+    {"MultiValueExtendedProperties", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.multi_value_extended_properties, p); }},
+    {"MessageRules", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.message_rules, p); }},
+    {"WellKnownName", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.well_known_name, p); }},
+    {"IsHidden", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_hidden, p); }},
+    {"IsSupported", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_supported, p); }},
+    {"IncludeNestedFolders", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.include_nested_folders, p); }},
+    {"SourceFolderIDs", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.source_folder_i_ds, p); }},
+    {"FilterQuery", [](const auto& v, mail_search_folder& o, const outlook::json_path& p) { outlook::decode_into(v, o.filter_query, p); }},
 };
 
 /// The entry of mail_search_folder_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -275,6 +280,11 @@ inline const outlook::detail::member_decoder<mail_search_folder>* find_mail_sear
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mail_folder& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::mail_folder_members, detail::find_mail_folder_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, mail_folder& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mail_folder_members, detail::find_mail_folder_member, path);
 }
 
@@ -340,7 +350,9 @@ namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives mail_folder.
 /// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
-inline void decode_poly(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path, bool fresh) {
+/// `v`: a boost::json::value or an outlook::detail::tape_value.
+template <class V>
+inline void decode_poly(const V& v, outlook::poly<mail_folder>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "MailSearchFolder"))
     return outlook::detail::decode_poly_as<mail_search_folder>(v, out, path, fresh);
@@ -356,6 +368,16 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<ma
 /// For a poly the caller has just default-constructed (an element of a new vector).
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<mail_folder>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<mail_folder>& out,
+                        const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<mail_folder>& out,
+                        const outlook::json_path& path, outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
@@ -388,6 +410,11 @@ OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<m
 }
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, mail_search_folder& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::mail_search_folder_members, detail::find_mail_search_folder_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, mail_search_folder& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::mail_search_folder_members, detail::find_mail_search_folder_member, path);
 }
 

@@ -64,6 +64,7 @@ struct custom_time_zone : time_zone_base {
 };
 
 void decode_json(const boost::json::value& v, time_zone_base& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, time_zone_base& out, const outlook::json_path& path);
 boost::json::value encode_json(const time_zone_base& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const time_zone_base& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const time_zone_base& x, const boost::json::storage_ptr& sp);
@@ -73,10 +74,14 @@ void write_members(outlook::detail::object_writer& o, const time_zone_base& x);
 void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<time_zone_base>& x, const boost::json::storage_ptr& sp);
 void write_json(outlook::json_writer& w, const outlook::poly<time_zone_base>& x);
 void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<time_zone_base>& x);
 void decode_json(const boost::json::value& v, custom_time_zone& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, custom_time_zone& out, const outlook::json_path& path);
 boost::json::value encode_json(const custom_time_zone& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const custom_time_zone& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const custom_time_zone& x, const boost::json::storage_ptr& sp);
@@ -89,9 +94,9 @@ void write_members(outlook::detail::object_writer& o, const custom_time_zone& x)
 
 namespace detail {
 
-/// How each member of time_zone_base (own and inherited) is decoded.
+/// How each member of time_zone_base (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<time_zone_base> time_zone_base_members[] = {
-    {"Name", [](const boost::json::value& v, time_zone_base& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"Name", [](const auto& v, time_zone_base& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
 };
 
 /// The entry of time_zone_base_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -107,12 +112,12 @@ inline const outlook::detail::member_decoder<time_zone_base>* find_time_zone_bas
   return nullptr;
 }
 
-/// How each member of custom_time_zone (own and inherited) is decoded.
+/// How each member of custom_time_zone (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<custom_time_zone> custom_time_zone_members[] = {
-    {"Name", [](const boost::json::value& v, custom_time_zone& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
-    {"Bias", [](const boost::json::value& v, custom_time_zone& o, const outlook::json_path& p) { outlook::decode_into(v, o.bias, p); }},
-    {"StandardOffset", [](const boost::json::value& v, custom_time_zone& o, const outlook::json_path& p) { outlook::decode_into(v, o.standard_offset, p); }},
-    {"DaylightOffset", [](const boost::json::value& v, custom_time_zone& o, const outlook::json_path& p) { outlook::decode_into(v, o.daylight_offset, p); }},
+    {"Name", [](const auto& v, custom_time_zone& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"Bias", [](const auto& v, custom_time_zone& o, const outlook::json_path& p) { outlook::decode_into(v, o.bias, p); }},
+    {"StandardOffset", [](const auto& v, custom_time_zone& o, const outlook::json_path& p) { outlook::decode_into(v, o.standard_offset, p); }},
+    {"DaylightOffset", [](const auto& v, custom_time_zone& o, const outlook::json_path& p) { outlook::decode_into(v, o.daylight_offset, p); }},
 };
 
 /// The entry of custom_time_zone_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -136,6 +141,11 @@ inline const outlook::detail::member_decoder<custom_time_zone>* find_custom_time
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, time_zone_base& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::time_zone_base_members, detail::find_time_zone_base_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, time_zone_base& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::time_zone_base_members, detail::find_time_zone_base_member, path);
 }
 
@@ -177,7 +187,9 @@ namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives time_zone_base.
 /// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
-inline void decode_poly(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path, bool fresh) {
+/// `v`: a boost::json::value or an outlook::detail::tape_value.
+template <class V>
+inline void decode_poly(const V& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "Microsoft.OutlookServices", "CustomTimeZone"))
     return outlook::detail::decode_poly_as<custom_time_zone>(v, out, path, fresh);
@@ -193,6 +205,16 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<ti
 /// For a poly the caller has just default-constructed (an element of a new vector).
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<time_zone_base>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<time_zone_base>& out,
+                        const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<time_zone_base>& out,
+                        const outlook::json_path& path, outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
@@ -225,6 +247,11 @@ OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const outlook::poly<t
 }
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, custom_time_zone& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::custom_time_zone_members, detail::find_custom_time_zone_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, custom_time_zone& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::custom_time_zone_members, detail::find_custom_time_zone_member, path);
 }
 

@@ -50,6 +50,7 @@ struct item {
 };
 
 void decode_json(const boost::json::value& v, item& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, item& out, const outlook::json_path& path);
 boost::json::value encode_json(const item& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const item& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const item& x, const boost::json::storage_ptr& sp);
@@ -62,11 +63,11 @@ void write_members(outlook::detail::object_writer& o, const item& x);
 
 namespace detail {
 
-/// How each member of item (own and inherited) is decoded.
+/// How each member of item (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<item> item_members[] = {
-    {"Id", [](const boost::json::value& v, item& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"ChangeKey", [](const boost::json::value& v, item& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
-    {"CreatedDateTime", [](const boost::json::value& v, item& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
+    {"Id", [](const auto& v, item& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"ChangeKey", [](const auto& v, item& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
+    {"CreatedDateTime", [](const auto& v, item& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
 };
 
 /// The entry of item_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -91,6 +92,11 @@ inline const outlook::detail::member_decoder<item>* find_item_member(std::string
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, item& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::item_members, detail::find_item_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, item& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::item_members, detail::find_item_member, path);
 }
 

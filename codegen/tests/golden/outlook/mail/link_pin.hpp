@@ -44,6 +44,7 @@ struct link_pin {
 };
 
 void decode_json(const boost::json::value& v, link_pin& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, link_pin& out, const outlook::json_path& path);
 boost::json::value encode_json(const link_pin& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const link_pin& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const link_pin& x, const boost::json::storage_ptr& sp);
@@ -56,10 +57,10 @@ void write_members(outlook::detail::object_writer& o, const link_pin& x);
 
 namespace detail {
 
-/// How each member of link_pin (own and inherited) is decoded.
+/// How each member of link_pin (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<link_pin> link_pin_members[] = {
-    {"Id", [](const boost::json::value& v, link_pin& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"Url", [](const boost::json::value& v, link_pin& o, const outlook::json_path& p) { outlook::decode_into(v, o.url, p); }},
+    {"Id", [](const auto& v, link_pin& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"Url", [](const auto& v, link_pin& o, const outlook::json_path& p) { outlook::decode_into(v, o.url, p); }},
 };
 
 /// The entry of link_pin_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -81,6 +82,11 @@ inline const outlook::detail::member_decoder<link_pin>* find_link_pin_member(std
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, link_pin& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::link_pin_members, detail::find_link_pin_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, link_pin& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::link_pin_members, detail::find_link_pin_member, path);
 }
 

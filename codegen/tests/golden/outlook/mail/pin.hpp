@@ -45,6 +45,7 @@ struct pin {
 };
 
 void decode_json(const boost::json::value& v, pin& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, pin& out, const outlook::json_path& path);
 boost::json::value encode_json(const pin& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const pin& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const pin& x, const boost::json::storage_ptr& sp);
@@ -60,9 +61,9 @@ void write_json(outlook::json_writer& w, const outlook::one_of<outlook::poly<::k
 
 namespace detail {
 
-/// How each member of pin (own and inherited) is decoded.
+/// How each member of pin (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<pin> pin_members[] = {
-    {"Id", [](const boost::json::value& v, pin& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"Id", [](const auto& v, pin& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
 };
 
 /// The entry of pin_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -81,6 +82,11 @@ inline const outlook::detail::member_decoder<pin>* find_pin_member(std::string_v
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, pin& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::pin_members, detail::find_pin_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, pin& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::pin_members, detail::find_pin_member, path);
 }
 

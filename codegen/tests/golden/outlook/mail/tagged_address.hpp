@@ -46,6 +46,7 @@ struct tagged_address {
 };
 
 void decode_json(const boost::json::value& v, tagged_address& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, tagged_address& out, const outlook::json_path& path);
 boost::json::value encode_json(const tagged_address& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const tagged_address& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const tagged_address& x, const boost::json::storage_ptr& sp);
@@ -58,11 +59,11 @@ void write_members(outlook::detail::object_writer& o, const tagged_address& x);
 
 namespace detail {
 
-/// How each member of tagged_address (own and inherited) is decoded.
+/// How each member of tagged_address (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<tagged_address> tagged_address_members[] = {
-    {"Name", [](const boost::json::value& v, tagged_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
-    {"Address", [](const boost::json::value& v, tagged_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.address, p); }},
-    {"Tag", [](const boost::json::value& v, tagged_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.tag, p); }},
+    {"Name", [](const auto& v, tagged_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"Address", [](const auto& v, tagged_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.address, p); }},
+    {"Tag", [](const auto& v, tagged_address& o, const outlook::json_path& p) { outlook::decode_into(v, o.tag, p); }},
 };
 
 /// The entry of tagged_address_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -87,6 +88,11 @@ inline const outlook::detail::member_decoder<tagged_address>* find_tagged_addres
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, tagged_address& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::tagged_address_members, detail::find_tagged_address_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, tagged_address& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::tagged_address_members, detail::find_tagged_address_member, path);
 }
 

@@ -169,6 +169,7 @@ struct text_part : part {
 };
 
 void decode_json(const boost::json::value& v, note& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, note& out, const outlook::json_path& path);
 boost::json::value encode_json(const note& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const note& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const note& x, const boost::json::storage_ptr& sp);
@@ -176,6 +177,7 @@ void write_json(outlook::json_writer& w, const note& x);
 void write_fields(outlook::detail::object_writer& o, const note& x);
 void write_members(outlook::detail::object_writer& o, const note& x);
 void decode_json(const boost::json::value& v, part& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, part& out, const outlook::json_path& path);
 boost::json::value encode_json(const part& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const part& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const part& x, const boost::json::storage_ptr& sp);
@@ -185,10 +187,14 @@ void write_members(outlook::detail::object_writer& o, const part& x);
 void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path);
 void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path,
                  outlook::detail::fresh_target_t);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<part>& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, outlook::poly<part>& out, const outlook::json_path& path,
+                 outlook::detail::fresh_target_t);
 boost::json::value encode_json(const outlook::poly<part>& x, const boost::json::storage_ptr& sp);
 void write_json(outlook::json_writer& w, const outlook::poly<part>& x);
 void write_poly_members(outlook::detail::object_writer& o, const outlook::poly<part>& x);
 void decode_json(const boost::json::value& v, note_part& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, note_part& out, const outlook::json_path& path);
 boost::json::value encode_json(const note_part& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const note_part& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const note_part& x, const boost::json::storage_ptr& sp);
@@ -196,6 +202,7 @@ void write_json(outlook::json_writer& w, const note_part& x);
 void write_fields(outlook::detail::object_writer& o, const note_part& x);
 void write_members(outlook::detail::object_writer& o, const note_part& x);
 void decode_json(const boost::json::value& v, text_part& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, text_part& out, const outlook::json_path& path);
 boost::json::value encode_json(const text_part& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const text_part& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const text_part& x, const boost::json::storage_ptr& sp);
@@ -208,29 +215,29 @@ void write_members(outlook::detail::object_writer& o, const text_part& x);
 
 namespace detail {
 
-/// How each member of note (own and inherited) is decoded.
+/// How each member of note (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<note> note_members[] = {
-    {"Id", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"ChangeKey", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
-    {"CreatedDateTime", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
-    {"Subject", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
-    {"EmailAddress", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_address, p); }},
-    {"Private", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.private_, p); }},
-    {"IsDraft", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
-    {"Size", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
-    {"Priority", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.priority, p); }},
-    {"Score", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.score, p); }},
-    {"RemindAt", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.remind_at, p); }},
-    {"DueDateTime", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.due_date_time, p); }},
-    {"Thumbnail", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.thumbnail, p); }},
-    {"Payload", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.payload, p); }},
-    {"Color", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.color, p); }},
-    {"Permissions", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.permissions, p); }},
-    {"Mood", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.mood, p); }},
-    {"Tags", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.tags, p); }},
-    {"Watchers", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.watchers, p); }},
-    {"Parts", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.parts, p); }},
-    {"DueDate", [](const boost::json::value& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.due_date, p); }},
+    {"Id", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"ChangeKey", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.change_key, p); }},
+    {"CreatedDateTime", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.created_date_time, p); }},
+    {"Subject", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.subject, p); }},
+    {"EmailAddress", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.email_address, p); }},
+    {"Private", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.private_, p); }},
+    {"IsDraft", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.is_draft, p); }},
+    {"Size", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.size, p); }},
+    {"Priority", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.priority, p); }},
+    {"Score", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.score, p); }},
+    {"RemindAt", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.remind_at, p); }},
+    {"DueDateTime", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.due_date_time, p); }},
+    {"Thumbnail", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.thumbnail, p); }},
+    {"Payload", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.payload, p); }},
+    {"Color", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.color, p); }},
+    {"Permissions", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.permissions, p); }},
+    {"Mood", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.mood, p); }},
+    {"Tags", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.tags, p); }},
+    {"Watchers", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.watchers, p); }},
+    {"Parts", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.parts, p); }},
+    {"DueDate", [](const auto& v, note& o, const outlook::json_path& p) { outlook::decode_into(v, o.due_date, p); }},
 };
 
 /// The entry of note_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -282,10 +289,10 @@ inline const outlook::detail::member_decoder<note>* find_note_member(std::string
   return nullptr;
 }
 
-/// How each member of part (own and inherited) is decoded.
+/// How each member of part (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<part> part_members[] = {
-    {"Id", [](const boost::json::value& v, part& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"Name", [](const boost::json::value& v, part& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"Id", [](const auto& v, part& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"Name", [](const auto& v, part& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
 };
 
 /// The entry of part_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -304,11 +311,11 @@ inline const outlook::detail::member_decoder<part>* find_part_member(std::string
   return nullptr;
 }
 
-/// How each member of note_part (own and inherited) is decoded.
+/// How each member of note_part (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<note_part> note_part_members[] = {
-    {"Id", [](const boost::json::value& v, note_part& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"Name", [](const boost::json::value& v, note_part& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
-    {"Note", [](const boost::json::value& v, note_part& o, const outlook::json_path& p) { outlook::decode_into(v, o.note, p); }},
+    {"Id", [](const auto& v, note_part& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"Name", [](const auto& v, note_part& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"Note", [](const auto& v, note_part& o, const outlook::json_path& p) { outlook::decode_into(v, o.note, p); }},
 };
 
 /// The entry of note_part_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -328,11 +335,11 @@ inline const outlook::detail::member_decoder<note_part>* find_note_part_member(s
   return nullptr;
 }
 
-/// How each member of text_part (own and inherited) is decoded.
+/// How each member of text_part (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<text_part> text_part_members[] = {
-    {"Id", [](const boost::json::value& v, text_part& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"Name", [](const boost::json::value& v, text_part& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
-    {"Text", [](const boost::json::value& v, text_part& o, const outlook::json_path& p) { outlook::decode_into(v, o.text, p); }},
+    {"Id", [](const auto& v, text_part& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"Name", [](const auto& v, text_part& o, const outlook::json_path& p) { outlook::decode_into(v, o.name, p); }},
+    {"Text", [](const auto& v, text_part& o, const outlook::json_path& p) { outlook::decode_into(v, o.text, p); }},
 };
 
 /// The entry of text_part_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -355,6 +362,11 @@ inline const outlook::detail::member_decoder<text_part>* find_text_part_member(s
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, note& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::note_members, detail::find_note_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, note& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::note_members, detail::find_note_member, path);
 }
 
@@ -436,6 +448,11 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, part& out, const
   outlook::detail::decode_object(v, out, out.extra, detail::part_members, detail::find_part_member, path);
 }
 
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, part& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::part_members, detail::find_part_member, path);
+}
+
 /// Writes the properties of part that are set into `obj`.
 OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const part& x, const boost::json::storage_ptr& sp) {
   outlook::detail::encode_member(obj, "Id", x.id, sp);
@@ -476,7 +493,9 @@ namespace detail {
 
 /// Decodes the most derived type named by @odata.type; other or no @odata.type gives part.
 /// `fresh`: `out` was just default-constructed (see outlook::detail::decode_poly_as).
-inline void decode_poly(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path, bool fresh) {
+/// `v`: a boost::json::value or an outlook::detail::tape_value.
+template <class V>
+inline void decode_poly(const V& v, outlook::poly<part>& out, const outlook::json_path& path, bool fresh) {
   const auto odata_type = outlook::detail::odata_type_of(v);
   if (outlook::detail::odata_type_is(odata_type, "Kitchen.Sink", "TextPart"))
     return outlook::detail::decode_poly_as<text_part>(v, out, path, fresh);
@@ -494,6 +513,16 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<pa
 /// For a poly the caller has just default-constructed (an element of a new vector).
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, outlook::poly<part>& out, const outlook::json_path& path,
                         outlook::detail::fresh_target_t) {
+  detail::decode_poly(v, out, path, true);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<part>& out,
+                        const outlook::json_path& path) {
+  detail::decode_poly(v, out, path, false);
+}
+
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, outlook::poly<part>& out,
+                        const outlook::json_path& path, outlook::detail::fresh_target_t) {
   detail::decode_poly(v, out, path, true);
 }
 
@@ -539,6 +568,11 @@ OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, note_part& out, 
   outlook::detail::decode_object(v, out, out.extra, detail::note_part_members, detail::find_note_part_member, path);
 }
 
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, note_part& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::note_part_members, detail::find_note_part_member, path);
+}
+
 /// Writes the properties of note_part that are set (the base's first) into `obj`.
 OUTLOOK_MAIL_DECL void encode_fields(boost::json::object& obj, const note_part& x, const boost::json::storage_ptr& sp) {
   encode_fields(obj, static_cast<const part&>(x), sp);
@@ -576,6 +610,11 @@ OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const note_part& x) {
 }
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, text_part& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::text_part_members, detail::find_text_part_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, text_part& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::text_part_members, detail::find_text_part_member, path);
 }
 

@@ -75,6 +75,7 @@ struct rule {
 };
 
 void decode_json(const boost::json::value& v, notebook& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, notebook& out, const outlook::json_path& path);
 boost::json::value encode_json(const notebook& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const notebook& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const notebook& x, const boost::json::storage_ptr& sp);
@@ -82,6 +83,7 @@ void write_json(outlook::json_writer& w, const notebook& x);
 void write_fields(outlook::detail::object_writer& o, const notebook& x);
 void write_members(outlook::detail::object_writer& o, const notebook& x);
 void decode_json(const boost::json::value& v, rule& out, const outlook::json_path& path);
+void decode_json(const outlook::detail::tape_value& v, rule& out, const outlook::json_path& path);
 boost::json::value encode_json(const rule& x, const boost::json::storage_ptr& sp);
 void encode_fields(boost::json::object& obj, const rule& x, const boost::json::storage_ptr& sp);
 void encode_members(boost::json::object& obj, const rule& x, const boost::json::storage_ptr& sp);
@@ -94,12 +96,12 @@ void write_members(outlook::detail::object_writer& o, const rule& x);
 
 namespace detail {
 
-/// How each member of notebook (own and inherited) is decoded.
+/// How each member of notebook (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<notebook> notebook_members[] = {
-    {"Id", [](const boost::json::value& v, notebook& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
-    {"DisplayName", [](const boost::json::value& v, notebook& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
-    {"Rules", [](const boost::json::value& v, notebook& o, const outlook::json_path& p) { outlook::decode_into(v, o.rules, p); }},
-    {"Pinned", [](const boost::json::value& v, notebook& o, const outlook::json_path& p) { outlook::decode_into(v, o.pinned, p); }},
+    {"Id", [](const auto& v, notebook& o, const outlook::json_path& p) { outlook::decode_into(v, o.id, p); }},
+    {"DisplayName", [](const auto& v, notebook& o, const outlook::json_path& p) { outlook::decode_into(v, o.display_name, p); }},
+    {"Rules", [](const auto& v, notebook& o, const outlook::json_path& p) { outlook::decode_into(v, o.rules, p); }},
+    {"Pinned", [](const auto& v, notebook& o, const outlook::json_path& p) { outlook::decode_into(v, o.pinned, p); }},
 };
 
 /// The entry of notebook_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -124,10 +126,10 @@ inline const outlook::detail::member_decoder<notebook>* find_notebook_member(std
   return nullptr;
 }
 
-/// How each member of rule (own and inherited) is decoded.
+/// How each member of rule (own and inherited) is decoded, from a boost::json::value or a tape.
 inline constexpr outlook::detail::member_decoder<rule> rule_members[] = {
-    {"Delete", [](const boost::json::value& v, rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.delete_, p); }},
-    {"Target", [](const boost::json::value& v, rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.target, p); }},
+    {"Delete", [](const auto& v, rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.delete_, p); }},
+    {"Target", [](const auto& v, rule& o, const outlook::json_path& p) { outlook::decode_into(v, o.target, p); }},
 };
 
 /// The entry of rule_members spelled exactly `key`, or nullptr: a switch on the length,
@@ -147,6 +149,11 @@ inline const outlook::detail::member_decoder<rule>* find_rule_member(std::string
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, notebook& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::notebook_members, detail::find_notebook_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, notebook& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::notebook_members, detail::find_notebook_member, path);
 }
 
@@ -191,6 +198,11 @@ OUTLOOK_MAIL_DECL void write_json(outlook::json_writer& w, const notebook& x) {
 }
 
 OUTLOOK_MAIL_DECL void decode_json(const boost::json::value& v, rule& out, const outlook::json_path& path) {
+  outlook::detail::decode_object(v, out, out.extra, detail::rule_members, detail::find_rule_member, path);
+}
+
+/// The same from an item of a page recorded on a tape (see outlook/detail/json_tape.hpp).
+OUTLOOK_MAIL_DECL void decode_json(const outlook::detail::tape_value& v, rule& out, const outlook::json_path& path) {
   outlook::detail::decode_object(v, out, out.extra, detail::rule_members, detail::find_rule_member, path);
 }
 
