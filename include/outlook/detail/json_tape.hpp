@@ -16,8 +16,10 @@
 #include <boost/json/value.hpp>
 #include <boost/json/value_stack.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,7 +49,7 @@ class json_tape {
  public:
   void clear() noexcept {
     tokens_.clear();
-    chars_.clear();
+    used_ = 0;
     open_.clear();
     pending_ = 0;
   }
@@ -56,7 +58,7 @@ class json_tape {
   /// step by step on the first item (a dozen allocations, noticeable on a small page).
   void reserve(std::size_t bytes) {
     tokens_.reserve(bytes / 32);  // a message of a page has a token per 40 bytes of text or more
-    chars_.reserve(bytes);
+    if (chars_.size() < bytes) chars_.resize(bytes);  // zero-filled, once per page
   }
 
   void begin_container(boost::json::kind k) {
@@ -71,7 +73,7 @@ class json_tape {
     t.position = tokens_.size();
   }
   /// Part of a string or key; the rest comes with string() or key().
-  void chars(std::string_view s) { chars_.append(s.data(), s.size()); }
+  void chars(std::string_view s) { append(s); }
   void key(std::string_view s) { text(s, true); }
   void string(std::string_view s) { text(s, false); }
   void int64(std::int64_t i) {
@@ -108,18 +110,26 @@ class json_tape {
   }
 
  private:
+  /// chars_ is sized, not reserved, so that appending is a memcpy without std::string's checks.
+  void append(std::string_view s) {
+    if (s.empty()) return;  // memcpy from a null pointer is undefined, even for 0 bytes
+    if (s.size() > chars_.size() - used_) chars_.resize(std::max(2 * chars_.size(), used_ + s.size()));
+    std::memcpy(chars_.data() + used_, s.data(), s.size());
+    used_ += s.size();
+  }
   void text(std::string_view s, bool is_key) {
-    chars_.append(s.data(), s.size());
+    append(s);
     auto& t = tokens_.emplace_back();
     t.kind = boost::json::kind::string;
     t.is_key = is_key;
     t.position = pending_;
-    t.size = chars_.size() - pending_;
-    pending_ = chars_.size();
+    t.size = used_ - pending_;
+    pending_ = used_;
   }
 
   std::vector<tape_token> tokens_;
-  std::string chars_;
+  std::vector<char> chars_;  // [0, used_) holds the item's strings and keys
+  std::size_t used_ = 0;
   std::vector<std::size_t> open_;  // the containers begun and not yet ended
   std::size_t pending_ = 0;        // where the string being recorded begins in chars_
 };

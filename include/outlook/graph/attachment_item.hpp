@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -80,24 +81,25 @@ inline constexpr outlook::detail::member_decoder<attachment_item> attachment_ite
 };
 
 /// The entry of attachment_item_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<attachment_item>* find_attachment_item_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 4:
-      if (key == "name") return &attachment_item_members[4];
-      if (key == "size") return &attachment_item_members[5];
+      if (std::memcmp(key.data(), "name", 4) == 0) return &attachment_item_members[4];
+      if (std::memcmp(key.data(), "size", 4) == 0) return &attachment_item_members[5];
       break;
     case 8:
-      if (key == "isInline") return &attachment_item_members[3];
+      if (std::memcmp(key.data(), "isInline", 8) == 0) return &attachment_item_members[3];
       break;
     case 9:
-      if (key == "contentId") return &attachment_item_members[1];
+      if (std::memcmp(key.data(), "contentId", 9) == 0) return &attachment_item_members[1];
       break;
     case 11:
-      if (key == "contentType") return &attachment_item_members[2];
+      if (std::memcmp(key.data(), "contentType", 11) == 0) return &attachment_item_members[2];
       break;
     case 14:
-      if (key == "attachmentType") return &attachment_item_members[0];
+      if (std::memcmp(key.data(), "attachmentType", 14) == 0) return &attachment_item_members[0];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,14 +66,15 @@ inline constexpr outlook::detail::member_decoder<attendee_base> attendee_base_me
 };
 
 /// The entry of attendee_base_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<attendee_base>* find_attendee_base_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 4:
-      if (key == "type") return &attendee_base_members[1];
+      if (std::memcmp(key.data(), "type", 4) == 0) return &attendee_base_members[1];
       break;
     case 12:
-      if (key == "emailAddress") return &attendee_base_members[0];
+      if (std::memcmp(key.data(), "emailAddress", 12) == 0) return &attendee_base_members[0];
       break;
     default:
       break;

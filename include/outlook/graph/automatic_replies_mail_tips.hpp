@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,20 +74,21 @@ inline constexpr outlook::detail::member_decoder<automatic_replies_mail_tips> au
 };
 
 /// The entry of automatic_replies_mail_tips_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<automatic_replies_mail_tips>* find_automatic_replies_mail_tips_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 7:
-      if (key == "message") return &automatic_replies_mail_tips_members[0];
+      if (std::memcmp(key.data(), "message", 7) == 0) return &automatic_replies_mail_tips_members[0];
       break;
     case 15:
-      if (key == "messageLanguage") return &automatic_replies_mail_tips_members[1];
+      if (std::memcmp(key.data(), "messageLanguage", 15) == 0) return &automatic_replies_mail_tips_members[1];
       break;
     case 16:
-      if (key == "scheduledEndTime") return &automatic_replies_mail_tips_members[3];
+      if (std::memcmp(key.data(), "scheduledEndTime", 16) == 0) return &automatic_replies_mail_tips_members[3];
       break;
     case 18:
-      if (key == "scheduledStartTime") return &automatic_replies_mail_tips_members[2];
+      if (std::memcmp(key.data(), "scheduledStartTime", 18) == 0) return &automatic_replies_mail_tips_members[2];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,22 +83,23 @@ inline constexpr outlook::detail::member_decoder<automatic_replies_setting> auto
 };
 
 /// The entry of automatic_replies_setting_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<automatic_replies_setting>* find_automatic_replies_setting_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 6:
-      if (key == "status") return &automatic_replies_setting_members[0];
+      if (std::memcmp(key.data(), "status", 6) == 0) return &automatic_replies_setting_members[0];
       break;
     case 16:
-      if (key == "externalAudience") return &automatic_replies_setting_members[1];
+      if (std::memcmp(key.data(), "externalAudience", 16) == 0) return &automatic_replies_setting_members[1];
       break;
     case 20:
-      if (key == "scheduledEndDateTime") return &automatic_replies_setting_members[3];
-      if (key == "internalReplyMessage") return &automatic_replies_setting_members[4];
-      if (key == "externalReplyMessage") return &automatic_replies_setting_members[5];
+      if (std::memcmp(key.data(), "scheduledEndDateTime", 20) == 0) return &automatic_replies_setting_members[3];
+      if (std::memcmp(key.data(), "internalReplyMessage", 20) == 0) return &automatic_replies_setting_members[4];
+      if (std::memcmp(key.data(), "externalReplyMessage", 20) == 0) return &automatic_replies_setting_members[5];
       break;
     case 22:
-      if (key == "scheduledStartDateTime") return &automatic_replies_setting_members[2];
+      if (std::memcmp(key.data(), "scheduledStartDateTime", 22) == 0) return &automatic_replies_setting_members[2];
       break;
     default:
       break;

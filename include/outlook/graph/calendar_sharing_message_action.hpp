@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,15 +71,16 @@ inline constexpr outlook::detail::member_decoder<calendar_sharing_message_action
 };
 
 /// The entry of calendar_sharing_message_action_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<calendar_sharing_message_action>* find_calendar_sharing_message_action_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 6:
-      if (key == "action") return &calendar_sharing_message_action_members[0];
+      if (std::memcmp(key.data(), "action", 6) == 0) return &calendar_sharing_message_action_members[0];
       break;
     case 10:
-      if (key == "actionType") return &calendar_sharing_message_action_members[1];
-      if (key == "importance") return &calendar_sharing_message_action_members[2];
+      if (std::memcmp(key.data(), "actionType", 10) == 0) return &calendar_sharing_message_action_members[1];
+      if (std::memcmp(key.data(), "importance", 10) == 0) return &calendar_sharing_message_action_members[2];
       break;
     default:
       break;

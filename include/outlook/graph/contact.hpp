@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -244,88 +245,89 @@ inline constexpr outlook::detail::member_decoder<contact> contact_members[] = {
 };
 
 /// The entry of contact_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<contact>* find_contact_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &contact_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &contact_members[0];
       break;
     case 5:
-      if (key == "title") return &contact_members[37];
+      if (std::memcmp(key.data(), "title", 5) == 0) return &contact_members[37];
       break;
     case 6:
-      if (key == "fileAs") return &contact_members[15];
+      if (std::memcmp(key.data(), "fileAs", 6) == 0) return &contact_members[15];
       break;
     case 7:
-      if (key == "manager") return &contact_members[23];
-      if (key == "surname") return &contact_members[35];
+      if (std::memcmp(key.data(), "manager", 7) == 0) return &contact_members[23];
+      if (std::memcmp(key.data(), "surname", 7) == 0) return &contact_members[35];
       break;
     case 8:
-      if (key == "birthday") return &contact_members[6];
-      if (key == "children") return &contact_members[10];
-      if (key == "initials") return &contact_members[21];
-      if (key == "jobTitle") return &contact_members[22];
-      if (key == "nickName") return &contact_members[26];
+      if (std::memcmp(key.data(), "birthday", 8) == 0) return &contact_members[6];
+      if (std::memcmp(key.data(), "children", 8) == 0) return &contact_members[10];
+      if (std::memcmp(key.data(), "initials", 8) == 0) return &contact_members[21];
+      if (std::memcmp(key.data(), "jobTitle", 8) == 0) return &contact_members[22];
+      if (std::memcmp(key.data(), "nickName", 8) == 0) return &contact_members[26];
       break;
     case 9:
-      if (key == "changeKey") return &contact_members[1];
-      if (key == "givenName") return &contact_members[17];
+      if (std::memcmp(key.data(), "changeKey", 9) == 0) return &contact_members[1];
+      if (std::memcmp(key.data(), "givenName", 9) == 0) return &contact_members[17];
       break;
     case 10:
-      if (key == "categories") return &contact_members[2];
-      if (key == "department") return &contact_members[12];
-      if (key == "generation") return &contact_members[16];
-      if (key == "homePhones") return &contact_members[19];
-      if (key == "middleName") return &contact_members[24];
-      if (key == "profession") return &contact_members[32];
-      if (key == "spouseName") return &contact_members[34];
-      if (key == "extensions") return &contact_members[41];
+      if (std::memcmp(key.data(), "categories", 10) == 0) return &contact_members[2];
+      if (std::memcmp(key.data(), "department", 10) == 0) return &contact_members[12];
+      if (std::memcmp(key.data(), "generation", 10) == 0) return &contact_members[16];
+      if (std::memcmp(key.data(), "homePhones", 10) == 0) return &contact_members[19];
+      if (std::memcmp(key.data(), "middleName", 10) == 0) return &contact_members[24];
+      if (std::memcmp(key.data(), "profession", 10) == 0) return &contact_members[32];
+      if (std::memcmp(key.data(), "spouseName", 10) == 0) return &contact_members[34];
+      if (std::memcmp(key.data(), "extensions", 10) == 0) return &contact_members[41];
       break;
     case 11:
-      if (key == "companyName") return &contact_members[11];
-      if (key == "displayName") return &contact_members[13];
-      if (key == "homeAddress") return &contact_members[18];
-      if (key == "imAddresses") return &contact_members[20];
-      if (key == "mobilePhone") return &contact_members[25];
-      if (key == "yomiSurname") return &contact_members[40];
+      if (std::memcmp(key.data(), "companyName", 11) == 0) return &contact_members[11];
+      if (std::memcmp(key.data(), "displayName", 11) == 0) return &contact_members[13];
+      if (std::memcmp(key.data(), "homeAddress", 11) == 0) return &contact_members[18];
+      if (std::memcmp(key.data(), "imAddresses", 11) == 0) return &contact_members[20];
+      if (std::memcmp(key.data(), "mobilePhone", 11) == 0) return &contact_members[25];
+      if (std::memcmp(key.data(), "yomiSurname", 11) == 0) return &contact_members[40];
       break;
     case 12:
-      if (key == "otherAddress") return &contact_members[28];
+      if (std::memcmp(key.data(), "otherAddress", 12) == 0) return &contact_members[28];
       break;
     case 13:
-      if (key == "assistantName") return &contact_members[5];
-      if (key == "personalNotes") return &contact_members[30];
-      if (key == "yomiGivenName") return &contact_members[39];
+      if (std::memcmp(key.data(), "assistantName", 13) == 0) return &contact_members[5];
+      if (std::memcmp(key.data(), "personalNotes", 13) == 0) return &contact_members[30];
+      if (std::memcmp(key.data(), "yomiGivenName", 13) == 0) return &contact_members[39];
       break;
     case 14:
-      if (key == "businessPhones") return &contact_members[9];
-      if (key == "emailAddresses") return &contact_members[14];
-      if (key == "officeLocation") return &contact_members[27];
-      if (key == "parentFolderId") return &contact_members[29];
+      if (std::memcmp(key.data(), "businessPhones", 14) == 0) return &contact_members[9];
+      if (std::memcmp(key.data(), "emailAddresses", 14) == 0) return &contact_members[14];
+      if (std::memcmp(key.data(), "officeLocation", 14) == 0) return &contact_members[27];
+      if (std::memcmp(key.data(), "parentFolderId", 14) == 0) return &contact_members[29];
       break;
     case 15:
-      if (key == "createdDateTime") return &contact_members[3];
-      if (key == "businessAddress") return &contact_members[7];
-      if (key == "yomiCompanyName") return &contact_members[38];
+      if (std::memcmp(key.data(), "createdDateTime", 15) == 0) return &contact_members[3];
+      if (std::memcmp(key.data(), "businessAddress", 15) == 0) return &contact_members[7];
+      if (std::memcmp(key.data(), "yomiCompanyName", 15) == 0) return &contact_members[38];
       break;
     case 16:
-      if (key == "businessHomePage") return &contact_members[8];
+      if (std::memcmp(key.data(), "businessHomePage", 16) == 0) return &contact_members[8];
       break;
     case 19:
-      if (key == "primaryEmailAddress") return &contact_members[31];
+      if (std::memcmp(key.data(), "primaryEmailAddress", 19) == 0) return &contact_members[31];
       break;
     case 20:
-      if (key == "lastModifiedDateTime") return &contact_members[4];
-      if (key == "tertiaryEmailAddress") return &contact_members[36];
+      if (std::memcmp(key.data(), "lastModifiedDateTime", 20) == 0) return &contact_members[4];
+      if (std::memcmp(key.data(), "tertiaryEmailAddress", 20) == 0) return &contact_members[36];
       break;
     case 21:
-      if (key == "secondaryEmailAddress") return &contact_members[33];
+      if (std::memcmp(key.data(), "secondaryEmailAddress", 21) == 0) return &contact_members[33];
       break;
     case 28:
-      if (key == "multiValueExtendedProperties") return &contact_members[42];
+      if (std::memcmp(key.data(), "multiValueExtendedProperties", 28) == 0) return &contact_members[42];
       break;
     case 29:
-      if (key == "singleValueExtendedProperties") return &contact_members[43];
+      if (std::memcmp(key.data(), "singleValueExtendedProperties", 29) == 0) return &contact_members[43];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,15 +69,16 @@ inline constexpr outlook::detail::member_decoder<convert_id_result> convert_id_r
 };
 
 /// The entry of convert_id_result_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<convert_id_result>* find_convert_id_result_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 8:
-      if (key == "sourceId") return &convert_id_result_members[1];
-      if (key == "targetId") return &convert_id_result_members[2];
+      if (std::memcmp(key.data(), "sourceId", 8) == 0) return &convert_id_result_members[1];
+      if (std::memcmp(key.data(), "targetId", 8) == 0) return &convert_id_result_members[2];
       break;
     case 12:
-      if (key == "errorDetails") return &convert_id_result_members[0];
+      if (std::memcmp(key.data(), "errorDetails", 12) == 0) return &convert_id_result_members[0];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,20 +74,21 @@ inline constexpr outlook::detail::member_decoder<followup_flag> followup_flag_me
 };
 
 /// The entry of followup_flag_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<followup_flag>* find_followup_flag_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 10:
-      if (key == "flagStatus") return &followup_flag_members[0];
+      if (std::memcmp(key.data(), "flagStatus", 10) == 0) return &followup_flag_members[0];
       break;
     case 11:
-      if (key == "dueDateTime") return &followup_flag_members[2];
+      if (std::memcmp(key.data(), "dueDateTime", 11) == 0) return &followup_flag_members[2];
       break;
     case 13:
-      if (key == "startDateTime") return &followup_flag_members[1];
+      if (std::memcmp(key.data(), "startDateTime", 13) == 0) return &followup_flag_members[1];
       break;
     case 17:
-      if (key == "completedDateTime") return &followup_flag_members[3];
+      if (std::memcmp(key.data(), "completedDateTime", 17) == 0) return &followup_flag_members[3];
       break;
     default:
       break;

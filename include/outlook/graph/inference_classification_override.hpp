@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,17 +71,18 @@ inline constexpr outlook::detail::member_decoder<inference_classification_overri
 };
 
 /// The entry of inference_classification_override_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<inference_classification_override>* find_inference_classification_override_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &inference_classification_override_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &inference_classification_override_members[0];
       break;
     case 10:
-      if (key == "classifyAs") return &inference_classification_override_members[1];
+      if (std::memcmp(key.data(), "classifyAs", 10) == 0) return &inference_classification_override_members[1];
       break;
     case 18:
-      if (key == "senderEmailAddress") return &inference_classification_override_members[2];
+      if (std::memcmp(key.data(), "senderEmailAddress", 18) == 0) return &inference_classification_override_members[2];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,14 +64,15 @@ inline constexpr outlook::detail::member_decoder<internet_message_header> intern
 };
 
 /// The entry of internet_message_header_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<internet_message_header>* find_internet_message_header_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 4:
-      if (key == "name") return &internet_message_header_members[0];
+      if (std::memcmp(key.data(), "name", 4) == 0) return &internet_message_header_members[0];
       break;
     case 5:
-      if (key == "value") return &internet_message_header_members[1];
+      if (std::memcmp(key.data(), "value", 5) == 0) return &internet_message_header_members[1];
       break;
     default:
       break;

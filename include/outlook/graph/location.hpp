@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -91,26 +92,27 @@ inline constexpr outlook::detail::member_decoder<location> location_members[] = 
 };
 
 /// The entry of location_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<location>* find_location_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 7:
-      if (key == "address") return &location_members[1];
+      if (std::memcmp(key.data(), "address", 7) == 0) return &location_members[1];
       break;
     case 8:
-      if (key == "uniqueId") return &location_members[6];
+      if (std::memcmp(key.data(), "uniqueId", 8) == 0) return &location_members[6];
       break;
     case 11:
-      if (key == "displayName") return &location_members[0];
-      if (key == "coordinates") return &location_members[2];
-      if (key == "locationUri") return &location_members[4];
+      if (std::memcmp(key.data(), "displayName", 11) == 0) return &location_members[0];
+      if (std::memcmp(key.data(), "coordinates", 11) == 0) return &location_members[2];
+      if (std::memcmp(key.data(), "locationUri", 11) == 0) return &location_members[4];
       break;
     case 12:
-      if (key == "locationType") return &location_members[5];
-      if (key == "uniqueIdType") return &location_members[7];
+      if (std::memcmp(key.data(), "locationType", 12) == 0) return &location_members[5];
+      if (std::memcmp(key.data(), "uniqueIdType", 12) == 0) return &location_members[7];
       break;
     case 20:
-      if (key == "locationEmailAddress") return &location_members[3];
+      if (std::memcmp(key.data(), "locationEmailAddress", 20) == 0) return &location_members[3];
       break;
     default:
       break;

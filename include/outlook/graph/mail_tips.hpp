@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -108,38 +109,39 @@ inline constexpr outlook::detail::member_decoder<mail_tips> mail_tips_members[] 
 };
 
 /// The entry of mail_tips_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<mail_tips>* find_mail_tips_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 5:
-      if (key == "error") return &mail_tips_members[11];
+      if (std::memcmp(key.data(), "error", 5) == 0) return &mail_tips_members[11];
       break;
     case 11:
-      if (key == "mailboxFull") return &mail_tips_members[2];
-      if (key == "isModerated") return &mail_tips_members[7];
+      if (std::memcmp(key.data(), "mailboxFull", 11) == 0) return &mail_tips_members[2];
+      if (std::memcmp(key.data(), "isModerated", 11) == 0) return &mail_tips_members[7];
       break;
     case 12:
-      if (key == "emailAddress") return &mail_tips_members[0];
+      if (std::memcmp(key.data(), "emailAddress", 12) == 0) return &mail_tips_members[0];
       break;
     case 13:
-      if (key == "customMailTip") return &mail_tips_members[3];
+      if (std::memcmp(key.data(), "customMailTip", 13) == 0) return &mail_tips_members[3];
       break;
     case 14:
-      if (key == "recipientScope") return &mail_tips_members[8];
-      if (key == "maxMessageSize") return &mail_tips_members[10];
+      if (std::memcmp(key.data(), "recipientScope", 14) == 0) return &mail_tips_members[8];
+      if (std::memcmp(key.data(), "maxMessageSize", 14) == 0) return &mail_tips_members[10];
       break;
     case 16:
-      if (key == "automaticReplies") return &mail_tips_members[1];
-      if (key == "totalMemberCount") return &mail_tips_members[5];
+      if (std::memcmp(key.data(), "automaticReplies", 16) == 0) return &mail_tips_members[1];
+      if (std::memcmp(key.data(), "totalMemberCount", 16) == 0) return &mail_tips_members[5];
       break;
     case 18:
-      if (key == "deliveryRestricted") return &mail_tips_members[6];
+      if (std::memcmp(key.data(), "deliveryRestricted", 18) == 0) return &mail_tips_members[6];
       break;
     case 19:
-      if (key == "externalMemberCount") return &mail_tips_members[4];
+      if (std::memcmp(key.data(), "externalMemberCount", 19) == 0) return &mail_tips_members[4];
       break;
     case 20:
-      if (key == "recipientSuggestions") return &mail_tips_members[9];
+      if (std::memcmp(key.data(), "recipientSuggestions", 20) == 0) return &mail_tips_members[9];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,14 +64,15 @@ inline constexpr outlook::detail::member_decoder<mail_tips_error> mail_tips_erro
 };
 
 /// The entry of mail_tips_error_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<mail_tips_error>* find_mail_tips_error_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 4:
-      if (key == "code") return &mail_tips_error_members[1];
+      if (std::memcmp(key.data(), "code", 4) == 0) return &mail_tips_error_members[1];
       break;
     case 7:
-      if (key == "message") return &mail_tips_error_members[0];
+      if (std::memcmp(key.data(), "message", 7) == 0) return &mail_tips_error_members[0];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -98,31 +99,32 @@ inline constexpr outlook::detail::member_decoder<mailbox_settings> mailbox_setti
 };
 
 /// The entry of mailbox_settings_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<mailbox_settings>* find_mailbox_settings_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 8:
-      if (key == "timeZone") return &mailbox_settings_members[1];
-      if (key == "language") return &mailbox_settings_members[2];
+      if (std::memcmp(key.data(), "timeZone", 8) == 0) return &mailbox_settings_members[1];
+      if (std::memcmp(key.data(), "language", 8) == 0) return &mailbox_settings_members[2];
       break;
     case 10:
-      if (key == "dateFormat") return &mailbox_settings_members[5];
-      if (key == "timeFormat") return &mailbox_settings_members[7];
+      if (std::memcmp(key.data(), "dateFormat", 10) == 0) return &mailbox_settings_members[5];
+      if (std::memcmp(key.data(), "timeFormat", 10) == 0) return &mailbox_settings_members[7];
       break;
     case 11:
-      if (key == "userPurpose") return &mailbox_settings_members[8];
+      if (std::memcmp(key.data(), "userPurpose", 11) == 0) return &mailbox_settings_members[8];
       break;
     case 12:
-      if (key == "workingHours") return &mailbox_settings_members[4];
+      if (std::memcmp(key.data(), "workingHours", 12) == 0) return &mailbox_settings_members[4];
       break;
     case 13:
-      if (key == "archiveFolder") return &mailbox_settings_members[3];
+      if (std::memcmp(key.data(), "archiveFolder", 13) == 0) return &mailbox_settings_members[3];
       break;
     case 23:
-      if (key == "automaticRepliesSetting") return &mailbox_settings_members[0];
+      if (std::memcmp(key.data(), "automaticRepliesSetting", 23) == 0) return &mailbox_settings_members[0];
       break;
     case 37:
-      if (key == "delegateMeetingMessageDeliveryOptions") return &mailbox_settings_members[6];
+      if (std::memcmp(key.data(), "delegateMeetingMessageDeliveryOptions", 37) == 0) return &mailbox_settings_members[6];
       break;
     default:
       break;

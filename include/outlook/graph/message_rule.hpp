@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -95,29 +96,30 @@ inline constexpr outlook::detail::member_decoder<message_rule> message_rule_memb
 };
 
 /// The entry of message_rule_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<message_rule>* find_message_rule_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &message_rule_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &message_rule_members[0];
       break;
     case 7:
-      if (key == "actions") return &message_rule_members[4];
+      if (std::memcmp(key.data(), "actions", 7) == 0) return &message_rule_members[4];
       break;
     case 8:
-      if (key == "sequence") return &message_rule_members[2];
-      if (key == "hasError") return &message_rule_members[7];
+      if (std::memcmp(key.data(), "sequence", 8) == 0) return &message_rule_members[2];
+      if (std::memcmp(key.data(), "hasError", 8) == 0) return &message_rule_members[7];
       break;
     case 9:
-      if (key == "isEnabled") return &message_rule_members[6];
+      if (std::memcmp(key.data(), "isEnabled", 9) == 0) return &message_rule_members[6];
       break;
     case 10:
-      if (key == "conditions") return &message_rule_members[3];
-      if (key == "exceptions") return &message_rule_members[5];
-      if (key == "isReadOnly") return &message_rule_members[8];
+      if (std::memcmp(key.data(), "conditions", 10) == 0) return &message_rule_members[3];
+      if (std::memcmp(key.data(), "exceptions", 10) == 0) return &message_rule_members[5];
+      if (std::memcmp(key.data(), "isReadOnly", 10) == 0) return &message_rule_members[8];
       break;
     case 11:
-      if (key == "displayName") return &message_rule_members[1];
+      if (std::memcmp(key.data(), "displayName", 11) == 0) return &message_rule_members[1];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -180,64 +181,65 @@ inline constexpr outlook::detail::member_decoder<message_rule_predicates> messag
 };
 
 /// The entry of message_rule_predicates_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<message_rule_predicates>* find_message_rule_predicates_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 8:
-      if (key == "sentToMe") return &message_rule_predicates_members[12];
-      if (key == "sentCcMe") return &message_rule_predicates_members[14];
-      if (key == "isSigned") return &message_rule_predicates_members[27];
+      if (std::memcmp(key.data(), "sentToMe", 8) == 0) return &message_rule_predicates_members[12];
+      if (std::memcmp(key.data(), "sentCcMe", 8) == 0) return &message_rule_predicates_members[14];
+      if (std::memcmp(key.data(), "isSigned", 8) == 0) return &message_rule_predicates_members[27];
       break;
     case 10:
-      if (key == "categories") return &message_rule_predicates_members[0];
-      if (key == "importance") return &message_rule_predicates_members[8];
+      if (std::memcmp(key.data(), "categories", 10) == 0) return &message_rule_predicates_members[0];
+      if (std::memcmp(key.data(), "importance", 10) == 0) return &message_rule_predicates_members[8];
       break;
     case 11:
-      if (key == "sensitivity") return &message_rule_predicates_members[9];
-      if (key == "notSentToMe") return &message_rule_predicates_members[16];
-      if (key == "isEncrypted") return &message_rule_predicates_members[21];
-      if (key == "isVoicemail") return &message_rule_predicates_members[28];
+      if (std::memcmp(key.data(), "sensitivity", 11) == 0) return &message_rule_predicates_members[9];
+      if (std::memcmp(key.data(), "notSentToMe", 11) == 0) return &message_rule_predicates_members[16];
+      if (std::memcmp(key.data(), "isEncrypted", 11) == 0) return &message_rule_predicates_members[21];
+      if (std::memcmp(key.data(), "isVoicemail", 11) == 0) return &message_rule_predicates_members[28];
       break;
     case 12:
-      if (key == "bodyContains") return &message_rule_predicates_members[2];
-      if (key == "sentOnlyToMe") return &message_rule_predicates_members[13];
-      if (key == "sentToOrCcMe") return &message_rule_predicates_members[15];
+      if (std::memcmp(key.data(), "bodyContains", 12) == 0) return &message_rule_predicates_members[2];
+      if (std::memcmp(key.data(), "sentOnlyToMe", 12) == 0) return &message_rule_predicates_members[13];
+      if (std::memcmp(key.data(), "sentToOrCcMe", 12) == 0) return &message_rule_predicates_members[15];
       break;
     case 13:
-      if (key == "fromAddresses") return &message_rule_predicates_members[10];
-      if (key == "isReadReceipt") return &message_rule_predicates_members[26];
+      if (std::memcmp(key.data(), "fromAddresses", 13) == 0) return &message_rule_predicates_members[10];
+      if (std::memcmp(key.data(), "isReadReceipt", 13) == 0) return &message_rule_predicates_members[26];
       break;
     case 14:
-      if (key == "senderContains") return &message_rule_predicates_members[4];
-      if (key == "headerContains") return &message_rule_predicates_members[6];
-      if (key == "hasAttachments") return &message_rule_predicates_members[17];
+      if (std::memcmp(key.data(), "senderContains", 14) == 0) return &message_rule_predicates_members[4];
+      if (std::memcmp(key.data(), "headerContains", 14) == 0) return &message_rule_predicates_members[6];
+      if (std::memcmp(key.data(), "hasAttachments", 14) == 0) return &message_rule_predicates_members[17];
       break;
     case 15:
-      if (key == "subjectContains") return &message_rule_predicates_members[1];
-      if (key == "sentToAddresses") return &message_rule_predicates_members[11];
-      if (key == "withinSizeRange") return &message_rule_predicates_members[29];
+      if (std::memcmp(key.data(), "subjectContains", 15) == 0) return &message_rule_predicates_members[1];
+      if (std::memcmp(key.data(), "sentToAddresses", 15) == 0) return &message_rule_predicates_members[11];
+      if (std::memcmp(key.data(), "withinSizeRange", 15) == 0) return &message_rule_predicates_members[29];
       break;
     case 16:
-      if (key == "isAutomaticReply") return &message_rule_predicates_members[20];
-      if (key == "isMeetingRequest") return &message_rule_predicates_members[22];
+      if (std::memcmp(key.data(), "isAutomaticReply", 16) == 0) return &message_rule_predicates_members[20];
+      if (std::memcmp(key.data(), "isMeetingRequest", 16) == 0) return &message_rule_predicates_members[22];
       break;
     case 17:
-      if (key == "recipientContains") return &message_rule_predicates_members[5];
-      if (key == "messageActionFlag") return &message_rule_predicates_members[7];
-      if (key == "isApprovalRequest") return &message_rule_predicates_members[18];
-      if (key == "isMeetingResponse") return &message_rule_predicates_members[23];
+      if (std::memcmp(key.data(), "recipientContains", 17) == 0) return &message_rule_predicates_members[5];
+      if (std::memcmp(key.data(), "messageActionFlag", 17) == 0) return &message_rule_predicates_members[7];
+      if (std::memcmp(key.data(), "isApprovalRequest", 17) == 0) return &message_rule_predicates_members[18];
+      if (std::memcmp(key.data(), "isMeetingResponse", 17) == 0) return &message_rule_predicates_members[23];
       break;
     case 18:
-      if (key == "isAutomaticForward") return &message_rule_predicates_members[19];
+      if (std::memcmp(key.data(), "isAutomaticForward", 18) == 0) return &message_rule_predicates_members[19];
       break;
     case 19:
-      if (key == "isNonDeliveryReport") return &message_rule_predicates_members[24];
+      if (std::memcmp(key.data(), "isNonDeliveryReport", 19) == 0) return &message_rule_predicates_members[24];
       break;
     case 21:
-      if (key == "bodyOrSubjectContains") return &message_rule_predicates_members[3];
+      if (std::memcmp(key.data(), "bodyOrSubjectContains", 21) == 0) return &message_rule_predicates_members[3];
       break;
     case 22:
-      if (key == "isPermissionControlled") return &message_rule_predicates_members[25];
+      if (std::memcmp(key.data(), "isPermissionControlled", 22) == 0) return &message_rule_predicates_members[25];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -80,26 +81,27 @@ inline constexpr outlook::detail::member_decoder<online_meeting_info> online_mee
 };
 
 /// The entry of online_meeting_info_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<online_meeting_info>* find_online_meeting_info_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 6:
-      if (key == "phones") return &online_meeting_info_members[2];
+      if (std::memcmp(key.data(), "phones", 6) == 0) return &online_meeting_info_members[2];
       break;
     case 7:
-      if (key == "joinUrl") return &online_meeting_info_members[1];
+      if (std::memcmp(key.data(), "joinUrl", 7) == 0) return &online_meeting_info_members[1];
       break;
     case 9:
-      if (key == "quickDial") return &online_meeting_info_members[3];
+      if (std::memcmp(key.data(), "quickDial", 9) == 0) return &online_meeting_info_members[3];
       break;
     case 10:
-      if (key == "tollNumber") return &online_meeting_info_members[5];
+      if (std::memcmp(key.data(), "tollNumber", 10) == 0) return &online_meeting_info_members[5];
       break;
     case 12:
-      if (key == "conferenceId") return &online_meeting_info_members[0];
+      if (std::memcmp(key.data(), "conferenceId", 12) == 0) return &online_meeting_info_members[0];
       break;
     case 15:
-      if (key == "tollFreeNumbers") return &online_meeting_info_members[4];
+      if (std::memcmp(key.data(), "tollFreeNumbers", 15) == 0) return &online_meeting_info_members[4];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,17 +71,18 @@ inline constexpr outlook::detail::member_decoder<outlook_category> outlook_categ
 };
 
 /// The entry of outlook_category_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<outlook_category>* find_outlook_category_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &outlook_category_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &outlook_category_members[0];
       break;
     case 5:
-      if (key == "color") return &outlook_category_members[1];
+      if (std::memcmp(key.data(), "color", 5) == 0) return &outlook_category_members[1];
       break;
     case 11:
-      if (key == "displayName") return &outlook_category_members[2];
+      if (std::memcmp(key.data(), "displayName", 11) == 0) return &outlook_category_members[2];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,19 +76,20 @@ inline constexpr outlook::detail::member_decoder<outlook_geo_coordinates> outloo
 };
 
 /// The entry of outlook_geo_coordinates_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<outlook_geo_coordinates>* find_outlook_geo_coordinates_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 8:
-      if (key == "accuracy") return &outlook_geo_coordinates_members[0];
-      if (key == "altitude") return &outlook_geo_coordinates_members[1];
-      if (key == "latitude") return &outlook_geo_coordinates_members[3];
+      if (std::memcmp(key.data(), "accuracy", 8) == 0) return &outlook_geo_coordinates_members[0];
+      if (std::memcmp(key.data(), "altitude", 8) == 0) return &outlook_geo_coordinates_members[1];
+      if (std::memcmp(key.data(), "latitude", 8) == 0) return &outlook_geo_coordinates_members[3];
       break;
     case 9:
-      if (key == "longitude") return &outlook_geo_coordinates_members[4];
+      if (std::memcmp(key.data(), "longitude", 9) == 0) return &outlook_geo_coordinates_members[4];
       break;
     case 16:
-      if (key == "altitudeAccuracy") return &outlook_geo_coordinates_members[2];
+      if (std::memcmp(key.data(), "altitudeAccuracy", 16) == 0) return &outlook_geo_coordinates_members[2];
       break;
     default:
       break;

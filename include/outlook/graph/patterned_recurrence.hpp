@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,14 +66,15 @@ inline constexpr outlook::detail::member_decoder<patterned_recurrence> patterned
 };
 
 /// The entry of patterned_recurrence_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<patterned_recurrence>* find_patterned_recurrence_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 5:
-      if (key == "range") return &patterned_recurrence_members[1];
+      if (std::memcmp(key.data(), "range", 5) == 0) return &patterned_recurrence_members[1];
       break;
     case 7:
-      if (key == "pattern") return &patterned_recurrence_members[0];
+      if (std::memcmp(key.data(), "pattern", 7) == 0) return &patterned_recurrence_members[0];
       break;
     default:
       break;

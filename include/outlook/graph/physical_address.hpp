@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,23 +76,24 @@ inline constexpr outlook::detail::member_decoder<physical_address> physical_addr
 };
 
 /// The entry of physical_address_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<physical_address>* find_physical_address_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 4:
-      if (key == "city") return &physical_address_members[1];
+      if (std::memcmp(key.data(), "city", 4) == 0) return &physical_address_members[1];
       break;
     case 5:
-      if (key == "state") return &physical_address_members[2];
+      if (std::memcmp(key.data(), "state", 5) == 0) return &physical_address_members[2];
       break;
     case 6:
-      if (key == "street") return &physical_address_members[0];
+      if (std::memcmp(key.data(), "street", 6) == 0) return &physical_address_members[0];
       break;
     case 10:
-      if (key == "postalCode") return &physical_address_members[4];
+      if (std::memcmp(key.data(), "postalCode", 10) == 0) return &physical_address_members[4];
       break;
     case 15:
-      if (key == "countryOrRegion") return &physical_address_members[3];
+      if (std::memcmp(key.data(), "countryOrRegion", 15) == 0) return &physical_address_members[3];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -86,25 +87,26 @@ inline constexpr outlook::detail::member_decoder<recurrence_pattern> recurrence_
 };
 
 /// The entry of recurrence_pattern_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<recurrence_pattern>* find_recurrence_pattern_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 4:
-      if (key == "type") return &recurrence_pattern_members[6];
+      if (std::memcmp(key.data(), "type", 4) == 0) return &recurrence_pattern_members[6];
       break;
     case 5:
-      if (key == "index") return &recurrence_pattern_members[3];
-      if (key == "month") return &recurrence_pattern_members[5];
+      if (std::memcmp(key.data(), "index", 5) == 0) return &recurrence_pattern_members[3];
+      if (std::memcmp(key.data(), "month", 5) == 0) return &recurrence_pattern_members[5];
       break;
     case 8:
-      if (key == "interval") return &recurrence_pattern_members[4];
+      if (std::memcmp(key.data(), "interval", 8) == 0) return &recurrence_pattern_members[4];
       break;
     case 10:
-      if (key == "dayOfMonth") return &recurrence_pattern_members[0];
-      if (key == "daysOfWeek") return &recurrence_pattern_members[1];
+      if (std::memcmp(key.data(), "dayOfMonth", 10) == 0) return &recurrence_pattern_members[0];
+      if (std::memcmp(key.data(), "daysOfWeek", 10) == 0) return &recurrence_pattern_members[1];
       break;
     case 14:
-      if (key == "firstDayOfWeek") return &recurrence_pattern_members[2];
+      if (std::memcmp(key.data(), "firstDayOfWeek", 14) == 0) return &recurrence_pattern_members[2];
       break;
     default:
       break;

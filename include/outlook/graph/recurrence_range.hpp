@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,23 +77,24 @@ inline constexpr outlook::detail::member_decoder<recurrence_range> recurrence_ra
 };
 
 /// The entry of recurrence_range_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<recurrence_range>* find_recurrence_range_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 4:
-      if (key == "type") return &recurrence_range_members[4];
+      if (std::memcmp(key.data(), "type", 4) == 0) return &recurrence_range_members[4];
       break;
     case 7:
-      if (key == "endDate") return &recurrence_range_members[0];
+      if (std::memcmp(key.data(), "endDate", 7) == 0) return &recurrence_range_members[0];
       break;
     case 9:
-      if (key == "startDate") return &recurrence_range_members[3];
+      if (std::memcmp(key.data(), "startDate", 9) == 0) return &recurrence_range_members[3];
       break;
     case 18:
-      if (key == "recurrenceTimeZone") return &recurrence_range_members[2];
+      if (std::memcmp(key.data(), "recurrenceTimeZone", 18) == 0) return &recurrence_range_members[2];
       break;
     case 19:
-      if (key == "numberOfOccurrences") return &recurrence_range_members[1];
+      if (std::memcmp(key.data(), "numberOfOccurrences", 19) == 0) return &recurrence_range_members[1];
       break;
     default:
       break;

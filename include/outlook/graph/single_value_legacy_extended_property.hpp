@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,14 +65,15 @@ inline constexpr outlook::detail::member_decoder<single_value_legacy_extended_pr
 };
 
 /// The entry of single_value_legacy_extended_property_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<single_value_legacy_extended_property>* find_single_value_legacy_extended_property_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &single_value_legacy_extended_property_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &single_value_legacy_extended_property_members[0];
       break;
     case 5:
-      if (key == "value") return &single_value_legacy_extended_property_members[1];
+      if (std::memcmp(key.data(), "value", 5) == 0) return &single_value_legacy_extended_property_members[1];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,15 +68,16 @@ inline constexpr outlook::detail::member_decoder<upload_session> upload_session_
 };
 
 /// The entry of upload_session_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<upload_session>* find_upload_session_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 9:
-      if (key == "uploadUrl") return &upload_session_members[2];
+      if (std::memcmp(key.data(), "uploadUrl", 9) == 0) return &upload_session_members[2];
       break;
     case 18:
-      if (key == "expirationDateTime") return &upload_session_members[0];
-      if (key == "nextExpectedRanges") return &upload_session_members[1];
+      if (std::memcmp(key.data(), "expirationDateTime", 18) == 0) return &upload_session_members[0];
+      if (std::memcmp(key.data(), "nextExpectedRanges", 18) == 0) return &upload_session_members[1];
       break;
     default:
       break;

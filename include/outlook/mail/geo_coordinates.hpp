@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,19 +76,20 @@ inline constexpr outlook::detail::member_decoder<geo_coordinates> geo_coordinate
 };
 
 /// The entry of geo_coordinates_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<geo_coordinates>* find_geo_coordinates_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 8:
-      if (key == "Altitude") return &geo_coordinates_members[0];
-      if (key == "Latitude") return &geo_coordinates_members[1];
-      if (key == "Accuracy") return &geo_coordinates_members[3];
+      if (std::memcmp(key.data(), "Altitude", 8) == 0) return &geo_coordinates_members[0];
+      if (std::memcmp(key.data(), "Latitude", 8) == 0) return &geo_coordinates_members[1];
+      if (std::memcmp(key.data(), "Accuracy", 8) == 0) return &geo_coordinates_members[3];
       break;
     case 9:
-      if (key == "Longitude") return &geo_coordinates_members[2];
+      if (std::memcmp(key.data(), "Longitude", 9) == 0) return &geo_coordinates_members[2];
       break;
     case 16:
-      if (key == "AltitudeAccuracy") return &geo_coordinates_members[4];
+      if (std::memcmp(key.data(), "AltitudeAccuracy", 16) == 0) return &geo_coordinates_members[4];
       break;
     default:
       break;

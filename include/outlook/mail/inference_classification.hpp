@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,14 +66,15 @@ inline constexpr outlook::detail::member_decoder<inference_classification> infer
 };
 
 /// The entry of inference_classification_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<inference_classification>* find_inference_classification_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &inference_classification_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &inference_classification_members[0];
       break;
     case 9:
-      if (key == "Overrides") return &inference_classification_members[1];
+      if (std::memcmp(key.data(), "Overrides", 9) == 0) return &inference_classification_members[1];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,14 +64,15 @@ inline constexpr outlook::detail::member_decoder<locale_info> locale_info_member
 };
 
 /// The entry of locale_info_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<locale_info>* find_locale_info_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 6:
-      if (key == "Locale") return &locale_info_members[0];
+      if (std::memcmp(key.data(), "Locale", 6) == 0) return &locale_info_members[0];
       break;
     case 11:
-      if (key == "DisplayName") return &locale_info_members[1];
+      if (std::memcmp(key.data(), "DisplayName", 11) == 0) return &locale_info_members[1];
       break;
     default:
       break;

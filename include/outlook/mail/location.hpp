@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -77,19 +78,20 @@ inline constexpr outlook::detail::member_decoder<location> location_members[] = 
 };
 
 /// The entry of location_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<location>* find_location_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 7:
-      if (key == "Address") return &location_members[1];
+      if (std::memcmp(key.data(), "Address", 7) == 0) return &location_members[1];
       break;
     case 11:
-      if (key == "DisplayName") return &location_members[0];
-      if (key == "Coordinates") return &location_members[2];
-      if (key == "LocationUri") return &location_members[4];
+      if (std::memcmp(key.data(), "DisplayName", 11) == 0) return &location_members[0];
+      if (std::memcmp(key.data(), "Coordinates", 11) == 0) return &location_members[2];
+      if (std::memcmp(key.data(), "LocationUri", 11) == 0) return &location_members[4];
       break;
     case 20:
-      if (key == "LocationEmailAddress") return &location_members[3];
+      if (std::memcmp(key.data(), "LocationEmailAddress", 20) == 0) return &location_members[3];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,21 +80,22 @@ inline constexpr outlook::detail::member_decoder<mailbox_settings> mailbox_setti
 };
 
 /// The entry of mailbox_settings_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<mailbox_settings>* find_mailbox_settings_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 8:
-      if (key == "TimeZone") return &mailbox_settings_members[1];
-      if (key == "Language") return &mailbox_settings_members[2];
+      if (std::memcmp(key.data(), "TimeZone", 8) == 0) return &mailbox_settings_members[1];
+      if (std::memcmp(key.data(), "Language", 8) == 0) return &mailbox_settings_members[2];
       break;
     case 12:
-      if (key == "WorkingHours") return &mailbox_settings_members[4];
+      if (std::memcmp(key.data(), "WorkingHours", 12) == 0) return &mailbox_settings_members[4];
       break;
     case 13:
-      if (key == "ArchiveFolder") return &mailbox_settings_members[3];
+      if (std::memcmp(key.data(), "ArchiveFolder", 13) == 0) return &mailbox_settings_members[3];
       break;
     case 23:
-      if (key == "AutomaticRepliesSetting") return &mailbox_settings_members[0];
+      if (std::memcmp(key.data(), "AutomaticRepliesSetting", 23) == 0) return &mailbox_settings_members[0];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -96,29 +97,30 @@ inline constexpr outlook::detail::member_decoder<mention> mention_members[] = {
 };
 
 /// The entry of mention_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<mention>* find_mention_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &mention_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &mention_members[0];
       break;
     case 8:
-      if (key == "DeepLink") return &mention_members[7];
+      if (std::memcmp(key.data(), "DeepLink", 8) == 0) return &mention_members[7];
       break;
     case 9:
-      if (key == "Mentioned") return &mention_members[1];
-      if (key == "CreatedBy") return &mention_members[2];
+      if (std::memcmp(key.data(), "Mentioned", 9) == 0) return &mention_members[1];
+      if (std::memcmp(key.data(), "CreatedBy", 9) == 0) return &mention_members[2];
       break;
     case 11:
-      if (key == "MentionText") return &mention_members[5];
-      if (key == "Application") return &mention_members[8];
+      if (std::memcmp(key.data(), "MentionText", 11) == 0) return &mention_members[5];
+      if (std::memcmp(key.data(), "Application", 11) == 0) return &mention_members[8];
       break;
     case 15:
-      if (key == "CreatedDateTime") return &mention_members[3];
-      if (key == "ClientReference") return &mention_members[6];
+      if (std::memcmp(key.data(), "CreatedDateTime", 15) == 0) return &mention_members[3];
+      if (std::memcmp(key.data(), "ClientReference", 15) == 0) return &mention_members[6];
       break;
     case 21:
-      if (key == "ServerCreatedDateTime") return &mention_members[4];
+      if (std::memcmp(key.data(), "ServerCreatedDateTime", 21) == 0) return &mention_members[4];
       break;
     default:
       break;

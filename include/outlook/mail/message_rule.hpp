@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -96,29 +97,30 @@ inline constexpr outlook::detail::member_decoder<message_rule> message_rule_memb
 };
 
 /// The entry of message_rule_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<message_rule>* find_message_rule_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &message_rule_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &message_rule_members[0];
       break;
     case 7:
-      if (key == "Actions") return &message_rule_members[4];
+      if (std::memcmp(key.data(), "Actions", 7) == 0) return &message_rule_members[4];
       break;
     case 8:
-      if (key == "Sequence") return &message_rule_members[2];
-      if (key == "HasError") return &message_rule_members[7];
+      if (std::memcmp(key.data(), "Sequence", 8) == 0) return &message_rule_members[2];
+      if (std::memcmp(key.data(), "HasError", 8) == 0) return &message_rule_members[7];
       break;
     case 9:
-      if (key == "IsEnabled") return &message_rule_members[6];
+      if (std::memcmp(key.data(), "IsEnabled", 9) == 0) return &message_rule_members[6];
       break;
     case 10:
-      if (key == "Conditions") return &message_rule_members[3];
-      if (key == "Exceptions") return &message_rule_members[5];
-      if (key == "IsReadOnly") return &message_rule_members[8];
+      if (std::memcmp(key.data(), "Conditions", 10) == 0) return &message_rule_members[3];
+      if (std::memcmp(key.data(), "Exceptions", 10) == 0) return &message_rule_members[5];
+      if (std::memcmp(key.data(), "IsReadOnly", 10) == 0) return &message_rule_members[8];
       break;
     case 11:
-      if (key == "DisplayName") return &message_rule_members[1];
+      if (std::memcmp(key.data(), "DisplayName", 11) == 0) return &message_rule_members[1];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -102,37 +103,38 @@ inline constexpr outlook::detail::member_decoder<message_rule_actions> message_r
 };
 
 /// The entry of message_rule_actions_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<message_rule_actions>* find_message_rule_actions_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 6:
-      if (key == "Delete") return &message_rule_actions_members[2];
+      if (std::memcmp(key.data(), "Delete", 6) == 0) return &message_rule_actions_members[2];
       break;
     case 9:
-      if (key == "ForwardTo") return &message_rule_actions_members[6];
+      if (std::memcmp(key.data(), "ForwardTo", 9) == 0) return &message_rule_actions_members[6];
       break;
     case 10:
-      if (key == "MarkAsRead") return &message_rule_actions_members[4];
-      if (key == "RedirectTo") return &message_rule_actions_members[8];
+      if (std::memcmp(key.data(), "MarkAsRead", 10) == 0) return &message_rule_actions_members[4];
+      if (std::memcmp(key.data(), "RedirectTo", 10) == 0) return &message_rule_actions_members[8];
       break;
     case 12:
-      if (key == "MoveToFolder") return &message_rule_actions_members[0];
-      if (key == "CopyToFolder") return &message_rule_actions_members[1];
+      if (std::memcmp(key.data(), "MoveToFolder", 12) == 0) return &message_rule_actions_members[0];
+      if (std::memcmp(key.data(), "CopyToFolder", 12) == 0) return &message_rule_actions_members[1];
       break;
     case 14:
-      if (key == "MarkImportance") return &message_rule_actions_members[5];
+      if (std::memcmp(key.data(), "MarkImportance", 14) == 0) return &message_rule_actions_members[5];
       break;
     case 15:
-      if (key == "PermanentDelete") return &message_rule_actions_members[3];
+      if (std::memcmp(key.data(), "PermanentDelete", 15) == 0) return &message_rule_actions_members[3];
       break;
     case 16:
-      if (key == "AssignCategories") return &message_rule_actions_members[9];
+      if (std::memcmp(key.data(), "AssignCategories", 16) == 0) return &message_rule_actions_members[9];
       break;
     case 19:
-      if (key == "StopProcessingRules") return &message_rule_actions_members[10];
+      if (std::memcmp(key.data(), "StopProcessingRules", 19) == 0) return &message_rule_actions_members[10];
       break;
     case 21:
-      if (key == "ForwardAsAttachmentTo") return &message_rule_actions_members[7];
+      if (std::memcmp(key.data(), "ForwardAsAttachmentTo", 21) == 0) return &message_rule_actions_members[7];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -181,64 +182,65 @@ inline constexpr outlook::detail::member_decoder<message_rule_predicates> messag
 };
 
 /// The entry of message_rule_predicates_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<message_rule_predicates>* find_message_rule_predicates_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 8:
-      if (key == "SentToMe") return &message_rule_predicates_members[12];
-      if (key == "SentCcMe") return &message_rule_predicates_members[14];
-      if (key == "IsSigned") return &message_rule_predicates_members[27];
+      if (std::memcmp(key.data(), "SentToMe", 8) == 0) return &message_rule_predicates_members[12];
+      if (std::memcmp(key.data(), "SentCcMe", 8) == 0) return &message_rule_predicates_members[14];
+      if (std::memcmp(key.data(), "IsSigned", 8) == 0) return &message_rule_predicates_members[27];
       break;
     case 10:
-      if (key == "Categories") return &message_rule_predicates_members[0];
-      if (key == "Importance") return &message_rule_predicates_members[8];
+      if (std::memcmp(key.data(), "Categories", 10) == 0) return &message_rule_predicates_members[0];
+      if (std::memcmp(key.data(), "Importance", 10) == 0) return &message_rule_predicates_members[8];
       break;
     case 11:
-      if (key == "Sensitivity") return &message_rule_predicates_members[9];
-      if (key == "NotSentToMe") return &message_rule_predicates_members[16];
-      if (key == "IsEncrypted") return &message_rule_predicates_members[21];
-      if (key == "IsVoicemail") return &message_rule_predicates_members[28];
+      if (std::memcmp(key.data(), "Sensitivity", 11) == 0) return &message_rule_predicates_members[9];
+      if (std::memcmp(key.data(), "NotSentToMe", 11) == 0) return &message_rule_predicates_members[16];
+      if (std::memcmp(key.data(), "IsEncrypted", 11) == 0) return &message_rule_predicates_members[21];
+      if (std::memcmp(key.data(), "IsVoicemail", 11) == 0) return &message_rule_predicates_members[28];
       break;
     case 12:
-      if (key == "BodyContains") return &message_rule_predicates_members[2];
-      if (key == "SentOnlyToMe") return &message_rule_predicates_members[13];
-      if (key == "SentToOrCcMe") return &message_rule_predicates_members[15];
+      if (std::memcmp(key.data(), "BodyContains", 12) == 0) return &message_rule_predicates_members[2];
+      if (std::memcmp(key.data(), "SentOnlyToMe", 12) == 0) return &message_rule_predicates_members[13];
+      if (std::memcmp(key.data(), "SentToOrCcMe", 12) == 0) return &message_rule_predicates_members[15];
       break;
     case 13:
-      if (key == "FromAddresses") return &message_rule_predicates_members[10];
-      if (key == "IsReadReceipt") return &message_rule_predicates_members[26];
+      if (std::memcmp(key.data(), "FromAddresses", 13) == 0) return &message_rule_predicates_members[10];
+      if (std::memcmp(key.data(), "IsReadReceipt", 13) == 0) return &message_rule_predicates_members[26];
       break;
     case 14:
-      if (key == "SenderContains") return &message_rule_predicates_members[4];
-      if (key == "HeaderContains") return &message_rule_predicates_members[6];
-      if (key == "HasAttachments") return &message_rule_predicates_members[17];
+      if (std::memcmp(key.data(), "SenderContains", 14) == 0) return &message_rule_predicates_members[4];
+      if (std::memcmp(key.data(), "HeaderContains", 14) == 0) return &message_rule_predicates_members[6];
+      if (std::memcmp(key.data(), "HasAttachments", 14) == 0) return &message_rule_predicates_members[17];
       break;
     case 15:
-      if (key == "SubjectContains") return &message_rule_predicates_members[1];
-      if (key == "SentToAddresses") return &message_rule_predicates_members[11];
-      if (key == "WithinSizeRange") return &message_rule_predicates_members[29];
+      if (std::memcmp(key.data(), "SubjectContains", 15) == 0) return &message_rule_predicates_members[1];
+      if (std::memcmp(key.data(), "SentToAddresses", 15) == 0) return &message_rule_predicates_members[11];
+      if (std::memcmp(key.data(), "WithinSizeRange", 15) == 0) return &message_rule_predicates_members[29];
       break;
     case 16:
-      if (key == "IsAutomaticReply") return &message_rule_predicates_members[20];
-      if (key == "IsMeetingRequest") return &message_rule_predicates_members[22];
+      if (std::memcmp(key.data(), "IsAutomaticReply", 16) == 0) return &message_rule_predicates_members[20];
+      if (std::memcmp(key.data(), "IsMeetingRequest", 16) == 0) return &message_rule_predicates_members[22];
       break;
     case 17:
-      if (key == "RecipientContains") return &message_rule_predicates_members[5];
-      if (key == "MessageActionFlag") return &message_rule_predicates_members[7];
-      if (key == "IsApprovalRequest") return &message_rule_predicates_members[18];
-      if (key == "IsMeetingResponse") return &message_rule_predicates_members[23];
+      if (std::memcmp(key.data(), "RecipientContains", 17) == 0) return &message_rule_predicates_members[5];
+      if (std::memcmp(key.data(), "MessageActionFlag", 17) == 0) return &message_rule_predicates_members[7];
+      if (std::memcmp(key.data(), "IsApprovalRequest", 17) == 0) return &message_rule_predicates_members[18];
+      if (std::memcmp(key.data(), "IsMeetingResponse", 17) == 0) return &message_rule_predicates_members[23];
       break;
     case 18:
-      if (key == "IsAutomaticForward") return &message_rule_predicates_members[19];
+      if (std::memcmp(key.data(), "IsAutomaticForward", 18) == 0) return &message_rule_predicates_members[19];
       break;
     case 19:
-      if (key == "IsNonDeliveryReport") return &message_rule_predicates_members[24];
+      if (std::memcmp(key.data(), "IsNonDeliveryReport", 19) == 0) return &message_rule_predicates_members[24];
       break;
     case 21:
-      if (key == "BodyOrSubjectContains") return &message_rule_predicates_members[3];
+      if (std::memcmp(key.data(), "BodyOrSubjectContains", 21) == 0) return &message_rule_predicates_members[3];
       break;
     case 22:
-      if (key == "IsPermissionControlled") return &message_rule_predicates_members[25];
+      if (std::memcmp(key.data(), "IsPermissionControlled", 22) == 0) return &message_rule_predicates_members[25];
       break;
     default:
       break;

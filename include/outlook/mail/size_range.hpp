@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,12 +65,13 @@ inline constexpr outlook::detail::member_decoder<size_range> size_range_members[
 };
 
 /// The entry of size_range_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<size_range>* find_size_range_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 11:
-      if (key == "MinimumSize") return &size_range_members[0];
-      if (key == "MaximumSize") return &size_range_members[1];
+      if (std::memcmp(key.data(), "MinimumSize", 11) == 0) return &size_range_members[0];
+      if (std::memcmp(key.data(), "MaximumSize", 11) == 0) return &size_range_members[1];
       break;
     default:
       break;

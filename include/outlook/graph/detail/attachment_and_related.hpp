@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -758,24 +759,25 @@ inline constexpr outlook::detail::member_decoder<attachment> attachment_members[
 };
 
 /// The entry of attachment_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<attachment>* find_attachment_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &attachment_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &attachment_members[0];
       break;
     case 4:
-      if (key == "name") return &attachment_members[1];
-      if (key == "size") return &attachment_members[3];
+      if (std::memcmp(key.data(), "name", 4) == 0) return &attachment_members[1];
+      if (std::memcmp(key.data(), "size", 4) == 0) return &attachment_members[3];
       break;
     case 8:
-      if (key == "isInline") return &attachment_members[4];
+      if (std::memcmp(key.data(), "isInline", 8) == 0) return &attachment_members[4];
       break;
     case 11:
-      if (key == "contentType") return &attachment_members[2];
+      if (std::memcmp(key.data(), "contentType", 11) == 0) return &attachment_members[2];
       break;
     case 20:
-      if (key == "lastModifiedDateTime") return &attachment_members[5];
+      if (std::memcmp(key.data(), "lastModifiedDateTime", 20) == 0) return &attachment_members[5];
       break;
     default:
       break;
@@ -823,81 +825,82 @@ inline constexpr outlook::detail::member_decoder<message> message_members[] = {
 };
 
 /// The entry of message_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<message>* find_message_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &message_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &message_members[0];
       break;
     case 4:
-      if (key == "body") return &message_members[8];
-      if (key == "from") return &message_members[15];
-      if (key == "flag") return &message_members[27];
+      if (std::memcmp(key.data(), "body", 4) == 0) return &message_members[8];
+      if (std::memcmp(key.data(), "from", 4) == 0) return &message_members[15];
+      if (std::memcmp(key.data(), "flag", 4) == 0) return &message_members[27];
       break;
     case 6:
-      if (key == "sender") return &message_members[16];
-      if (key == "isRead") return &message_members[24];
+      if (std::memcmp(key.data(), "sender", 6) == 0) return &message_members[16];
+      if (std::memcmp(key.data(), "isRead", 6) == 0) return &message_members[24];
       break;
     case 7:
-      if (key == "subject") return &message_members[7];
-      if (key == "replyTo") return &message_members[20];
-      if (key == "isDraft") return &message_members[25];
-      if (key == "webLink") return &message_members[26];
+      if (std::memcmp(key.data(), "subject", 7) == 0) return &message_members[7];
+      if (std::memcmp(key.data(), "replyTo", 7) == 0) return &message_members[20];
+      if (std::memcmp(key.data(), "isDraft", 7) == 0) return &message_members[25];
+      if (std::memcmp(key.data(), "webLink", 7) == 0) return &message_members[26];
       break;
     case 9:
-      if (key == "changeKey") return &message_members[1];
+      if (std::memcmp(key.data(), "changeKey", 9) == 0) return &message_members[1];
       break;
     case 10:
-      if (key == "categories") return &message_members[2];
-      if (key == "uniqueBody") return &message_members[10];
-      if (key == "importance") return &message_members[11];
-      if (key == "extensions") return &message_members[32];
+      if (std::memcmp(key.data(), "categories", 10) == 0) return &message_members[2];
+      if (std::memcmp(key.data(), "uniqueBody", 10) == 0) return &message_members[10];
+      if (std::memcmp(key.data(), "importance", 10) == 0) return &message_members[11];
+      if (std::memcmp(key.data(), "extensions", 10) == 0) return &message_members[32];
       break;
     case 11:
-      if (key == "bodyPreview") return &message_members[9];
-      if (key == "attachments") return &message_members[31];
+      if (std::memcmp(key.data(), "bodyPreview", 11) == 0) return &message_members[9];
+      if (std::memcmp(key.data(), "attachments", 11) == 0) return &message_members[31];
       break;
     case 12:
-      if (key == "sentDateTime") return &message_members[6];
-      if (key == "toRecipients") return &message_members[17];
-      if (key == "ccRecipients") return &message_members[18];
+      if (std::memcmp(key.data(), "sentDateTime", 12) == 0) return &message_members[6];
+      if (std::memcmp(key.data(), "toRecipients", 12) == 0) return &message_members[17];
+      if (std::memcmp(key.data(), "ccRecipients", 12) == 0) return &message_members[18];
       break;
     case 13:
-      if (key == "bccRecipients") return &message_members[19];
+      if (std::memcmp(key.data(), "bccRecipients", 13) == 0) return &message_members[19];
       break;
     case 14:
-      if (key == "hasAttachments") return &message_members[13];
-      if (key == "parentFolderId") return &message_members[14];
-      if (key == "conversationId") return &message_members[21];
+      if (std::memcmp(key.data(), "hasAttachments", 14) == 0) return &message_members[13];
+      if (std::memcmp(key.data(), "parentFolderId", 14) == 0) return &message_members[14];
+      if (std::memcmp(key.data(), "conversationId", 14) == 0) return &message_members[21];
       break;
     case 15:
-      if (key == "createdDateTime") return &message_members[3];
+      if (std::memcmp(key.data(), "createdDateTime", 15) == 0) return &message_members[3];
       break;
     case 16:
-      if (key == "receivedDateTime") return &message_members[5];
+      if (std::memcmp(key.data(), "receivedDateTime", 16) == 0) return &message_members[5];
       break;
     case 17:
-      if (key == "internetMessageId") return &message_members[28];
-      if (key == "conversationIndex") return &message_members[30];
+      if (std::memcmp(key.data(), "internetMessageId", 17) == 0) return &message_members[28];
+      if (std::memcmp(key.data(), "conversationIndex", 17) == 0) return &message_members[30];
       break;
     case 20:
-      if (key == "lastModifiedDateTime") return &message_members[4];
+      if (std::memcmp(key.data(), "lastModifiedDateTime", 20) == 0) return &message_members[4];
       break;
     case 22:
-      if (key == "isReadReceiptRequested") return &message_members[23];
-      if (key == "internetMessageHeaders") return &message_members[29];
+      if (std::memcmp(key.data(), "isReadReceiptRequested", 22) == 0) return &message_members[23];
+      if (std::memcmp(key.data(), "internetMessageHeaders", 22) == 0) return &message_members[29];
       break;
     case 23:
-      if (key == "inferenceClassification") return &message_members[12];
+      if (std::memcmp(key.data(), "inferenceClassification", 23) == 0) return &message_members[12];
       break;
     case 26:
-      if (key == "isDeliveryReceiptRequested") return &message_members[22];
+      if (std::memcmp(key.data(), "isDeliveryReceiptRequested", 26) == 0) return &message_members[22];
       break;
     case 28:
-      if (key == "multiValueExtendedProperties") return &message_members[34];
+      if (std::memcmp(key.data(), "multiValueExtendedProperties", 28) == 0) return &message_members[34];
       break;
     case 29:
-      if (key == "singleValueExtendedProperties") return &message_members[33];
+      if (std::memcmp(key.data(), "singleValueExtendedProperties", 29) == 0) return &message_members[33];
       break;
     default:
       break;
@@ -949,87 +952,88 @@ inline constexpr outlook::detail::member_decoder<calendar_sharing_message> calen
 };
 
 /// The entry of calendar_sharing_message_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<calendar_sharing_message>* find_calendar_sharing_message_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &calendar_sharing_message_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &calendar_sharing_message_members[0];
       break;
     case 4:
-      if (key == "body") return &calendar_sharing_message_members[8];
-      if (key == "from") return &calendar_sharing_message_members[15];
-      if (key == "flag") return &calendar_sharing_message_members[27];
+      if (std::memcmp(key.data(), "body", 4) == 0) return &calendar_sharing_message_members[8];
+      if (std::memcmp(key.data(), "from", 4) == 0) return &calendar_sharing_message_members[15];
+      if (std::memcmp(key.data(), "flag", 4) == 0) return &calendar_sharing_message_members[27];
       break;
     case 6:
-      if (key == "sender") return &calendar_sharing_message_members[16];
-      if (key == "isRead") return &calendar_sharing_message_members[24];
+      if (std::memcmp(key.data(), "sender", 6) == 0) return &calendar_sharing_message_members[16];
+      if (std::memcmp(key.data(), "isRead", 6) == 0) return &calendar_sharing_message_members[24];
       break;
     case 7:
-      if (key == "subject") return &calendar_sharing_message_members[7];
-      if (key == "replyTo") return &calendar_sharing_message_members[20];
-      if (key == "isDraft") return &calendar_sharing_message_members[25];
-      if (key == "webLink") return &calendar_sharing_message_members[26];
+      if (std::memcmp(key.data(), "subject", 7) == 0) return &calendar_sharing_message_members[7];
+      if (std::memcmp(key.data(), "replyTo", 7) == 0) return &calendar_sharing_message_members[20];
+      if (std::memcmp(key.data(), "isDraft", 7) == 0) return &calendar_sharing_message_members[25];
+      if (std::memcmp(key.data(), "webLink", 7) == 0) return &calendar_sharing_message_members[26];
       break;
     case 9:
-      if (key == "changeKey") return &calendar_sharing_message_members[1];
-      if (key == "canAccept") return &calendar_sharing_message_members[35];
+      if (std::memcmp(key.data(), "changeKey", 9) == 0) return &calendar_sharing_message_members[1];
+      if (std::memcmp(key.data(), "canAccept", 9) == 0) return &calendar_sharing_message_members[35];
       break;
     case 10:
-      if (key == "categories") return &calendar_sharing_message_members[2];
-      if (key == "uniqueBody") return &calendar_sharing_message_members[10];
-      if (key == "importance") return &calendar_sharing_message_members[11];
-      if (key == "extensions") return &calendar_sharing_message_members[32];
+      if (std::memcmp(key.data(), "categories", 10) == 0) return &calendar_sharing_message_members[2];
+      if (std::memcmp(key.data(), "uniqueBody", 10) == 0) return &calendar_sharing_message_members[10];
+      if (std::memcmp(key.data(), "importance", 10) == 0) return &calendar_sharing_message_members[11];
+      if (std::memcmp(key.data(), "extensions", 10) == 0) return &calendar_sharing_message_members[32];
       break;
     case 11:
-      if (key == "bodyPreview") return &calendar_sharing_message_members[9];
-      if (key == "attachments") return &calendar_sharing_message_members[31];
+      if (std::memcmp(key.data(), "bodyPreview", 11) == 0) return &calendar_sharing_message_members[9];
+      if (std::memcmp(key.data(), "attachments", 11) == 0) return &calendar_sharing_message_members[31];
       break;
     case 12:
-      if (key == "sentDateTime") return &calendar_sharing_message_members[6];
-      if (key == "toRecipients") return &calendar_sharing_message_members[17];
-      if (key == "ccRecipients") return &calendar_sharing_message_members[18];
+      if (std::memcmp(key.data(), "sentDateTime", 12) == 0) return &calendar_sharing_message_members[6];
+      if (std::memcmp(key.data(), "toRecipients", 12) == 0) return &calendar_sharing_message_members[17];
+      if (std::memcmp(key.data(), "ccRecipients", 12) == 0) return &calendar_sharing_message_members[18];
       break;
     case 13:
-      if (key == "bccRecipients") return &calendar_sharing_message_members[19];
+      if (std::memcmp(key.data(), "bccRecipients", 13) == 0) return &calendar_sharing_message_members[19];
       break;
     case 14:
-      if (key == "hasAttachments") return &calendar_sharing_message_members[13];
-      if (key == "parentFolderId") return &calendar_sharing_message_members[14];
-      if (key == "conversationId") return &calendar_sharing_message_members[21];
+      if (std::memcmp(key.data(), "hasAttachments", 14) == 0) return &calendar_sharing_message_members[13];
+      if (std::memcmp(key.data(), "parentFolderId", 14) == 0) return &calendar_sharing_message_members[14];
+      if (std::memcmp(key.data(), "conversationId", 14) == 0) return &calendar_sharing_message_members[21];
       break;
     case 15:
-      if (key == "createdDateTime") return &calendar_sharing_message_members[3];
+      if (std::memcmp(key.data(), "createdDateTime", 15) == 0) return &calendar_sharing_message_members[3];
       break;
     case 16:
-      if (key == "receivedDateTime") return &calendar_sharing_message_members[5];
+      if (std::memcmp(key.data(), "receivedDateTime", 16) == 0) return &calendar_sharing_message_members[5];
       break;
     case 17:
-      if (key == "internetMessageId") return &calendar_sharing_message_members[28];
-      if (key == "conversationIndex") return &calendar_sharing_message_members[30];
+      if (std::memcmp(key.data(), "internetMessageId", 17) == 0) return &calendar_sharing_message_members[28];
+      if (std::memcmp(key.data(), "conversationIndex", 17) == 0) return &calendar_sharing_message_members[30];
       break;
     case 20:
-      if (key == "lastModifiedDateTime") return &calendar_sharing_message_members[4];
-      if (key == "sharingMessageAction") return &calendar_sharing_message_members[36];
+      if (std::memcmp(key.data(), "lastModifiedDateTime", 20) == 0) return &calendar_sharing_message_members[4];
+      if (std::memcmp(key.data(), "sharingMessageAction", 20) == 0) return &calendar_sharing_message_members[36];
       break;
     case 21:
-      if (key == "sharingMessageActions") return &calendar_sharing_message_members[37];
-      if (key == "suggestedCalendarName") return &calendar_sharing_message_members[38];
+      if (std::memcmp(key.data(), "sharingMessageActions", 21) == 0) return &calendar_sharing_message_members[37];
+      if (std::memcmp(key.data(), "suggestedCalendarName", 21) == 0) return &calendar_sharing_message_members[38];
       break;
     case 22:
-      if (key == "isReadReceiptRequested") return &calendar_sharing_message_members[23];
-      if (key == "internetMessageHeaders") return &calendar_sharing_message_members[29];
+      if (std::memcmp(key.data(), "isReadReceiptRequested", 22) == 0) return &calendar_sharing_message_members[23];
+      if (std::memcmp(key.data(), "internetMessageHeaders", 22) == 0) return &calendar_sharing_message_members[29];
       break;
     case 23:
-      if (key == "inferenceClassification") return &calendar_sharing_message_members[12];
+      if (std::memcmp(key.data(), "inferenceClassification", 23) == 0) return &calendar_sharing_message_members[12];
       break;
     case 26:
-      if (key == "isDeliveryReceiptRequested") return &calendar_sharing_message_members[22];
+      if (std::memcmp(key.data(), "isDeliveryReceiptRequested", 26) == 0) return &calendar_sharing_message_members[22];
       break;
     case 28:
-      if (key == "multiValueExtendedProperties") return &calendar_sharing_message_members[34];
+      if (std::memcmp(key.data(), "multiValueExtendedProperties", 28) == 0) return &calendar_sharing_message_members[34];
       break;
     case 29:
-      if (key == "singleValueExtendedProperties") return &calendar_sharing_message_members[33];
+      if (std::memcmp(key.data(), "singleValueExtendedProperties", 29) == 0) return &calendar_sharing_message_members[33];
       break;
     default:
       break;
@@ -1090,100 +1094,101 @@ inline constexpr outlook::detail::member_decoder<event> event_members[] = {
 };
 
 /// The entry of event_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<event>* find_event_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &event_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &event_members[0];
       break;
     case 3:
-      if (key == "end") return &event_members[10];
+      if (std::memcmp(key.data(), "end", 3) == 0) return &event_members[10];
       break;
     case 4:
-      if (key == "body") return &event_members[7];
-      if (key == "type") return &event_members[40];
+      if (std::memcmp(key.data(), "body", 4) == 0) return &event_members[7];
+      if (std::memcmp(key.data(), "type", 4) == 0) return &event_members[40];
       break;
     case 5:
-      if (key == "start") return &event_members[37];
+      if (std::memcmp(key.data(), "start", 5) == 0) return &event_members[37];
       break;
     case 6:
-      if (key == "showAs") return &event_members[36];
+      if (std::memcmp(key.data(), "showAs", 6) == 0) return &event_members[36];
       break;
     case 7:
-      if (key == "iCalUId") return &event_members[13];
-      if (key == "isDraft") return &event_members[17];
-      if (key == "subject") return &event_members[38];
-      if (key == "webLink") return &event_members[41];
+      if (std::memcmp(key.data(), "iCalUId", 7) == 0) return &event_members[13];
+      if (std::memcmp(key.data(), "isDraft", 7) == 0) return &event_members[17];
+      if (std::memcmp(key.data(), "subject", 7) == 0) return &event_members[38];
+      if (std::memcmp(key.data(), "webLink", 7) == 0) return &event_members[41];
       break;
     case 8:
-      if (key == "isAllDay") return &event_members[15];
-      if (key == "location") return &event_members[21];
+      if (std::memcmp(key.data(), "isAllDay", 8) == 0) return &event_members[15];
+      if (std::memcmp(key.data(), "location", 8) == 0) return &event_members[21];
       break;
     case 9:
-      if (key == "changeKey") return &event_members[1];
-      if (key == "attendees") return &event_members[6];
-      if (key == "locations") return &event_members[22];
-      if (key == "organizer") return &event_members[26];
-      if (key == "instances") return &event_members[45];
+      if (std::memcmp(key.data(), "changeKey", 9) == 0) return &event_members[1];
+      if (std::memcmp(key.data(), "attendees", 9) == 0) return &event_members[6];
+      if (std::memcmp(key.data(), "locations", 9) == 0) return &event_members[22];
+      if (std::memcmp(key.data(), "organizer", 9) == 0) return &event_members[26];
+      if (std::memcmp(key.data(), "instances", 9) == 0) return &event_members[45];
       break;
     case 10:
-      if (key == "categories") return &event_members[2];
-      if (key == "importance") return &event_members[14];
-      if (key == "recurrence") return &event_members[30];
-      if (key == "extensions") return &event_members[44];
+      if (std::memcmp(key.data(), "categories", 10) == 0) return &event_members[2];
+      if (std::memcmp(key.data(), "importance", 10) == 0) return &event_members[14];
+      if (std::memcmp(key.data(), "recurrence", 10) == 0) return &event_members[30];
+      if (std::memcmp(key.data(), "extensions", 10) == 0) return &event_members[44];
       break;
     case 11:
-      if (key == "bodyPreview") return &event_members[8];
-      if (key == "isCancelled") return &event_members[16];
-      if (key == "isOrganizer") return &event_members[19];
-      if (key == "sensitivity") return &event_members[34];
-      if (key == "attachments") return &event_members[42];
+      if (std::memcmp(key.data(), "bodyPreview", 11) == 0) return &event_members[8];
+      if (std::memcmp(key.data(), "isCancelled", 11) == 0) return &event_members[16];
+      if (std::memcmp(key.data(), "isOrganizer", 11) == 0) return &event_members[19];
+      if (std::memcmp(key.data(), "sensitivity", 11) == 0) return &event_members[34];
+      if (std::memcmp(key.data(), "attachments", 11) == 0) return &event_members[42];
       break;
     case 12:
-      if (key == "isReminderOn") return &event_members[20];
+      if (std::memcmp(key.data(), "isReminderOn", 12) == 0) return &event_members[20];
       break;
     case 13:
-      if (key == "hideAttendees") return &event_members[12];
-      if (key == "onlineMeeting") return &event_members[23];
-      if (key == "originalStart") return &event_members[28];
-      if (key == "transactionId") return &event_members[39];
+      if (std::memcmp(key.data(), "hideAttendees", 13) == 0) return &event_members[12];
+      if (std::memcmp(key.data(), "onlineMeeting", 13) == 0) return &event_members[23];
+      if (std::memcmp(key.data(), "originalStart", 13) == 0) return &event_members[28];
+      if (std::memcmp(key.data(), "transactionId", 13) == 0) return &event_members[39];
       break;
     case 14:
-      if (key == "hasAttachments") return &event_members[11];
-      if (key == "responseStatus") return &event_members[33];
-      if (key == "seriesMasterId") return &event_members[35];
+      if (std::memcmp(key.data(), "hasAttachments", 14) == 0) return &event_members[11];
+      if (std::memcmp(key.data(), "responseStatus", 14) == 0) return &event_members[33];
+      if (std::memcmp(key.data(), "seriesMasterId", 14) == 0) return &event_members[35];
       break;
     case 15:
-      if (key == "createdDateTime") return &event_members[3];
-      if (key == "isOnlineMeeting") return &event_members[18];
+      if (std::memcmp(key.data(), "createdDateTime", 15) == 0) return &event_members[3];
+      if (std::memcmp(key.data(), "isOnlineMeeting", 15) == 0) return &event_members[18];
       break;
     case 16:
-      if (key == "onlineMeetingUrl") return &event_members[25];
+      if (std::memcmp(key.data(), "onlineMeetingUrl", 16) == 0) return &event_members[25];
       break;
     case 17:
-      if (key == "responseRequested") return &event_members[32];
+      if (std::memcmp(key.data(), "responseRequested", 17) == 0) return &event_members[32];
       break;
     case 19:
-      if (key == "originalEndTimeZone") return &event_members[27];
+      if (std::memcmp(key.data(), "originalEndTimeZone", 19) == 0) return &event_members[27];
       break;
     case 20:
-      if (key == "lastModifiedDateTime") return &event_members[4];
-      if (key == "cancelledOccurrences") return &event_members[9];
-      if (key == "exceptionOccurrences") return &event_members[43];
+      if (std::memcmp(key.data(), "lastModifiedDateTime", 20) == 0) return &event_members[4];
+      if (std::memcmp(key.data(), "cancelledOccurrences", 20) == 0) return &event_members[9];
+      if (std::memcmp(key.data(), "exceptionOccurrences", 20) == 0) return &event_members[43];
       break;
     case 21:
-      if (key == "allowNewTimeProposals") return &event_members[5];
-      if (key == "onlineMeetingProvider") return &event_members[24];
-      if (key == "originalStartTimeZone") return &event_members[29];
+      if (std::memcmp(key.data(), "allowNewTimeProposals", 21) == 0) return &event_members[5];
+      if (std::memcmp(key.data(), "onlineMeetingProvider", 21) == 0) return &event_members[24];
+      if (std::memcmp(key.data(), "originalStartTimeZone", 21) == 0) return &event_members[29];
       break;
     case 26:
-      if (key == "reminderMinutesBeforeStart") return &event_members[31];
+      if (std::memcmp(key.data(), "reminderMinutesBeforeStart", 26) == 0) return &event_members[31];
       break;
     case 28:
-      if (key == "multiValueExtendedProperties") return &event_members[46];
+      if (std::memcmp(key.data(), "multiValueExtendedProperties", 28) == 0) return &event_members[46];
       break;
     case 29:
-      if (key == "singleValueExtendedProperties") return &event_members[47];
+      if (std::memcmp(key.data(), "singleValueExtendedProperties", 29) == 0) return &event_members[47];
       break;
     default:
       break;
@@ -1241,97 +1246,98 @@ inline constexpr outlook::detail::member_decoder<event_message> event_message_me
 };
 
 /// The entry of event_message_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<event_message>* find_event_message_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &event_message_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &event_message_members[0];
       break;
     case 4:
-      if (key == "body") return &event_message_members[8];
-      if (key == "from") return &event_message_members[15];
-      if (key == "flag") return &event_message_members[27];
-      if (key == "type") return &event_message_members[40];
+      if (std::memcmp(key.data(), "body", 4) == 0) return &event_message_members[8];
+      if (std::memcmp(key.data(), "from", 4) == 0) return &event_message_members[15];
+      if (std::memcmp(key.data(), "flag", 4) == 0) return &event_message_members[27];
+      if (std::memcmp(key.data(), "type", 4) == 0) return &event_message_members[40];
       break;
     case 5:
-      if (key == "event") return &event_message_members[36];
+      if (std::memcmp(key.data(), "event", 5) == 0) return &event_message_members[36];
       break;
     case 6:
-      if (key == "sender") return &event_message_members[16];
-      if (key == "isRead") return &event_message_members[24];
+      if (std::memcmp(key.data(), "sender", 6) == 0) return &event_message_members[16];
+      if (std::memcmp(key.data(), "isRead", 6) == 0) return &event_message_members[24];
       break;
     case 7:
-      if (key == "subject") return &event_message_members[7];
-      if (key == "replyTo") return &event_message_members[20];
-      if (key == "isDraft") return &event_message_members[25];
-      if (key == "webLink") return &event_message_members[26];
+      if (std::memcmp(key.data(), "subject", 7) == 0) return &event_message_members[7];
+      if (std::memcmp(key.data(), "replyTo", 7) == 0) return &event_message_members[20];
+      if (std::memcmp(key.data(), "isDraft", 7) == 0) return &event_message_members[25];
+      if (std::memcmp(key.data(), "webLink", 7) == 0) return &event_message_members[26];
       break;
     case 8:
-      if (key == "location") return &event_message_members[39];
-      if (key == "isAllDay") return &event_message_members[43];
+      if (std::memcmp(key.data(), "location", 8) == 0) return &event_message_members[39];
+      if (std::memcmp(key.data(), "isAllDay", 8) == 0) return &event_message_members[43];
       break;
     case 9:
-      if (key == "changeKey") return &event_message_members[1];
+      if (std::memcmp(key.data(), "changeKey", 9) == 0) return &event_message_members[1];
       break;
     case 10:
-      if (key == "categories") return &event_message_members[2];
-      if (key == "uniqueBody") return &event_message_members[10];
-      if (key == "importance") return &event_message_members[11];
-      if (key == "extensions") return &event_message_members[32];
-      if (key == "recurrence") return &event_message_members[41];
+      if (std::memcmp(key.data(), "categories", 10) == 0) return &event_message_members[2];
+      if (std::memcmp(key.data(), "uniqueBody", 10) == 0) return &event_message_members[10];
+      if (std::memcmp(key.data(), "importance", 10) == 0) return &event_message_members[11];
+      if (std::memcmp(key.data(), "extensions", 10) == 0) return &event_message_members[32];
+      if (std::memcmp(key.data(), "recurrence", 10) == 0) return &event_message_members[41];
       break;
     case 11:
-      if (key == "bodyPreview") return &event_message_members[9];
-      if (key == "attachments") return &event_message_members[31];
-      if (key == "endDateTime") return &event_message_members[38];
-      if (key == "isOutOfDate") return &event_message_members[42];
-      if (key == "isDelegated") return &event_message_members[44];
+      if (std::memcmp(key.data(), "bodyPreview", 11) == 0) return &event_message_members[9];
+      if (std::memcmp(key.data(), "attachments", 11) == 0) return &event_message_members[31];
+      if (std::memcmp(key.data(), "endDateTime", 11) == 0) return &event_message_members[38];
+      if (std::memcmp(key.data(), "isOutOfDate", 11) == 0) return &event_message_members[42];
+      if (std::memcmp(key.data(), "isDelegated", 11) == 0) return &event_message_members[44];
       break;
     case 12:
-      if (key == "sentDateTime") return &event_message_members[6];
-      if (key == "toRecipients") return &event_message_members[17];
-      if (key == "ccRecipients") return &event_message_members[18];
+      if (std::memcmp(key.data(), "sentDateTime", 12) == 0) return &event_message_members[6];
+      if (std::memcmp(key.data(), "toRecipients", 12) == 0) return &event_message_members[17];
+      if (std::memcmp(key.data(), "ccRecipients", 12) == 0) return &event_message_members[18];
       break;
     case 13:
-      if (key == "bccRecipients") return &event_message_members[19];
-      if (key == "startDateTime") return &event_message_members[37];
+      if (std::memcmp(key.data(), "bccRecipients", 13) == 0) return &event_message_members[19];
+      if (std::memcmp(key.data(), "startDateTime", 13) == 0) return &event_message_members[37];
       break;
     case 14:
-      if (key == "hasAttachments") return &event_message_members[13];
-      if (key == "parentFolderId") return &event_message_members[14];
-      if (key == "conversationId") return &event_message_members[21];
+      if (std::memcmp(key.data(), "hasAttachments", 14) == 0) return &event_message_members[13];
+      if (std::memcmp(key.data(), "parentFolderId", 14) == 0) return &event_message_members[14];
+      if (std::memcmp(key.data(), "conversationId", 14) == 0) return &event_message_members[21];
       break;
     case 15:
-      if (key == "createdDateTime") return &event_message_members[3];
+      if (std::memcmp(key.data(), "createdDateTime", 15) == 0) return &event_message_members[3];
       break;
     case 16:
-      if (key == "receivedDateTime") return &event_message_members[5];
+      if (std::memcmp(key.data(), "receivedDateTime", 16) == 0) return &event_message_members[5];
       break;
     case 17:
-      if (key == "internetMessageId") return &event_message_members[28];
-      if (key == "conversationIndex") return &event_message_members[30];
+      if (std::memcmp(key.data(), "internetMessageId", 17) == 0) return &event_message_members[28];
+      if (std::memcmp(key.data(), "conversationIndex", 17) == 0) return &event_message_members[30];
       break;
     case 18:
-      if (key == "meetingMessageType") return &event_message_members[35];
+      if (std::memcmp(key.data(), "meetingMessageType", 18) == 0) return &event_message_members[35];
       break;
     case 20:
-      if (key == "lastModifiedDateTime") return &event_message_members[4];
+      if (std::memcmp(key.data(), "lastModifiedDateTime", 20) == 0) return &event_message_members[4];
       break;
     case 22:
-      if (key == "isReadReceiptRequested") return &event_message_members[23];
-      if (key == "internetMessageHeaders") return &event_message_members[29];
+      if (std::memcmp(key.data(), "isReadReceiptRequested", 22) == 0) return &event_message_members[23];
+      if (std::memcmp(key.data(), "internetMessageHeaders", 22) == 0) return &event_message_members[29];
       break;
     case 23:
-      if (key == "inferenceClassification") return &event_message_members[12];
+      if (std::memcmp(key.data(), "inferenceClassification", 23) == 0) return &event_message_members[12];
       break;
     case 26:
-      if (key == "isDeliveryReceiptRequested") return &event_message_members[22];
+      if (std::memcmp(key.data(), "isDeliveryReceiptRequested", 26) == 0) return &event_message_members[22];
       break;
     case 28:
-      if (key == "multiValueExtendedProperties") return &event_message_members[34];
+      if (std::memcmp(key.data(), "multiValueExtendedProperties", 28) == 0) return &event_message_members[34];
       break;
     case 29:
-      if (key == "singleValueExtendedProperties") return &event_message_members[33];
+      if (std::memcmp(key.data(), "singleValueExtendedProperties", 29) == 0) return &event_message_members[33];
       break;
     default:
       break;
@@ -1395,107 +1401,108 @@ inline constexpr outlook::detail::member_decoder<event_message_request> event_me
 };
 
 /// The entry of event_message_request_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<event_message_request>* find_event_message_request_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &event_message_request_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &event_message_request_members[0];
       break;
     case 4:
-      if (key == "body") return &event_message_request_members[8];
-      if (key == "from") return &event_message_request_members[15];
-      if (key == "flag") return &event_message_request_members[27];
-      if (key == "type") return &event_message_request_members[40];
+      if (std::memcmp(key.data(), "body", 4) == 0) return &event_message_request_members[8];
+      if (std::memcmp(key.data(), "from", 4) == 0) return &event_message_request_members[15];
+      if (std::memcmp(key.data(), "flag", 4) == 0) return &event_message_request_members[27];
+      if (std::memcmp(key.data(), "type", 4) == 0) return &event_message_request_members[40];
       break;
     case 5:
-      if (key == "event") return &event_message_request_members[36];
+      if (std::memcmp(key.data(), "event", 5) == 0) return &event_message_request_members[36];
       break;
     case 6:
-      if (key == "sender") return &event_message_request_members[16];
-      if (key == "isRead") return &event_message_request_members[24];
+      if (std::memcmp(key.data(), "sender", 6) == 0) return &event_message_request_members[16];
+      if (std::memcmp(key.data(), "isRead", 6) == 0) return &event_message_request_members[24];
       break;
     case 7:
-      if (key == "subject") return &event_message_request_members[7];
-      if (key == "replyTo") return &event_message_request_members[20];
-      if (key == "isDraft") return &event_message_request_members[25];
-      if (key == "webLink") return &event_message_request_members[26];
+      if (std::memcmp(key.data(), "subject", 7) == 0) return &event_message_request_members[7];
+      if (std::memcmp(key.data(), "replyTo", 7) == 0) return &event_message_request_members[20];
+      if (std::memcmp(key.data(), "isDraft", 7) == 0) return &event_message_request_members[25];
+      if (std::memcmp(key.data(), "webLink", 7) == 0) return &event_message_request_members[26];
       break;
     case 8:
-      if (key == "location") return &event_message_request_members[39];
-      if (key == "isAllDay") return &event_message_request_members[43];
+      if (std::memcmp(key.data(), "location", 8) == 0) return &event_message_request_members[39];
+      if (std::memcmp(key.data(), "isAllDay", 8) == 0) return &event_message_request_members[43];
       break;
     case 9:
-      if (key == "changeKey") return &event_message_request_members[1];
+      if (std::memcmp(key.data(), "changeKey", 9) == 0) return &event_message_request_members[1];
       break;
     case 10:
-      if (key == "categories") return &event_message_request_members[2];
-      if (key == "uniqueBody") return &event_message_request_members[10];
-      if (key == "importance") return &event_message_request_members[11];
-      if (key == "extensions") return &event_message_request_members[32];
-      if (key == "recurrence") return &event_message_request_members[41];
+      if (std::memcmp(key.data(), "categories", 10) == 0) return &event_message_request_members[2];
+      if (std::memcmp(key.data(), "uniqueBody", 10) == 0) return &event_message_request_members[10];
+      if (std::memcmp(key.data(), "importance", 10) == 0) return &event_message_request_members[11];
+      if (std::memcmp(key.data(), "extensions", 10) == 0) return &event_message_request_members[32];
+      if (std::memcmp(key.data(), "recurrence", 10) == 0) return &event_message_request_members[41];
       break;
     case 11:
-      if (key == "bodyPreview") return &event_message_request_members[9];
-      if (key == "attachments") return &event_message_request_members[31];
-      if (key == "endDateTime") return &event_message_request_members[38];
-      if (key == "isOutOfDate") return &event_message_request_members[42];
-      if (key == "isDelegated") return &event_message_request_members[44];
+      if (std::memcmp(key.data(), "bodyPreview", 11) == 0) return &event_message_request_members[9];
+      if (std::memcmp(key.data(), "attachments", 11) == 0) return &event_message_request_members[31];
+      if (std::memcmp(key.data(), "endDateTime", 11) == 0) return &event_message_request_members[38];
+      if (std::memcmp(key.data(), "isOutOfDate", 11) == 0) return &event_message_request_members[42];
+      if (std::memcmp(key.data(), "isDelegated", 11) == 0) return &event_message_request_members[44];
       break;
     case 12:
-      if (key == "sentDateTime") return &event_message_request_members[6];
-      if (key == "toRecipients") return &event_message_request_members[17];
-      if (key == "ccRecipients") return &event_message_request_members[18];
+      if (std::memcmp(key.data(), "sentDateTime", 12) == 0) return &event_message_request_members[6];
+      if (std::memcmp(key.data(), "toRecipients", 12) == 0) return &event_message_request_members[17];
+      if (std::memcmp(key.data(), "ccRecipients", 12) == 0) return &event_message_request_members[18];
       break;
     case 13:
-      if (key == "bccRecipients") return &event_message_request_members[19];
-      if (key == "startDateTime") return &event_message_request_members[37];
+      if (std::memcmp(key.data(), "bccRecipients", 13) == 0) return &event_message_request_members[19];
+      if (std::memcmp(key.data(), "startDateTime", 13) == 0) return &event_message_request_members[37];
       break;
     case 14:
-      if (key == "hasAttachments") return &event_message_request_members[13];
-      if (key == "parentFolderId") return &event_message_request_members[14];
-      if (key == "conversationId") return &event_message_request_members[21];
+      if (std::memcmp(key.data(), "hasAttachments", 14) == 0) return &event_message_request_members[13];
+      if (std::memcmp(key.data(), "parentFolderId", 14) == 0) return &event_message_request_members[14];
+      if (std::memcmp(key.data(), "conversationId", 14) == 0) return &event_message_request_members[21];
       break;
     case 15:
-      if (key == "createdDateTime") return &event_message_request_members[3];
+      if (std::memcmp(key.data(), "createdDateTime", 15) == 0) return &event_message_request_members[3];
       break;
     case 16:
-      if (key == "receivedDateTime") return &event_message_request_members[5];
-      if (key == "previousLocation") return &event_message_request_members[47];
+      if (std::memcmp(key.data(), "receivedDateTime", 16) == 0) return &event_message_request_members[5];
+      if (std::memcmp(key.data(), "previousLocation", 16) == 0) return &event_message_request_members[47];
       break;
     case 17:
-      if (key == "internetMessageId") return &event_message_request_members[28];
-      if (key == "conversationIndex") return &event_message_request_members[30];
-      if (key == "responseRequested") return &event_message_request_members[48];
+      if (std::memcmp(key.data(), "internetMessageId", 17) == 0) return &event_message_request_members[28];
+      if (std::memcmp(key.data(), "conversationIndex", 17) == 0) return &event_message_request_members[30];
+      if (std::memcmp(key.data(), "responseRequested", 17) == 0) return &event_message_request_members[48];
       break;
     case 18:
-      if (key == "meetingMessageType") return &event_message_request_members[35];
-      if (key == "meetingRequestType") return &event_message_request_members[50];
+      if (std::memcmp(key.data(), "meetingMessageType", 18) == 0) return &event_message_request_members[35];
+      if (std::memcmp(key.data(), "meetingRequestType", 18) == 0) return &event_message_request_members[50];
       break;
     case 19:
-      if (key == "previousEndDateTime") return &event_message_request_members[46];
+      if (std::memcmp(key.data(), "previousEndDateTime", 19) == 0) return &event_message_request_members[46];
       break;
     case 20:
-      if (key == "lastModifiedDateTime") return &event_message_request_members[4];
+      if (std::memcmp(key.data(), "lastModifiedDateTime", 20) == 0) return &event_message_request_members[4];
       break;
     case 21:
-      if (key == "previousStartDateTime") return &event_message_request_members[45];
-      if (key == "allowNewTimeProposals") return &event_message_request_members[49];
+      if (std::memcmp(key.data(), "previousStartDateTime", 21) == 0) return &event_message_request_members[45];
+      if (std::memcmp(key.data(), "allowNewTimeProposals", 21) == 0) return &event_message_request_members[49];
       break;
     case 22:
-      if (key == "isReadReceiptRequested") return &event_message_request_members[23];
-      if (key == "internetMessageHeaders") return &event_message_request_members[29];
+      if (std::memcmp(key.data(), "isReadReceiptRequested", 22) == 0) return &event_message_request_members[23];
+      if (std::memcmp(key.data(), "internetMessageHeaders", 22) == 0) return &event_message_request_members[29];
       break;
     case 23:
-      if (key == "inferenceClassification") return &event_message_request_members[12];
+      if (std::memcmp(key.data(), "inferenceClassification", 23) == 0) return &event_message_request_members[12];
       break;
     case 26:
-      if (key == "isDeliveryReceiptRequested") return &event_message_request_members[22];
+      if (std::memcmp(key.data(), "isDeliveryReceiptRequested", 26) == 0) return &event_message_request_members[22];
       break;
     case 28:
-      if (key == "multiValueExtendedProperties") return &event_message_request_members[34];
+      if (std::memcmp(key.data(), "multiValueExtendedProperties", 28) == 0) return &event_message_request_members[34];
       break;
     case 29:
-      if (key == "singleValueExtendedProperties") return &event_message_request_members[33];
+      if (std::memcmp(key.data(), "singleValueExtendedProperties", 29) == 0) return &event_message_request_members[33];
       break;
     default:
       break;
@@ -1555,99 +1562,100 @@ inline constexpr outlook::detail::member_decoder<event_message_response> event_m
 };
 
 /// The entry of event_message_response_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<event_message_response>* find_event_message_response_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &event_message_response_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &event_message_response_members[0];
       break;
     case 4:
-      if (key == "body") return &event_message_response_members[8];
-      if (key == "from") return &event_message_response_members[15];
-      if (key == "flag") return &event_message_response_members[27];
-      if (key == "type") return &event_message_response_members[40];
+      if (std::memcmp(key.data(), "body", 4) == 0) return &event_message_response_members[8];
+      if (std::memcmp(key.data(), "from", 4) == 0) return &event_message_response_members[15];
+      if (std::memcmp(key.data(), "flag", 4) == 0) return &event_message_response_members[27];
+      if (std::memcmp(key.data(), "type", 4) == 0) return &event_message_response_members[40];
       break;
     case 5:
-      if (key == "event") return &event_message_response_members[36];
+      if (std::memcmp(key.data(), "event", 5) == 0) return &event_message_response_members[36];
       break;
     case 6:
-      if (key == "sender") return &event_message_response_members[16];
-      if (key == "isRead") return &event_message_response_members[24];
+      if (std::memcmp(key.data(), "sender", 6) == 0) return &event_message_response_members[16];
+      if (std::memcmp(key.data(), "isRead", 6) == 0) return &event_message_response_members[24];
       break;
     case 7:
-      if (key == "subject") return &event_message_response_members[7];
-      if (key == "replyTo") return &event_message_response_members[20];
-      if (key == "isDraft") return &event_message_response_members[25];
-      if (key == "webLink") return &event_message_response_members[26];
+      if (std::memcmp(key.data(), "subject", 7) == 0) return &event_message_response_members[7];
+      if (std::memcmp(key.data(), "replyTo", 7) == 0) return &event_message_response_members[20];
+      if (std::memcmp(key.data(), "isDraft", 7) == 0) return &event_message_response_members[25];
+      if (std::memcmp(key.data(), "webLink", 7) == 0) return &event_message_response_members[26];
       break;
     case 8:
-      if (key == "location") return &event_message_response_members[39];
-      if (key == "isAllDay") return &event_message_response_members[43];
+      if (std::memcmp(key.data(), "location", 8) == 0) return &event_message_response_members[39];
+      if (std::memcmp(key.data(), "isAllDay", 8) == 0) return &event_message_response_members[43];
       break;
     case 9:
-      if (key == "changeKey") return &event_message_response_members[1];
+      if (std::memcmp(key.data(), "changeKey", 9) == 0) return &event_message_response_members[1];
       break;
     case 10:
-      if (key == "categories") return &event_message_response_members[2];
-      if (key == "uniqueBody") return &event_message_response_members[10];
-      if (key == "importance") return &event_message_response_members[11];
-      if (key == "extensions") return &event_message_response_members[32];
-      if (key == "recurrence") return &event_message_response_members[41];
+      if (std::memcmp(key.data(), "categories", 10) == 0) return &event_message_response_members[2];
+      if (std::memcmp(key.data(), "uniqueBody", 10) == 0) return &event_message_response_members[10];
+      if (std::memcmp(key.data(), "importance", 10) == 0) return &event_message_response_members[11];
+      if (std::memcmp(key.data(), "extensions", 10) == 0) return &event_message_response_members[32];
+      if (std::memcmp(key.data(), "recurrence", 10) == 0) return &event_message_response_members[41];
       break;
     case 11:
-      if (key == "bodyPreview") return &event_message_response_members[9];
-      if (key == "attachments") return &event_message_response_members[31];
-      if (key == "endDateTime") return &event_message_response_members[38];
-      if (key == "isOutOfDate") return &event_message_response_members[42];
-      if (key == "isDelegated") return &event_message_response_members[44];
+      if (std::memcmp(key.data(), "bodyPreview", 11) == 0) return &event_message_response_members[9];
+      if (std::memcmp(key.data(), "attachments", 11) == 0) return &event_message_response_members[31];
+      if (std::memcmp(key.data(), "endDateTime", 11) == 0) return &event_message_response_members[38];
+      if (std::memcmp(key.data(), "isOutOfDate", 11) == 0) return &event_message_response_members[42];
+      if (std::memcmp(key.data(), "isDelegated", 11) == 0) return &event_message_response_members[44];
       break;
     case 12:
-      if (key == "sentDateTime") return &event_message_response_members[6];
-      if (key == "toRecipients") return &event_message_response_members[17];
-      if (key == "ccRecipients") return &event_message_response_members[18];
-      if (key == "responseType") return &event_message_response_members[46];
+      if (std::memcmp(key.data(), "sentDateTime", 12) == 0) return &event_message_response_members[6];
+      if (std::memcmp(key.data(), "toRecipients", 12) == 0) return &event_message_response_members[17];
+      if (std::memcmp(key.data(), "ccRecipients", 12) == 0) return &event_message_response_members[18];
+      if (std::memcmp(key.data(), "responseType", 12) == 0) return &event_message_response_members[46];
       break;
     case 13:
-      if (key == "bccRecipients") return &event_message_response_members[19];
-      if (key == "startDateTime") return &event_message_response_members[37];
+      if (std::memcmp(key.data(), "bccRecipients", 13) == 0) return &event_message_response_members[19];
+      if (std::memcmp(key.data(), "startDateTime", 13) == 0) return &event_message_response_members[37];
       break;
     case 14:
-      if (key == "hasAttachments") return &event_message_response_members[13];
-      if (key == "parentFolderId") return &event_message_response_members[14];
-      if (key == "conversationId") return &event_message_response_members[21];
+      if (std::memcmp(key.data(), "hasAttachments", 14) == 0) return &event_message_response_members[13];
+      if (std::memcmp(key.data(), "parentFolderId", 14) == 0) return &event_message_response_members[14];
+      if (std::memcmp(key.data(), "conversationId", 14) == 0) return &event_message_response_members[21];
       break;
     case 15:
-      if (key == "createdDateTime") return &event_message_response_members[3];
-      if (key == "proposedNewTime") return &event_message_response_members[45];
+      if (std::memcmp(key.data(), "createdDateTime", 15) == 0) return &event_message_response_members[3];
+      if (std::memcmp(key.data(), "proposedNewTime", 15) == 0) return &event_message_response_members[45];
       break;
     case 16:
-      if (key == "receivedDateTime") return &event_message_response_members[5];
+      if (std::memcmp(key.data(), "receivedDateTime", 16) == 0) return &event_message_response_members[5];
       break;
     case 17:
-      if (key == "internetMessageId") return &event_message_response_members[28];
-      if (key == "conversationIndex") return &event_message_response_members[30];
+      if (std::memcmp(key.data(), "internetMessageId", 17) == 0) return &event_message_response_members[28];
+      if (std::memcmp(key.data(), "conversationIndex", 17) == 0) return &event_message_response_members[30];
       break;
     case 18:
-      if (key == "meetingMessageType") return &event_message_response_members[35];
+      if (std::memcmp(key.data(), "meetingMessageType", 18) == 0) return &event_message_response_members[35];
       break;
     case 20:
-      if (key == "lastModifiedDateTime") return &event_message_response_members[4];
+      if (std::memcmp(key.data(), "lastModifiedDateTime", 20) == 0) return &event_message_response_members[4];
       break;
     case 22:
-      if (key == "isReadReceiptRequested") return &event_message_response_members[23];
-      if (key == "internetMessageHeaders") return &event_message_response_members[29];
+      if (std::memcmp(key.data(), "isReadReceiptRequested", 22) == 0) return &event_message_response_members[23];
+      if (std::memcmp(key.data(), "internetMessageHeaders", 22) == 0) return &event_message_response_members[29];
       break;
     case 23:
-      if (key == "inferenceClassification") return &event_message_response_members[12];
+      if (std::memcmp(key.data(), "inferenceClassification", 23) == 0) return &event_message_response_members[12];
       break;
     case 26:
-      if (key == "isDeliveryReceiptRequested") return &event_message_response_members[22];
+      if (std::memcmp(key.data(), "isDeliveryReceiptRequested", 26) == 0) return &event_message_response_members[22];
       break;
     case 28:
-      if (key == "multiValueExtendedProperties") return &event_message_response_members[34];
+      if (std::memcmp(key.data(), "multiValueExtendedProperties", 28) == 0) return &event_message_response_members[34];
       break;
     case 29:
-      if (key == "singleValueExtendedProperties") return &event_message_response_members[33];
+      if (std::memcmp(key.data(), "singleValueExtendedProperties", 29) == 0) return &event_message_response_members[33];
       break;
     default:
       break;
@@ -1669,33 +1677,34 @@ inline constexpr outlook::detail::member_decoder<file_attachment> file_attachmen
 };
 
 /// The entry of file_attachment_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<file_attachment>* find_file_attachment_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &file_attachment_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &file_attachment_members[0];
       break;
     case 4:
-      if (key == "name") return &file_attachment_members[1];
-      if (key == "size") return &file_attachment_members[3];
+      if (std::memcmp(key.data(), "name", 4) == 0) return &file_attachment_members[1];
+      if (std::memcmp(key.data(), "size", 4) == 0) return &file_attachment_members[3];
       break;
     case 8:
-      if (key == "isInline") return &file_attachment_members[4];
+      if (std::memcmp(key.data(), "isInline", 8) == 0) return &file_attachment_members[4];
       break;
     case 9:
-      if (key == "contentId") return &file_attachment_members[7];
+      if (std::memcmp(key.data(), "contentId", 9) == 0) return &file_attachment_members[7];
       break;
     case 11:
-      if (key == "contentType") return &file_attachment_members[2];
+      if (std::memcmp(key.data(), "contentType", 11) == 0) return &file_attachment_members[2];
       break;
     case 12:
-      if (key == "contentBytes") return &file_attachment_members[6];
+      if (std::memcmp(key.data(), "contentBytes", 12) == 0) return &file_attachment_members[6];
       break;
     case 15:
-      if (key == "contentLocation") return &file_attachment_members[8];
+      if (std::memcmp(key.data(), "contentLocation", 15) == 0) return &file_attachment_members[8];
       break;
     case 20:
-      if (key == "lastModifiedDateTime") return &file_attachment_members[5];
+      if (std::memcmp(key.data(), "lastModifiedDateTime", 20) == 0) return &file_attachment_members[5];
       break;
     default:
       break;
@@ -1715,25 +1724,26 @@ inline constexpr outlook::detail::member_decoder<item_attachment> item_attachmen
 };
 
 /// The entry of item_attachment_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<item_attachment>* find_item_attachment_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &item_attachment_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &item_attachment_members[0];
       break;
     case 4:
-      if (key == "name") return &item_attachment_members[1];
-      if (key == "size") return &item_attachment_members[3];
-      if (key == "item") return &item_attachment_members[6];
+      if (std::memcmp(key.data(), "name", 4) == 0) return &item_attachment_members[1];
+      if (std::memcmp(key.data(), "size", 4) == 0) return &item_attachment_members[3];
+      if (std::memcmp(key.data(), "item", 4) == 0) return &item_attachment_members[6];
       break;
     case 8:
-      if (key == "isInline") return &item_attachment_members[4];
+      if (std::memcmp(key.data(), "isInline", 8) == 0) return &item_attachment_members[4];
       break;
     case 11:
-      if (key == "contentType") return &item_attachment_members[2];
+      if (std::memcmp(key.data(), "contentType", 11) == 0) return &item_attachment_members[2];
       break;
     case 20:
-      if (key == "lastModifiedDateTime") return &item_attachment_members[5];
+      if (std::memcmp(key.data(), "lastModifiedDateTime", 20) == 0) return &item_attachment_members[5];
       break;
     default:
       break;
@@ -1751,23 +1761,24 @@ inline constexpr outlook::detail::member_decoder<outlook_item> outlook_item_memb
 };
 
 /// The entry of outlook_item_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<outlook_item>* find_outlook_item_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &outlook_item_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &outlook_item_members[0];
       break;
     case 9:
-      if (key == "changeKey") return &outlook_item_members[1];
+      if (std::memcmp(key.data(), "changeKey", 9) == 0) return &outlook_item_members[1];
       break;
     case 10:
-      if (key == "categories") return &outlook_item_members[2];
+      if (std::memcmp(key.data(), "categories", 10) == 0) return &outlook_item_members[2];
       break;
     case 15:
-      if (key == "createdDateTime") return &outlook_item_members[3];
+      if (std::memcmp(key.data(), "createdDateTime", 15) == 0) return &outlook_item_members[3];
       break;
     case 20:
-      if (key == "lastModifiedDateTime") return &outlook_item_members[4];
+      if (std::memcmp(key.data(), "lastModifiedDateTime", 20) == 0) return &outlook_item_members[4];
       break;
     default:
       break;
@@ -1786,24 +1797,25 @@ inline constexpr outlook::detail::member_decoder<reference_attachment> reference
 };
 
 /// The entry of reference_attachment_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<reference_attachment>* find_reference_attachment_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &reference_attachment_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &reference_attachment_members[0];
       break;
     case 4:
-      if (key == "name") return &reference_attachment_members[1];
-      if (key == "size") return &reference_attachment_members[3];
+      if (std::memcmp(key.data(), "name", 4) == 0) return &reference_attachment_members[1];
+      if (std::memcmp(key.data(), "size", 4) == 0) return &reference_attachment_members[3];
       break;
     case 8:
-      if (key == "isInline") return &reference_attachment_members[4];
+      if (std::memcmp(key.data(), "isInline", 8) == 0) return &reference_attachment_members[4];
       break;
     case 11:
-      if (key == "contentType") return &reference_attachment_members[2];
+      if (std::memcmp(key.data(), "contentType", 11) == 0) return &reference_attachment_members[2];
       break;
     case 20:
-      if (key == "lastModifiedDateTime") return &reference_attachment_members[5];
+      if (std::memcmp(key.data(), "lastModifiedDateTime", 20) == 0) return &reference_attachment_members[5];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -159,38 +160,39 @@ inline constexpr outlook::detail::member_decoder<mail_folder> mail_folder_member
 };
 
 /// The entry of mail_folder_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<mail_folder>* find_mail_folder_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &mail_folder_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &mail_folder_members[0];
       break;
     case 8:
-      if (key == "messages") return &mail_folder_members[7];
-      if (key == "isHidden") return &mail_folder_members[11];
+      if (std::memcmp(key.data(), "messages", 8) == 0) return &mail_folder_members[7];
+      if (std::memcmp(key.data(), "isHidden", 8) == 0) return &mail_folder_members[11];
       break;
     case 11:
-      if (key == "displayName") return &mail_folder_members[1];
+      if (std::memcmp(key.data(), "displayName", 11) == 0) return &mail_folder_members[1];
       break;
     case 12:
-      if (key == "childFolders") return &mail_folder_members[6];
-      if (key == "messageRules") return &mail_folder_members[10];
+      if (std::memcmp(key.data(), "childFolders", 12) == 0) return &mail_folder_members[6];
+      if (std::memcmp(key.data(), "messageRules", 12) == 0) return &mail_folder_members[10];
       break;
     case 14:
-      if (key == "parentFolderId") return &mail_folder_members[2];
-      if (key == "totalItemCount") return &mail_folder_members[4];
+      if (std::memcmp(key.data(), "parentFolderId", 14) == 0) return &mail_folder_members[2];
+      if (std::memcmp(key.data(), "totalItemCount", 14) == 0) return &mail_folder_members[4];
       break;
     case 15:
-      if (key == "unreadItemCount") return &mail_folder_members[5];
+      if (std::memcmp(key.data(), "unreadItemCount", 15) == 0) return &mail_folder_members[5];
       break;
     case 16:
-      if (key == "childFolderCount") return &mail_folder_members[3];
+      if (std::memcmp(key.data(), "childFolderCount", 16) == 0) return &mail_folder_members[3];
       break;
     case 28:
-      if (key == "multiValueExtendedProperties") return &mail_folder_members[9];
+      if (std::memcmp(key.data(), "multiValueExtendedProperties", 28) == 0) return &mail_folder_members[9];
       break;
     case 29:
-      if (key == "singleValueExtendedProperties") return &mail_folder_members[8];
+      if (std::memcmp(key.data(), "singleValueExtendedProperties", 29) == 0) return &mail_folder_members[8];
       break;
     default:
       break;
@@ -219,44 +221,45 @@ inline constexpr outlook::detail::member_decoder<mail_search_folder> mail_search
 };
 
 /// The entry of mail_search_folder_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<mail_search_folder>* find_mail_search_folder_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "id") return &mail_search_folder_members[0];
+      if (std::memcmp(key.data(), "id", 2) == 0) return &mail_search_folder_members[0];
       break;
     case 8:
-      if (key == "messages") return &mail_search_folder_members[7];
-      if (key == "isHidden") return &mail_search_folder_members[11];
+      if (std::memcmp(key.data(), "messages", 8) == 0) return &mail_search_folder_members[7];
+      if (std::memcmp(key.data(), "isHidden", 8) == 0) return &mail_search_folder_members[11];
       break;
     case 11:
-      if (key == "displayName") return &mail_search_folder_members[1];
-      if (key == "isSupported") return &mail_search_folder_members[12];
-      if (key == "filterQuery") return &mail_search_folder_members[15];
+      if (std::memcmp(key.data(), "displayName", 11) == 0) return &mail_search_folder_members[1];
+      if (std::memcmp(key.data(), "isSupported", 11) == 0) return &mail_search_folder_members[12];
+      if (std::memcmp(key.data(), "filterQuery", 11) == 0) return &mail_search_folder_members[15];
       break;
     case 12:
-      if (key == "childFolders") return &mail_search_folder_members[6];
-      if (key == "messageRules") return &mail_search_folder_members[10];
+      if (std::memcmp(key.data(), "childFolders", 12) == 0) return &mail_search_folder_members[6];
+      if (std::memcmp(key.data(), "messageRules", 12) == 0) return &mail_search_folder_members[10];
       break;
     case 14:
-      if (key == "parentFolderId") return &mail_search_folder_members[2];
-      if (key == "totalItemCount") return &mail_search_folder_members[4];
+      if (std::memcmp(key.data(), "parentFolderId", 14) == 0) return &mail_search_folder_members[2];
+      if (std::memcmp(key.data(), "totalItemCount", 14) == 0) return &mail_search_folder_members[4];
       break;
     case 15:
-      if (key == "unreadItemCount") return &mail_search_folder_members[5];
-      if (key == "sourceFolderIds") return &mail_search_folder_members[14];
+      if (std::memcmp(key.data(), "unreadItemCount", 15) == 0) return &mail_search_folder_members[5];
+      if (std::memcmp(key.data(), "sourceFolderIds", 15) == 0) return &mail_search_folder_members[14];
       break;
     case 16:
-      if (key == "childFolderCount") return &mail_search_folder_members[3];
+      if (std::memcmp(key.data(), "childFolderCount", 16) == 0) return &mail_search_folder_members[3];
       break;
     case 20:
-      if (key == "includeNestedFolders") return &mail_search_folder_members[13];
+      if (std::memcmp(key.data(), "includeNestedFolders", 20) == 0) return &mail_search_folder_members[13];
       break;
     case 28:
-      if (key == "multiValueExtendedProperties") return &mail_search_folder_members[9];
+      if (std::memcmp(key.data(), "multiValueExtendedProperties", 28) == 0) return &mail_search_folder_members[9];
       break;
     case 29:
-      if (key == "singleValueExtendedProperties") return &mail_search_folder_members[8];
+      if (std::memcmp(key.data(), "singleValueExtendedProperties", 29) == 0) return &mail_search_folder_members[8];
       break;
     default:
       break;

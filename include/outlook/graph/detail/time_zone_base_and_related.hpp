@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -100,11 +101,12 @@ inline constexpr outlook::detail::member_decoder<time_zone_base> time_zone_base_
 };
 
 /// The entry of time_zone_base_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<time_zone_base>* find_time_zone_base_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 4:
-      if (key == "name") return &time_zone_base_members[0];
+      if (std::memcmp(key.data(), "name", 4) == 0) return &time_zone_base_members[0];
       break;
     default:
       break;
@@ -121,16 +123,17 @@ inline constexpr outlook::detail::member_decoder<custom_time_zone> custom_time_z
 };
 
 /// The entry of custom_time_zone_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<custom_time_zone>* find_custom_time_zone_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 4:
-      if (key == "name") return &custom_time_zone_members[0];
-      if (key == "bias") return &custom_time_zone_members[1];
+      if (std::memcmp(key.data(), "name", 4) == 0) return &custom_time_zone_members[0];
+      if (std::memcmp(key.data(), "bias", 4) == 0) return &custom_time_zone_members[1];
       break;
     case 14:
-      if (key == "standardOffset") return &custom_time_zone_members[2];
-      if (key == "daylightOffset") return &custom_time_zone_members[3];
+      if (std::memcmp(key.data(), "standardOffset", 14) == 0) return &custom_time_zone_members[2];
+      if (std::memcmp(key.data(), "daylightOffset", 14) == 0) return &custom_time_zone_members[3];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -508,24 +509,25 @@ inline constexpr outlook::detail::member_decoder<attachment> attachment_members[
 };
 
 /// The entry of attachment_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<attachment>* find_attachment_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &attachment_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &attachment_members[0];
       break;
     case 4:
-      if (key == "Name") return &attachment_members[1];
-      if (key == "Size") return &attachment_members[3];
+      if (std::memcmp(key.data(), "Name", 4) == 0) return &attachment_members[1];
+      if (std::memcmp(key.data(), "Size", 4) == 0) return &attachment_members[3];
       break;
     case 8:
-      if (key == "IsInline") return &attachment_members[4];
+      if (std::memcmp(key.data(), "IsInline", 8) == 0) return &attachment_members[4];
       break;
     case 11:
-      if (key == "ContentType") return &attachment_members[2];
+      if (std::memcmp(key.data(), "ContentType", 11) == 0) return &attachment_members[2];
       break;
     case 20:
-      if (key == "LastModifiedDateTime") return &attachment_members[5];
+      if (std::memcmp(key.data(), "LastModifiedDateTime", 20) == 0) return &attachment_members[5];
       break;
     default:
       break;
@@ -581,93 +583,94 @@ inline constexpr outlook::detail::member_decoder<message> message_members[] = {
 };
 
 /// The entry of message_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<message>* find_message_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &message_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &message_members[0];
       break;
     case 4:
-      if (key == "Body") return &message_members[8];
-      if (key == "From") return &message_members[15];
-      if (key == "Flag") return &message_members[27];
+      if (std::memcmp(key.data(), "Body", 4) == 0) return &message_members[8];
+      if (std::memcmp(key.data(), "From", 4) == 0) return &message_members[15];
+      if (std::memcmp(key.data(), "Flag", 4) == 0) return &message_members[27];
       break;
     case 6:
-      if (key == "Sender") return &message_members[16];
-      if (key == "IsRead") return &message_members[24];
+      if (std::memcmp(key.data(), "Sender", 6) == 0) return &message_members[16];
+      if (std::memcmp(key.data(), "IsRead", 6) == 0) return &message_members[24];
       break;
     case 7:
-      if (key == "Subject") return &message_members[7];
-      if (key == "ReplyTo") return &message_members[20];
-      if (key == "IsDraft") return &message_members[25];
-      if (key == "WebLink") return &message_members[26];
+      if (std::memcmp(key.data(), "Subject", 7) == 0) return &message_members[7];
+      if (std::memcmp(key.data(), "ReplyTo", 7) == 0) return &message_members[20];
+      if (std::memcmp(key.data(), "IsDraft", 7) == 0) return &message_members[25];
+      if (std::memcmp(key.data(), "WebLink", 7) == 0) return &message_members[26];
       break;
     case 8:
-      if (key == "Mentions") return &message_members[42];
+      if (std::memcmp(key.data(), "Mentions", 8) == 0) return &message_members[42];
       break;
     case 9:
-      if (key == "ChangeKey") return &message_members[1];
-      if (key == "Mentioned") return &message_members[37];
+      if (std::memcmp(key.data(), "ChangeKey", 9) == 0) return &message_members[1];
+      if (std::memcmp(key.data(), "Mentioned", 9) == 0) return &message_members[37];
       break;
     case 10:
-      if (key == "Categories") return &message_members[2];
-      if (key == "UniqueBody") return &message_members[10];
-      if (key == "Importance") return &message_members[11];
-      if (key == "Extensions") return &message_members[39];
+      if (std::memcmp(key.data(), "Categories", 10) == 0) return &message_members[2];
+      if (std::memcmp(key.data(), "UniqueBody", 10) == 0) return &message_members[10];
+      if (std::memcmp(key.data(), "Importance", 10) == 0) return &message_members[11];
+      if (std::memcmp(key.data(), "Extensions", 10) == 0) return &message_members[39];
       break;
     case 11:
-      if (key == "BodyPreview") return &message_members[9];
-      if (key == "MentionedMe") return &message_members[34];
-      if (key == "Attachments") return &message_members[38];
+      if (std::memcmp(key.data(), "BodyPreview", 11) == 0) return &message_members[9];
+      if (std::memcmp(key.data(), "MentionedMe", 11) == 0) return &message_members[34];
+      if (std::memcmp(key.data(), "Attachments", 11) == 0) return &message_members[38];
       break;
     case 12:
-      if (key == "SentDateTime") return &message_members[6];
-      if (key == "ToRecipients") return &message_members[17];
-      if (key == "CcRecipients") return &message_members[18];
-      if (key == "LikesPreview") return &message_members[36];
+      if (std::memcmp(key.data(), "SentDateTime", 12) == 0) return &message_members[6];
+      if (std::memcmp(key.data(), "ToRecipients", 12) == 0) return &message_members[17];
+      if (std::memcmp(key.data(), "CcRecipients", 12) == 0) return &message_members[18];
+      if (std::memcmp(key.data(), "LikesPreview", 12) == 0) return &message_members[36];
       break;
     case 13:
-      if (key == "BccRecipients") return &message_members[19];
+      if (std::memcmp(key.data(), "BccRecipients", 13) == 0) return &message_members[19];
       break;
     case 14:
-      if (key == "HasAttachments") return &message_members[13];
-      if (key == "ParentFolderId") return &message_members[14];
-      if (key == "ConversationId") return &message_members[21];
+      if (std::memcmp(key.data(), "HasAttachments", 14) == 0) return &message_members[13];
+      if (std::memcmp(key.data(), "ParentFolderId", 14) == 0) return &message_members[14];
+      if (std::memcmp(key.data(), "ConversationId", 14) == 0) return &message_members[21];
       break;
     case 15:
-      if (key == "CreatedDateTime") return &message_members[3];
-      if (key == "UnsubscribeData") return &message_members[31];
-      if (key == "MentionsPreview") return &message_members[33];
+      if (std::memcmp(key.data(), "CreatedDateTime", 15) == 0) return &message_members[3];
+      if (std::memcmp(key.data(), "UnsubscribeData", 15) == 0) return &message_members[31];
+      if (std::memcmp(key.data(), "MentionsPreview", 15) == 0) return &message_members[33];
       break;
     case 16:
-      if (key == "ReceivedDateTime") return &message_members[5];
+      if (std::memcmp(key.data(), "ReceivedDateTime", 16) == 0) return &message_members[5];
       break;
     case 17:
-      if (key == "InternetMessageId") return &message_members[28];
-      if (key == "ConversationIndex") return &message_members[30];
+      if (std::memcmp(key.data(), "InternetMessageId", 17) == 0) return &message_members[28];
+      if (std::memcmp(key.data(), "ConversationIndex", 17) == 0) return &message_members[30];
       break;
     case 18:
-      if (key == "UnsubscribeEnabled") return &message_members[32];
+      if (std::memcmp(key.data(), "UnsubscribeEnabled", 18) == 0) return &message_members[32];
       break;
     case 20:
-      if (key == "LastModifiedDateTime") return &message_members[4];
+      if (std::memcmp(key.data(), "LastModifiedDateTime", 20) == 0) return &message_members[4];
       break;
     case 22:
-      if (key == "IsReadReceiptRequested") return &message_members[23];
-      if (key == "InternetMessageHeaders") return &message_members[29];
-      if (key == "AppliedHashtagsPreview") return &message_members[35];
+      if (std::memcmp(key.data(), "IsReadReceiptRequested", 22) == 0) return &message_members[23];
+      if (std::memcmp(key.data(), "InternetMessageHeaders", 22) == 0) return &message_members[29];
+      if (std::memcmp(key.data(), "AppliedHashtagsPreview", 22) == 0) return &message_members[35];
       break;
     case 23:
-      if (key == "InferenceClassification") return &message_members[12];
+      if (std::memcmp(key.data(), "InferenceClassification", 23) == 0) return &message_members[12];
       break;
     case 26:
-      if (key == "IsDeliveryReceiptRequested") return &message_members[22];
+      if (std::memcmp(key.data(), "IsDeliveryReceiptRequested", 26) == 0) return &message_members[22];
       break;
     case 28:
-      if (key == "MultiValueExtendedProperties") return &message_members[41];
+      if (std::memcmp(key.data(), "MultiValueExtendedProperties", 28) == 0) return &message_members[41];
       break;
     case 29:
-      if (key == "SingleValueExtendedProperties") return &message_members[40];
+      if (std::memcmp(key.data(), "SingleValueExtendedProperties", 29) == 0) return &message_members[40];
       break;
     default:
       break;
@@ -733,105 +736,106 @@ inline constexpr outlook::detail::member_decoder<event_message> event_message_me
 };
 
 /// The entry of event_message_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<event_message>* find_event_message_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &event_message_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &event_message_members[0];
       break;
     case 4:
-      if (key == "Body") return &event_message_members[8];
-      if (key == "From") return &event_message_members[15];
-      if (key == "Flag") return &event_message_members[27];
-      if (key == "Type") return &event_message_members[48];
+      if (std::memcmp(key.data(), "Body", 4) == 0) return &event_message_members[8];
+      if (std::memcmp(key.data(), "From", 4) == 0) return &event_message_members[15];
+      if (std::memcmp(key.data(), "Flag", 4) == 0) return &event_message_members[27];
+      if (std::memcmp(key.data(), "Type", 4) == 0) return &event_message_members[48];
       break;
     case 5:
-      if (key == "Event") return &event_message_members[44];
+      if (std::memcmp(key.data(), "Event", 5) == 0) return &event_message_members[44];
       break;
     case 6:
-      if (key == "Sender") return &event_message_members[16];
-      if (key == "IsRead") return &event_message_members[24];
+      if (std::memcmp(key.data(), "Sender", 6) == 0) return &event_message_members[16];
+      if (std::memcmp(key.data(), "IsRead", 6) == 0) return &event_message_members[24];
       break;
     case 7:
-      if (key == "Subject") return &event_message_members[7];
-      if (key == "ReplyTo") return &event_message_members[20];
-      if (key == "IsDraft") return &event_message_members[25];
-      if (key == "WebLink") return &event_message_members[26];
+      if (std::memcmp(key.data(), "Subject", 7) == 0) return &event_message_members[7];
+      if (std::memcmp(key.data(), "ReplyTo", 7) == 0) return &event_message_members[20];
+      if (std::memcmp(key.data(), "IsDraft", 7) == 0) return &event_message_members[25];
+      if (std::memcmp(key.data(), "WebLink", 7) == 0) return &event_message_members[26];
       break;
     case 8:
-      if (key == "Mentions") return &event_message_members[42];
-      if (key == "Location") return &event_message_members[47];
-      if (key == "IsAllDay") return &event_message_members[51];
+      if (std::memcmp(key.data(), "Mentions", 8) == 0) return &event_message_members[42];
+      if (std::memcmp(key.data(), "Location", 8) == 0) return &event_message_members[47];
+      if (std::memcmp(key.data(), "IsAllDay", 8) == 0) return &event_message_members[51];
       break;
     case 9:
-      if (key == "ChangeKey") return &event_message_members[1];
-      if (key == "Mentioned") return &event_message_members[37];
+      if (std::memcmp(key.data(), "ChangeKey", 9) == 0) return &event_message_members[1];
+      if (std::memcmp(key.data(), "Mentioned", 9) == 0) return &event_message_members[37];
       break;
     case 10:
-      if (key == "Categories") return &event_message_members[2];
-      if (key == "UniqueBody") return &event_message_members[10];
-      if (key == "Importance") return &event_message_members[11];
-      if (key == "Extensions") return &event_message_members[39];
-      if (key == "Recurrence") return &event_message_members[49];
+      if (std::memcmp(key.data(), "Categories", 10) == 0) return &event_message_members[2];
+      if (std::memcmp(key.data(), "UniqueBody", 10) == 0) return &event_message_members[10];
+      if (std::memcmp(key.data(), "Importance", 10) == 0) return &event_message_members[11];
+      if (std::memcmp(key.data(), "Extensions", 10) == 0) return &event_message_members[39];
+      if (std::memcmp(key.data(), "Recurrence", 10) == 0) return &event_message_members[49];
       break;
     case 11:
-      if (key == "BodyPreview") return &event_message_members[9];
-      if (key == "MentionedMe") return &event_message_members[34];
-      if (key == "Attachments") return &event_message_members[38];
-      if (key == "EndDateTime") return &event_message_members[46];
-      if (key == "IsOutOfDate") return &event_message_members[50];
-      if (key == "IsDelegated") return &event_message_members[52];
+      if (std::memcmp(key.data(), "BodyPreview", 11) == 0) return &event_message_members[9];
+      if (std::memcmp(key.data(), "MentionedMe", 11) == 0) return &event_message_members[34];
+      if (std::memcmp(key.data(), "Attachments", 11) == 0) return &event_message_members[38];
+      if (std::memcmp(key.data(), "EndDateTime", 11) == 0) return &event_message_members[46];
+      if (std::memcmp(key.data(), "IsOutOfDate", 11) == 0) return &event_message_members[50];
+      if (std::memcmp(key.data(), "IsDelegated", 11) == 0) return &event_message_members[52];
       break;
     case 12:
-      if (key == "SentDateTime") return &event_message_members[6];
-      if (key == "ToRecipients") return &event_message_members[17];
-      if (key == "CcRecipients") return &event_message_members[18];
-      if (key == "LikesPreview") return &event_message_members[36];
+      if (std::memcmp(key.data(), "SentDateTime", 12) == 0) return &event_message_members[6];
+      if (std::memcmp(key.data(), "ToRecipients", 12) == 0) return &event_message_members[17];
+      if (std::memcmp(key.data(), "CcRecipients", 12) == 0) return &event_message_members[18];
+      if (std::memcmp(key.data(), "LikesPreview", 12) == 0) return &event_message_members[36];
       break;
     case 13:
-      if (key == "BccRecipients") return &event_message_members[19];
-      if (key == "StartDateTime") return &event_message_members[45];
+      if (std::memcmp(key.data(), "BccRecipients", 13) == 0) return &event_message_members[19];
+      if (std::memcmp(key.data(), "StartDateTime", 13) == 0) return &event_message_members[45];
       break;
     case 14:
-      if (key == "HasAttachments") return &event_message_members[13];
-      if (key == "ParentFolderId") return &event_message_members[14];
-      if (key == "ConversationId") return &event_message_members[21];
+      if (std::memcmp(key.data(), "HasAttachments", 14) == 0) return &event_message_members[13];
+      if (std::memcmp(key.data(), "ParentFolderId", 14) == 0) return &event_message_members[14];
+      if (std::memcmp(key.data(), "ConversationId", 14) == 0) return &event_message_members[21];
       break;
     case 15:
-      if (key == "CreatedDateTime") return &event_message_members[3];
-      if (key == "UnsubscribeData") return &event_message_members[31];
-      if (key == "MentionsPreview") return &event_message_members[33];
+      if (std::memcmp(key.data(), "CreatedDateTime", 15) == 0) return &event_message_members[3];
+      if (std::memcmp(key.data(), "UnsubscribeData", 15) == 0) return &event_message_members[31];
+      if (std::memcmp(key.data(), "MentionsPreview", 15) == 0) return &event_message_members[33];
       break;
     case 16:
-      if (key == "ReceivedDateTime") return &event_message_members[5];
+      if (std::memcmp(key.data(), "ReceivedDateTime", 16) == 0) return &event_message_members[5];
       break;
     case 17:
-      if (key == "InternetMessageId") return &event_message_members[28];
-      if (key == "ConversationIndex") return &event_message_members[30];
+      if (std::memcmp(key.data(), "InternetMessageId", 17) == 0) return &event_message_members[28];
+      if (std::memcmp(key.data(), "ConversationIndex", 17) == 0) return &event_message_members[30];
       break;
     case 18:
-      if (key == "UnsubscribeEnabled") return &event_message_members[32];
-      if (key == "MeetingMessageType") return &event_message_members[43];
+      if (std::memcmp(key.data(), "UnsubscribeEnabled", 18) == 0) return &event_message_members[32];
+      if (std::memcmp(key.data(), "MeetingMessageType", 18) == 0) return &event_message_members[43];
       break;
     case 20:
-      if (key == "LastModifiedDateTime") return &event_message_members[4];
+      if (std::memcmp(key.data(), "LastModifiedDateTime", 20) == 0) return &event_message_members[4];
       break;
     case 22:
-      if (key == "IsReadReceiptRequested") return &event_message_members[23];
-      if (key == "InternetMessageHeaders") return &event_message_members[29];
-      if (key == "AppliedHashtagsPreview") return &event_message_members[35];
+      if (std::memcmp(key.data(), "IsReadReceiptRequested", 22) == 0) return &event_message_members[23];
+      if (std::memcmp(key.data(), "InternetMessageHeaders", 22) == 0) return &event_message_members[29];
+      if (std::memcmp(key.data(), "AppliedHashtagsPreview", 22) == 0) return &event_message_members[35];
       break;
     case 23:
-      if (key == "InferenceClassification") return &event_message_members[12];
+      if (std::memcmp(key.data(), "InferenceClassification", 23) == 0) return &event_message_members[12];
       break;
     case 26:
-      if (key == "IsDeliveryReceiptRequested") return &event_message_members[22];
+      if (std::memcmp(key.data(), "IsDeliveryReceiptRequested", 26) == 0) return &event_message_members[22];
       break;
     case 28:
-      if (key == "MultiValueExtendedProperties") return &event_message_members[41];
+      if (std::memcmp(key.data(), "MultiValueExtendedProperties", 28) == 0) return &event_message_members[41];
       break;
     case 29:
-      if (key == "SingleValueExtendedProperties") return &event_message_members[40];
+      if (std::memcmp(key.data(), "SingleValueExtendedProperties", 29) == 0) return &event_message_members[40];
       break;
     default:
       break;
@@ -901,113 +905,114 @@ inline constexpr outlook::detail::member_decoder<event_message_request> event_me
 };
 
 /// The entry of event_message_request_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<event_message_request>* find_event_message_request_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &event_message_request_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &event_message_request_members[0];
       break;
     case 4:
-      if (key == "Body") return &event_message_request_members[8];
-      if (key == "From") return &event_message_request_members[15];
-      if (key == "Flag") return &event_message_request_members[27];
-      if (key == "Type") return &event_message_request_members[48];
+      if (std::memcmp(key.data(), "Body", 4) == 0) return &event_message_request_members[8];
+      if (std::memcmp(key.data(), "From", 4) == 0) return &event_message_request_members[15];
+      if (std::memcmp(key.data(), "Flag", 4) == 0) return &event_message_request_members[27];
+      if (std::memcmp(key.data(), "Type", 4) == 0) return &event_message_request_members[48];
       break;
     case 5:
-      if (key == "Event") return &event_message_request_members[44];
+      if (std::memcmp(key.data(), "Event", 5) == 0) return &event_message_request_members[44];
       break;
     case 6:
-      if (key == "Sender") return &event_message_request_members[16];
-      if (key == "IsRead") return &event_message_request_members[24];
+      if (std::memcmp(key.data(), "Sender", 6) == 0) return &event_message_request_members[16];
+      if (std::memcmp(key.data(), "IsRead", 6) == 0) return &event_message_request_members[24];
       break;
     case 7:
-      if (key == "Subject") return &event_message_request_members[7];
-      if (key == "ReplyTo") return &event_message_request_members[20];
-      if (key == "IsDraft") return &event_message_request_members[25];
-      if (key == "WebLink") return &event_message_request_members[26];
+      if (std::memcmp(key.data(), "Subject", 7) == 0) return &event_message_request_members[7];
+      if (std::memcmp(key.data(), "ReplyTo", 7) == 0) return &event_message_request_members[20];
+      if (std::memcmp(key.data(), "IsDraft", 7) == 0) return &event_message_request_members[25];
+      if (std::memcmp(key.data(), "WebLink", 7) == 0) return &event_message_request_members[26];
       break;
     case 8:
-      if (key == "Mentions") return &event_message_request_members[42];
-      if (key == "Location") return &event_message_request_members[47];
-      if (key == "IsAllDay") return &event_message_request_members[51];
+      if (std::memcmp(key.data(), "Mentions", 8) == 0) return &event_message_request_members[42];
+      if (std::memcmp(key.data(), "Location", 8) == 0) return &event_message_request_members[47];
+      if (std::memcmp(key.data(), "IsAllDay", 8) == 0) return &event_message_request_members[51];
       break;
     case 9:
-      if (key == "ChangeKey") return &event_message_request_members[1];
-      if (key == "Mentioned") return &event_message_request_members[37];
+      if (std::memcmp(key.data(), "ChangeKey", 9) == 0) return &event_message_request_members[1];
+      if (std::memcmp(key.data(), "Mentioned", 9) == 0) return &event_message_request_members[37];
       break;
     case 10:
-      if (key == "Categories") return &event_message_request_members[2];
-      if (key == "UniqueBody") return &event_message_request_members[10];
-      if (key == "Importance") return &event_message_request_members[11];
-      if (key == "Extensions") return &event_message_request_members[39];
-      if (key == "Recurrence") return &event_message_request_members[49];
+      if (std::memcmp(key.data(), "Categories", 10) == 0) return &event_message_request_members[2];
+      if (std::memcmp(key.data(), "UniqueBody", 10) == 0) return &event_message_request_members[10];
+      if (std::memcmp(key.data(), "Importance", 10) == 0) return &event_message_request_members[11];
+      if (std::memcmp(key.data(), "Extensions", 10) == 0) return &event_message_request_members[39];
+      if (std::memcmp(key.data(), "Recurrence", 10) == 0) return &event_message_request_members[49];
       break;
     case 11:
-      if (key == "BodyPreview") return &event_message_request_members[9];
-      if (key == "MentionedMe") return &event_message_request_members[34];
-      if (key == "Attachments") return &event_message_request_members[38];
-      if (key == "EndDateTime") return &event_message_request_members[46];
-      if (key == "IsOutOfDate") return &event_message_request_members[50];
-      if (key == "IsDelegated") return &event_message_request_members[52];
+      if (std::memcmp(key.data(), "BodyPreview", 11) == 0) return &event_message_request_members[9];
+      if (std::memcmp(key.data(), "MentionedMe", 11) == 0) return &event_message_request_members[34];
+      if (std::memcmp(key.data(), "Attachments", 11) == 0) return &event_message_request_members[38];
+      if (std::memcmp(key.data(), "EndDateTime", 11) == 0) return &event_message_request_members[46];
+      if (std::memcmp(key.data(), "IsOutOfDate", 11) == 0) return &event_message_request_members[50];
+      if (std::memcmp(key.data(), "IsDelegated", 11) == 0) return &event_message_request_members[52];
       break;
     case 12:
-      if (key == "SentDateTime") return &event_message_request_members[6];
-      if (key == "ToRecipients") return &event_message_request_members[17];
-      if (key == "CcRecipients") return &event_message_request_members[18];
-      if (key == "LikesPreview") return &event_message_request_members[36];
+      if (std::memcmp(key.data(), "SentDateTime", 12) == 0) return &event_message_request_members[6];
+      if (std::memcmp(key.data(), "ToRecipients", 12) == 0) return &event_message_request_members[17];
+      if (std::memcmp(key.data(), "CcRecipients", 12) == 0) return &event_message_request_members[18];
+      if (std::memcmp(key.data(), "LikesPreview", 12) == 0) return &event_message_request_members[36];
       break;
     case 13:
-      if (key == "BccRecipients") return &event_message_request_members[19];
-      if (key == "StartDateTime") return &event_message_request_members[45];
+      if (std::memcmp(key.data(), "BccRecipients", 13) == 0) return &event_message_request_members[19];
+      if (std::memcmp(key.data(), "StartDateTime", 13) == 0) return &event_message_request_members[45];
       break;
     case 14:
-      if (key == "HasAttachments") return &event_message_request_members[13];
-      if (key == "ParentFolderId") return &event_message_request_members[14];
-      if (key == "ConversationId") return &event_message_request_members[21];
+      if (std::memcmp(key.data(), "HasAttachments", 14) == 0) return &event_message_request_members[13];
+      if (std::memcmp(key.data(), "ParentFolderId", 14) == 0) return &event_message_request_members[14];
+      if (std::memcmp(key.data(), "ConversationId", 14) == 0) return &event_message_request_members[21];
       break;
     case 15:
-      if (key == "CreatedDateTime") return &event_message_request_members[3];
-      if (key == "UnsubscribeData") return &event_message_request_members[31];
-      if (key == "MentionsPreview") return &event_message_request_members[33];
+      if (std::memcmp(key.data(), "CreatedDateTime", 15) == 0) return &event_message_request_members[3];
+      if (std::memcmp(key.data(), "UnsubscribeData", 15) == 0) return &event_message_request_members[31];
+      if (std::memcmp(key.data(), "MentionsPreview", 15) == 0) return &event_message_request_members[33];
       break;
     case 16:
-      if (key == "ReceivedDateTime") return &event_message_request_members[5];
-      if (key == "PreviousLocation") return &event_message_request_members[55];
+      if (std::memcmp(key.data(), "ReceivedDateTime", 16) == 0) return &event_message_request_members[5];
+      if (std::memcmp(key.data(), "PreviousLocation", 16) == 0) return &event_message_request_members[55];
       break;
     case 17:
-      if (key == "InternetMessageId") return &event_message_request_members[28];
-      if (key == "ConversationIndex") return &event_message_request_members[30];
-      if (key == "ResponseRequested") return &event_message_request_members[56];
+      if (std::memcmp(key.data(), "InternetMessageId", 17) == 0) return &event_message_request_members[28];
+      if (std::memcmp(key.data(), "ConversationIndex", 17) == 0) return &event_message_request_members[30];
+      if (std::memcmp(key.data(), "ResponseRequested", 17) == 0) return &event_message_request_members[56];
       break;
     case 18:
-      if (key == "UnsubscribeEnabled") return &event_message_request_members[32];
-      if (key == "MeetingMessageType") return &event_message_request_members[43];
+      if (std::memcmp(key.data(), "UnsubscribeEnabled", 18) == 0) return &event_message_request_members[32];
+      if (std::memcmp(key.data(), "MeetingMessageType", 18) == 0) return &event_message_request_members[43];
       break;
     case 19:
-      if (key == "PreviousEndDateTime") return &event_message_request_members[54];
+      if (std::memcmp(key.data(), "PreviousEndDateTime", 19) == 0) return &event_message_request_members[54];
       break;
     case 20:
-      if (key == "LastModifiedDateTime") return &event_message_request_members[4];
+      if (std::memcmp(key.data(), "LastModifiedDateTime", 20) == 0) return &event_message_request_members[4];
       break;
     case 21:
-      if (key == "PreviousStartDateTime") return &event_message_request_members[53];
+      if (std::memcmp(key.data(), "PreviousStartDateTime", 21) == 0) return &event_message_request_members[53];
       break;
     case 22:
-      if (key == "IsReadReceiptRequested") return &event_message_request_members[23];
-      if (key == "InternetMessageHeaders") return &event_message_request_members[29];
-      if (key == "AppliedHashtagsPreview") return &event_message_request_members[35];
+      if (std::memcmp(key.data(), "IsReadReceiptRequested", 22) == 0) return &event_message_request_members[23];
+      if (std::memcmp(key.data(), "InternetMessageHeaders", 22) == 0) return &event_message_request_members[29];
+      if (std::memcmp(key.data(), "AppliedHashtagsPreview", 22) == 0) return &event_message_request_members[35];
       break;
     case 23:
-      if (key == "InferenceClassification") return &event_message_request_members[12];
+      if (std::memcmp(key.data(), "InferenceClassification", 23) == 0) return &event_message_request_members[12];
       break;
     case 26:
-      if (key == "IsDeliveryReceiptRequested") return &event_message_request_members[22];
+      if (std::memcmp(key.data(), "IsDeliveryReceiptRequested", 26) == 0) return &event_message_request_members[22];
       break;
     case 28:
-      if (key == "MultiValueExtendedProperties") return &event_message_request_members[41];
+      if (std::memcmp(key.data(), "MultiValueExtendedProperties", 28) == 0) return &event_message_request_members[41];
       break;
     case 29:
-      if (key == "SingleValueExtendedProperties") return &event_message_request_members[40];
+      if (std::memcmp(key.data(), "SingleValueExtendedProperties", 29) == 0) return &event_message_request_members[40];
       break;
     default:
       break;
@@ -1073,105 +1078,106 @@ inline constexpr outlook::detail::member_decoder<event_message_response> event_m
 };
 
 /// The entry of event_message_response_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<event_message_response>* find_event_message_response_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &event_message_response_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &event_message_response_members[0];
       break;
     case 4:
-      if (key == "Body") return &event_message_response_members[8];
-      if (key == "From") return &event_message_response_members[15];
-      if (key == "Flag") return &event_message_response_members[27];
-      if (key == "Type") return &event_message_response_members[48];
+      if (std::memcmp(key.data(), "Body", 4) == 0) return &event_message_response_members[8];
+      if (std::memcmp(key.data(), "From", 4) == 0) return &event_message_response_members[15];
+      if (std::memcmp(key.data(), "Flag", 4) == 0) return &event_message_response_members[27];
+      if (std::memcmp(key.data(), "Type", 4) == 0) return &event_message_response_members[48];
       break;
     case 5:
-      if (key == "Event") return &event_message_response_members[44];
+      if (std::memcmp(key.data(), "Event", 5) == 0) return &event_message_response_members[44];
       break;
     case 6:
-      if (key == "Sender") return &event_message_response_members[16];
-      if (key == "IsRead") return &event_message_response_members[24];
+      if (std::memcmp(key.data(), "Sender", 6) == 0) return &event_message_response_members[16];
+      if (std::memcmp(key.data(), "IsRead", 6) == 0) return &event_message_response_members[24];
       break;
     case 7:
-      if (key == "Subject") return &event_message_response_members[7];
-      if (key == "ReplyTo") return &event_message_response_members[20];
-      if (key == "IsDraft") return &event_message_response_members[25];
-      if (key == "WebLink") return &event_message_response_members[26];
+      if (std::memcmp(key.data(), "Subject", 7) == 0) return &event_message_response_members[7];
+      if (std::memcmp(key.data(), "ReplyTo", 7) == 0) return &event_message_response_members[20];
+      if (std::memcmp(key.data(), "IsDraft", 7) == 0) return &event_message_response_members[25];
+      if (std::memcmp(key.data(), "WebLink", 7) == 0) return &event_message_response_members[26];
       break;
     case 8:
-      if (key == "Mentions") return &event_message_response_members[42];
-      if (key == "Location") return &event_message_response_members[47];
-      if (key == "IsAllDay") return &event_message_response_members[51];
+      if (std::memcmp(key.data(), "Mentions", 8) == 0) return &event_message_response_members[42];
+      if (std::memcmp(key.data(), "Location", 8) == 0) return &event_message_response_members[47];
+      if (std::memcmp(key.data(), "IsAllDay", 8) == 0) return &event_message_response_members[51];
       break;
     case 9:
-      if (key == "ChangeKey") return &event_message_response_members[1];
-      if (key == "Mentioned") return &event_message_response_members[37];
+      if (std::memcmp(key.data(), "ChangeKey", 9) == 0) return &event_message_response_members[1];
+      if (std::memcmp(key.data(), "Mentioned", 9) == 0) return &event_message_response_members[37];
       break;
     case 10:
-      if (key == "Categories") return &event_message_response_members[2];
-      if (key == "UniqueBody") return &event_message_response_members[10];
-      if (key == "Importance") return &event_message_response_members[11];
-      if (key == "Extensions") return &event_message_response_members[39];
-      if (key == "Recurrence") return &event_message_response_members[49];
+      if (std::memcmp(key.data(), "Categories", 10) == 0) return &event_message_response_members[2];
+      if (std::memcmp(key.data(), "UniqueBody", 10) == 0) return &event_message_response_members[10];
+      if (std::memcmp(key.data(), "Importance", 10) == 0) return &event_message_response_members[11];
+      if (std::memcmp(key.data(), "Extensions", 10) == 0) return &event_message_response_members[39];
+      if (std::memcmp(key.data(), "Recurrence", 10) == 0) return &event_message_response_members[49];
       break;
     case 11:
-      if (key == "BodyPreview") return &event_message_response_members[9];
-      if (key == "MentionedMe") return &event_message_response_members[34];
-      if (key == "Attachments") return &event_message_response_members[38];
-      if (key == "EndDateTime") return &event_message_response_members[46];
-      if (key == "IsOutOfDate") return &event_message_response_members[50];
-      if (key == "IsDelegated") return &event_message_response_members[52];
+      if (std::memcmp(key.data(), "BodyPreview", 11) == 0) return &event_message_response_members[9];
+      if (std::memcmp(key.data(), "MentionedMe", 11) == 0) return &event_message_response_members[34];
+      if (std::memcmp(key.data(), "Attachments", 11) == 0) return &event_message_response_members[38];
+      if (std::memcmp(key.data(), "EndDateTime", 11) == 0) return &event_message_response_members[46];
+      if (std::memcmp(key.data(), "IsOutOfDate", 11) == 0) return &event_message_response_members[50];
+      if (std::memcmp(key.data(), "IsDelegated", 11) == 0) return &event_message_response_members[52];
       break;
     case 12:
-      if (key == "SentDateTime") return &event_message_response_members[6];
-      if (key == "ToRecipients") return &event_message_response_members[17];
-      if (key == "CcRecipients") return &event_message_response_members[18];
-      if (key == "LikesPreview") return &event_message_response_members[36];
+      if (std::memcmp(key.data(), "SentDateTime", 12) == 0) return &event_message_response_members[6];
+      if (std::memcmp(key.data(), "ToRecipients", 12) == 0) return &event_message_response_members[17];
+      if (std::memcmp(key.data(), "CcRecipients", 12) == 0) return &event_message_response_members[18];
+      if (std::memcmp(key.data(), "LikesPreview", 12) == 0) return &event_message_response_members[36];
       break;
     case 13:
-      if (key == "BccRecipients") return &event_message_response_members[19];
-      if (key == "StartDateTime") return &event_message_response_members[45];
+      if (std::memcmp(key.data(), "BccRecipients", 13) == 0) return &event_message_response_members[19];
+      if (std::memcmp(key.data(), "StartDateTime", 13) == 0) return &event_message_response_members[45];
       break;
     case 14:
-      if (key == "HasAttachments") return &event_message_response_members[13];
-      if (key == "ParentFolderId") return &event_message_response_members[14];
-      if (key == "ConversationId") return &event_message_response_members[21];
+      if (std::memcmp(key.data(), "HasAttachments", 14) == 0) return &event_message_response_members[13];
+      if (std::memcmp(key.data(), "ParentFolderId", 14) == 0) return &event_message_response_members[14];
+      if (std::memcmp(key.data(), "ConversationId", 14) == 0) return &event_message_response_members[21];
       break;
     case 15:
-      if (key == "CreatedDateTime") return &event_message_response_members[3];
-      if (key == "UnsubscribeData") return &event_message_response_members[31];
-      if (key == "MentionsPreview") return &event_message_response_members[33];
+      if (std::memcmp(key.data(), "CreatedDateTime", 15) == 0) return &event_message_response_members[3];
+      if (std::memcmp(key.data(), "UnsubscribeData", 15) == 0) return &event_message_response_members[31];
+      if (std::memcmp(key.data(), "MentionsPreview", 15) == 0) return &event_message_response_members[33];
       break;
     case 16:
-      if (key == "ReceivedDateTime") return &event_message_response_members[5];
+      if (std::memcmp(key.data(), "ReceivedDateTime", 16) == 0) return &event_message_response_members[5];
       break;
     case 17:
-      if (key == "InternetMessageId") return &event_message_response_members[28];
-      if (key == "ConversationIndex") return &event_message_response_members[30];
+      if (std::memcmp(key.data(), "InternetMessageId", 17) == 0) return &event_message_response_members[28];
+      if (std::memcmp(key.data(), "ConversationIndex", 17) == 0) return &event_message_response_members[30];
       break;
     case 18:
-      if (key == "UnsubscribeEnabled") return &event_message_response_members[32];
-      if (key == "MeetingMessageType") return &event_message_response_members[43];
+      if (std::memcmp(key.data(), "UnsubscribeEnabled", 18) == 0) return &event_message_response_members[32];
+      if (std::memcmp(key.data(), "MeetingMessageType", 18) == 0) return &event_message_response_members[43];
       break;
     case 20:
-      if (key == "LastModifiedDateTime") return &event_message_response_members[4];
+      if (std::memcmp(key.data(), "LastModifiedDateTime", 20) == 0) return &event_message_response_members[4];
       break;
     case 22:
-      if (key == "IsReadReceiptRequested") return &event_message_response_members[23];
-      if (key == "InternetMessageHeaders") return &event_message_response_members[29];
-      if (key == "AppliedHashtagsPreview") return &event_message_response_members[35];
+      if (std::memcmp(key.data(), "IsReadReceiptRequested", 22) == 0) return &event_message_response_members[23];
+      if (std::memcmp(key.data(), "InternetMessageHeaders", 22) == 0) return &event_message_response_members[29];
+      if (std::memcmp(key.data(), "AppliedHashtagsPreview", 22) == 0) return &event_message_response_members[35];
       break;
     case 23:
-      if (key == "InferenceClassification") return &event_message_response_members[12];
+      if (std::memcmp(key.data(), "InferenceClassification", 23) == 0) return &event_message_response_members[12];
       break;
     case 26:
-      if (key == "IsDeliveryReceiptRequested") return &event_message_response_members[22];
+      if (std::memcmp(key.data(), "IsDeliveryReceiptRequested", 26) == 0) return &event_message_response_members[22];
       break;
     case 28:
-      if (key == "MultiValueExtendedProperties") return &event_message_response_members[41];
+      if (std::memcmp(key.data(), "MultiValueExtendedProperties", 28) == 0) return &event_message_response_members[41];
       break;
     case 29:
-      if (key == "SingleValueExtendedProperties") return &event_message_response_members[40];
+      if (std::memcmp(key.data(), "SingleValueExtendedProperties", 29) == 0) return &event_message_response_members[40];
       break;
     default:
       break;
@@ -1193,33 +1199,34 @@ inline constexpr outlook::detail::member_decoder<file_attachment> file_attachmen
 };
 
 /// The entry of file_attachment_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<file_attachment>* find_file_attachment_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &file_attachment_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &file_attachment_members[0];
       break;
     case 4:
-      if (key == "Name") return &file_attachment_members[1];
-      if (key == "Size") return &file_attachment_members[3];
+      if (std::memcmp(key.data(), "Name", 4) == 0) return &file_attachment_members[1];
+      if (std::memcmp(key.data(), "Size", 4) == 0) return &file_attachment_members[3];
       break;
     case 8:
-      if (key == "IsInline") return &file_attachment_members[4];
+      if (std::memcmp(key.data(), "IsInline", 8) == 0) return &file_attachment_members[4];
       break;
     case 9:
-      if (key == "ContentId") return &file_attachment_members[7];
+      if (std::memcmp(key.data(), "ContentId", 9) == 0) return &file_attachment_members[7];
       break;
     case 11:
-      if (key == "ContentType") return &file_attachment_members[2];
+      if (std::memcmp(key.data(), "ContentType", 11) == 0) return &file_attachment_members[2];
       break;
     case 12:
-      if (key == "ContentBytes") return &file_attachment_members[6];
+      if (std::memcmp(key.data(), "ContentBytes", 12) == 0) return &file_attachment_members[6];
       break;
     case 15:
-      if (key == "ContentLocation") return &file_attachment_members[8];
+      if (std::memcmp(key.data(), "ContentLocation", 15) == 0) return &file_attachment_members[8];
       break;
     case 20:
-      if (key == "LastModifiedDateTime") return &file_attachment_members[5];
+      if (std::memcmp(key.data(), "LastModifiedDateTime", 20) == 0) return &file_attachment_members[5];
       break;
     default:
       break;
@@ -1239,25 +1246,26 @@ inline constexpr outlook::detail::member_decoder<item_attachment> item_attachmen
 };
 
 /// The entry of item_attachment_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<item_attachment>* find_item_attachment_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &item_attachment_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &item_attachment_members[0];
       break;
     case 4:
-      if (key == "Name") return &item_attachment_members[1];
-      if (key == "Size") return &item_attachment_members[3];
-      if (key == "Item") return &item_attachment_members[6];
+      if (std::memcmp(key.data(), "Name", 4) == 0) return &item_attachment_members[1];
+      if (std::memcmp(key.data(), "Size", 4) == 0) return &item_attachment_members[3];
+      if (std::memcmp(key.data(), "Item", 4) == 0) return &item_attachment_members[6];
       break;
     case 8:
-      if (key == "IsInline") return &item_attachment_members[4];
+      if (std::memcmp(key.data(), "IsInline", 8) == 0) return &item_attachment_members[4];
       break;
     case 11:
-      if (key == "ContentType") return &item_attachment_members[2];
+      if (std::memcmp(key.data(), "ContentType", 11) == 0) return &item_attachment_members[2];
       break;
     case 20:
-      if (key == "LastModifiedDateTime") return &item_attachment_members[5];
+      if (std::memcmp(key.data(), "LastModifiedDateTime", 20) == 0) return &item_attachment_members[5];
       break;
     default:
       break;
@@ -1282,36 +1290,37 @@ inline constexpr outlook::detail::member_decoder<reference_attachment> reference
 };
 
 /// The entry of reference_attachment_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<reference_attachment>* find_reference_attachment_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &reference_attachment_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &reference_attachment_members[0];
       break;
     case 4:
-      if (key == "Name") return &reference_attachment_members[1];
-      if (key == "Size") return &reference_attachment_members[3];
+      if (std::memcmp(key.data(), "Name", 4) == 0) return &reference_attachment_members[1];
+      if (std::memcmp(key.data(), "Size", 4) == 0) return &reference_attachment_members[3];
       break;
     case 8:
-      if (key == "IsInline") return &reference_attachment_members[4];
-      if (key == "IsFolder") return &reference_attachment_members[9];
+      if (std::memcmp(key.data(), "IsInline", 8) == 0) return &reference_attachment_members[4];
+      if (std::memcmp(key.data(), "IsFolder", 8) == 0) return &reference_attachment_members[9];
       break;
     case 9:
-      if (key == "SourceUrl") return &reference_attachment_members[6];
+      if (std::memcmp(key.data(), "SourceUrl", 9) == 0) return &reference_attachment_members[6];
       break;
     case 10:
-      if (key == "Permission") return &reference_attachment_members[8];
-      if (key == "PreviewUrl") return &reference_attachment_members[11];
+      if (std::memcmp(key.data(), "Permission", 10) == 0) return &reference_attachment_members[8];
+      if (std::memcmp(key.data(), "PreviewUrl", 10) == 0) return &reference_attachment_members[11];
       break;
     case 11:
-      if (key == "ContentType") return &reference_attachment_members[2];
+      if (std::memcmp(key.data(), "ContentType", 11) == 0) return &reference_attachment_members[2];
       break;
     case 12:
-      if (key == "ProviderType") return &reference_attachment_members[7];
-      if (key == "ThumbnailUrl") return &reference_attachment_members[10];
+      if (std::memcmp(key.data(), "ProviderType", 12) == 0) return &reference_attachment_members[7];
+      if (std::memcmp(key.data(), "ThumbnailUrl", 12) == 0) return &reference_attachment_members[10];
       break;
     case 20:
-      if (key == "LastModifiedDateTime") return &reference_attachment_members[5];
+      if (std::memcmp(key.data(), "LastModifiedDateTime", 20) == 0) return &reference_attachment_members[5];
       break;
     default:
       break;

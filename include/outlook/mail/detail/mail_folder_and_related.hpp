@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -165,41 +166,42 @@ inline constexpr outlook::detail::member_decoder<mail_folder> mail_folder_member
 };
 
 /// The entry of mail_folder_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<mail_folder>* find_mail_folder_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &mail_folder_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &mail_folder_members[0];
       break;
     case 8:
-      if (key == "Messages") return &mail_folder_members[7];
-      if (key == "IsHidden") return &mail_folder_members[12];
+      if (std::memcmp(key.data(), "Messages", 8) == 0) return &mail_folder_members[7];
+      if (std::memcmp(key.data(), "IsHidden", 8) == 0) return &mail_folder_members[12];
       break;
     case 11:
-      if (key == "DisplayName") return &mail_folder_members[1];
+      if (std::memcmp(key.data(), "DisplayName", 11) == 0) return &mail_folder_members[1];
       break;
     case 12:
-      if (key == "ChildFolders") return &mail_folder_members[6];
-      if (key == "MessageRules") return &mail_folder_members[10];
+      if (std::memcmp(key.data(), "ChildFolders", 12) == 0) return &mail_folder_members[6];
+      if (std::memcmp(key.data(), "MessageRules", 12) == 0) return &mail_folder_members[10];
       break;
     case 13:
-      if (key == "WellKnownName") return &mail_folder_members[11];
+      if (std::memcmp(key.data(), "WellKnownName", 13) == 0) return &mail_folder_members[11];
       break;
     case 14:
-      if (key == "ParentFolderId") return &mail_folder_members[2];
-      if (key == "TotalItemCount") return &mail_folder_members[4];
+      if (std::memcmp(key.data(), "ParentFolderId", 14) == 0) return &mail_folder_members[2];
+      if (std::memcmp(key.data(), "TotalItemCount", 14) == 0) return &mail_folder_members[4];
       break;
     case 15:
-      if (key == "UnreadItemCount") return &mail_folder_members[5];
+      if (std::memcmp(key.data(), "UnreadItemCount", 15) == 0) return &mail_folder_members[5];
       break;
     case 16:
-      if (key == "ChildFolderCount") return &mail_folder_members[3];
+      if (std::memcmp(key.data(), "ChildFolderCount", 16) == 0) return &mail_folder_members[3];
       break;
     case 28:
-      if (key == "MultiValueExtendedProperties") return &mail_folder_members[9];
+      if (std::memcmp(key.data(), "MultiValueExtendedProperties", 28) == 0) return &mail_folder_members[9];
       break;
     case 29:
-      if (key == "SingleValueExtendedProperties") return &mail_folder_members[8];
+      if (std::memcmp(key.data(), "SingleValueExtendedProperties", 29) == 0) return &mail_folder_members[8];
       break;
     default:
       break;
@@ -229,47 +231,48 @@ inline constexpr outlook::detail::member_decoder<mail_search_folder> mail_search
 };
 
 /// The entry of mail_search_folder_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<mail_search_folder>* find_mail_search_folder_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &mail_search_folder_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &mail_search_folder_members[0];
       break;
     case 8:
-      if (key == "Messages") return &mail_search_folder_members[7];
-      if (key == "IsHidden") return &mail_search_folder_members[12];
+      if (std::memcmp(key.data(), "Messages", 8) == 0) return &mail_search_folder_members[7];
+      if (std::memcmp(key.data(), "IsHidden", 8) == 0) return &mail_search_folder_members[12];
       break;
     case 11:
-      if (key == "DisplayName") return &mail_search_folder_members[1];
-      if (key == "IsSupported") return &mail_search_folder_members[13];
-      if (key == "FilterQuery") return &mail_search_folder_members[16];
+      if (std::memcmp(key.data(), "DisplayName", 11) == 0) return &mail_search_folder_members[1];
+      if (std::memcmp(key.data(), "IsSupported", 11) == 0) return &mail_search_folder_members[13];
+      if (std::memcmp(key.data(), "FilterQuery", 11) == 0) return &mail_search_folder_members[16];
       break;
     case 12:
-      if (key == "ChildFolders") return &mail_search_folder_members[6];
-      if (key == "MessageRules") return &mail_search_folder_members[10];
+      if (std::memcmp(key.data(), "ChildFolders", 12) == 0) return &mail_search_folder_members[6];
+      if (std::memcmp(key.data(), "MessageRules", 12) == 0) return &mail_search_folder_members[10];
       break;
     case 13:
-      if (key == "WellKnownName") return &mail_search_folder_members[11];
+      if (std::memcmp(key.data(), "WellKnownName", 13) == 0) return &mail_search_folder_members[11];
       break;
     case 14:
-      if (key == "ParentFolderId") return &mail_search_folder_members[2];
-      if (key == "TotalItemCount") return &mail_search_folder_members[4];
+      if (std::memcmp(key.data(), "ParentFolderId", 14) == 0) return &mail_search_folder_members[2];
+      if (std::memcmp(key.data(), "TotalItemCount", 14) == 0) return &mail_search_folder_members[4];
       break;
     case 15:
-      if (key == "UnreadItemCount") return &mail_search_folder_members[5];
-      if (key == "SourceFolderIDs") return &mail_search_folder_members[15];
+      if (std::memcmp(key.data(), "UnreadItemCount", 15) == 0) return &mail_search_folder_members[5];
+      if (std::memcmp(key.data(), "SourceFolderIDs", 15) == 0) return &mail_search_folder_members[15];
       break;
     case 16:
-      if (key == "ChildFolderCount") return &mail_search_folder_members[3];
+      if (std::memcmp(key.data(), "ChildFolderCount", 16) == 0) return &mail_search_folder_members[3];
       break;
     case 20:
-      if (key == "IncludeNestedFolders") return &mail_search_folder_members[14];
+      if (std::memcmp(key.data(), "IncludeNestedFolders", 20) == 0) return &mail_search_folder_members[14];
       break;
     case 28:
-      if (key == "MultiValueExtendedProperties") return &mail_search_folder_members[9];
+      if (std::memcmp(key.data(), "MultiValueExtendedProperties", 28) == 0) return &mail_search_folder_members[9];
       break;
     case 29:
-      if (key == "SingleValueExtendedProperties") return &mail_search_folder_members[8];
+      if (std::memcmp(key.data(), "SingleValueExtendedProperties", 29) == 0) return &mail_search_folder_members[8];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -110,21 +111,22 @@ inline constexpr outlook::detail::member_decoder<standard_time_zone_offset> stan
 };
 
 /// The entry of standard_time_zone_offset_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<standard_time_zone_offset>* find_standard_time_zone_offset_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 4:
-      if (key == "Time") return &standard_time_zone_offset_members[0];
-      if (key == "Year") return &standard_time_zone_offset_members[4];
+      if (std::memcmp(key.data(), "Time", 4) == 0) return &standard_time_zone_offset_members[0];
+      if (std::memcmp(key.data(), "Year", 4) == 0) return &standard_time_zone_offset_members[4];
       break;
     case 5:
-      if (key == "Month") return &standard_time_zone_offset_members[3];
+      if (std::memcmp(key.data(), "Month", 5) == 0) return &standard_time_zone_offset_members[3];
       break;
     case 9:
-      if (key == "DayOfWeek") return &standard_time_zone_offset_members[2];
+      if (std::memcmp(key.data(), "DayOfWeek", 9) == 0) return &standard_time_zone_offset_members[2];
       break;
     case 13:
-      if (key == "DayOccurrence") return &standard_time_zone_offset_members[1];
+      if (std::memcmp(key.data(), "DayOccurrence", 13) == 0) return &standard_time_zone_offset_members[1];
       break;
     default:
       break;
@@ -143,24 +145,25 @@ inline constexpr outlook::detail::member_decoder<daylight_time_zone_offset> dayl
 };
 
 /// The entry of daylight_time_zone_offset_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<daylight_time_zone_offset>* find_daylight_time_zone_offset_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 4:
-      if (key == "Time") return &daylight_time_zone_offset_members[0];
-      if (key == "Year") return &daylight_time_zone_offset_members[4];
+      if (std::memcmp(key.data(), "Time", 4) == 0) return &daylight_time_zone_offset_members[0];
+      if (std::memcmp(key.data(), "Year", 4) == 0) return &daylight_time_zone_offset_members[4];
       break;
     case 5:
-      if (key == "Month") return &daylight_time_zone_offset_members[3];
+      if (std::memcmp(key.data(), "Month", 5) == 0) return &daylight_time_zone_offset_members[3];
       break;
     case 9:
-      if (key == "DayOfWeek") return &daylight_time_zone_offset_members[2];
+      if (std::memcmp(key.data(), "DayOfWeek", 9) == 0) return &daylight_time_zone_offset_members[2];
       break;
     case 12:
-      if (key == "DaylightBias") return &daylight_time_zone_offset_members[5];
+      if (std::memcmp(key.data(), "DaylightBias", 12) == 0) return &daylight_time_zone_offset_members[5];
       break;
     case 13:
-      if (key == "DayOccurrence") return &daylight_time_zone_offset_members[1];
+      if (std::memcmp(key.data(), "DayOccurrence", 13) == 0) return &daylight_time_zone_offset_members[1];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,14 +65,15 @@ inline constexpr outlook::detail::member_decoder<link_pin> link_pin_members[] = 
 };
 
 /// The entry of link_pin_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<link_pin>* find_link_pin_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &link_pin_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &link_pin_members[0];
       break;
     case 3:
-      if (key == "Url") return &link_pin_members[1];
+      if (std::memcmp(key.data(), "Url", 3) == 0) return &link_pin_members[1];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,17 +68,18 @@ inline constexpr outlook::detail::member_decoder<tagged_address> tagged_address_
 };
 
 /// The entry of tagged_address_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<tagged_address>* find_tagged_address_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 3:
-      if (key == "Tag") return &tagged_address_members[2];
+      if (std::memcmp(key.data(), "Tag", 3) == 0) return &tagged_address_members[2];
       break;
     case 4:
-      if (key == "Name") return &tagged_address_members[0];
+      if (std::memcmp(key.data(), "Name", 4) == 0) return &tagged_address_members[0];
       break;
     case 7:
-      if (key == "Address") return &tagged_address_members[1];
+      if (std::memcmp(key.data(), "Address", 7) == 0) return &tagged_address_members[1];
       break;
     default:
       break;

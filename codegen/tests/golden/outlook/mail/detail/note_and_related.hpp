@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -241,47 +242,48 @@ inline constexpr outlook::detail::member_decoder<note> note_members[] = {
 };
 
 /// The entry of note_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<note>* find_note_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &note_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &note_members[0];
       break;
     case 4:
-      if (key == "Size") return &note_members[7];
-      if (key == "Mood") return &note_members[16];
-      if (key == "Tags") return &note_members[17];
+      if (std::memcmp(key.data(), "Size", 4) == 0) return &note_members[7];
+      if (std::memcmp(key.data(), "Mood", 4) == 0) return &note_members[16];
+      if (std::memcmp(key.data(), "Tags", 4) == 0) return &note_members[17];
       break;
     case 5:
-      if (key == "Score") return &note_members[9];
-      if (key == "Color") return &note_members[14];
-      if (key == "Parts") return &note_members[19];
+      if (std::memcmp(key.data(), "Score", 5) == 0) return &note_members[9];
+      if (std::memcmp(key.data(), "Color", 5) == 0) return &note_members[14];
+      if (std::memcmp(key.data(), "Parts", 5) == 0) return &note_members[19];
       break;
     case 7:
-      if (key == "Subject") return &note_members[3];
-      if (key == "Private") return &note_members[5];
-      if (key == "IsDraft") return &note_members[6];
-      if (key == "Payload") return &note_members[13];
-      if (key == "DueDate") return &note_members[20];
+      if (std::memcmp(key.data(), "Subject", 7) == 0) return &note_members[3];
+      if (std::memcmp(key.data(), "Private", 7) == 0) return &note_members[5];
+      if (std::memcmp(key.data(), "IsDraft", 7) == 0) return &note_members[6];
+      if (std::memcmp(key.data(), "Payload", 7) == 0) return &note_members[13];
+      if (std::memcmp(key.data(), "DueDate", 7) == 0) return &note_members[20];
       break;
     case 8:
-      if (key == "Priority") return &note_members[8];
-      if (key == "RemindAt") return &note_members[10];
-      if (key == "Watchers") return &note_members[18];
+      if (std::memcmp(key.data(), "Priority", 8) == 0) return &note_members[8];
+      if (std::memcmp(key.data(), "RemindAt", 8) == 0) return &note_members[10];
+      if (std::memcmp(key.data(), "Watchers", 8) == 0) return &note_members[18];
       break;
     case 9:
-      if (key == "ChangeKey") return &note_members[1];
-      if (key == "Thumbnail") return &note_members[12];
+      if (std::memcmp(key.data(), "ChangeKey", 9) == 0) return &note_members[1];
+      if (std::memcmp(key.data(), "Thumbnail", 9) == 0) return &note_members[12];
       break;
     case 11:
-      if (key == "DueDateTime") return &note_members[11];
-      if (key == "Permissions") return &note_members[15];
+      if (std::memcmp(key.data(), "DueDateTime", 11) == 0) return &note_members[11];
+      if (std::memcmp(key.data(), "Permissions", 11) == 0) return &note_members[15];
       break;
     case 12:
-      if (key == "EmailAddress") return &note_members[4];
+      if (std::memcmp(key.data(), "EmailAddress", 12) == 0) return &note_members[4];
       break;
     case 15:
-      if (key == "CreatedDateTime") return &note_members[2];
+      if (std::memcmp(key.data(), "CreatedDateTime", 15) == 0) return &note_members[2];
       break;
     default:
       break;
@@ -296,14 +298,15 @@ inline constexpr outlook::detail::member_decoder<part> part_members[] = {
 };
 
 /// The entry of part_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<part>* find_part_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &part_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &part_members[0];
       break;
     case 4:
-      if (key == "Name") return &part_members[1];
+      if (std::memcmp(key.data(), "Name", 4) == 0) return &part_members[1];
       break;
     default:
       break;
@@ -319,15 +322,16 @@ inline constexpr outlook::detail::member_decoder<note_part> note_part_members[] 
 };
 
 /// The entry of note_part_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<note_part>* find_note_part_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &note_part_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &note_part_members[0];
       break;
     case 4:
-      if (key == "Name") return &note_part_members[1];
-      if (key == "Note") return &note_part_members[2];
+      if (std::memcmp(key.data(), "Name", 4) == 0) return &note_part_members[1];
+      if (std::memcmp(key.data(), "Note", 4) == 0) return &note_part_members[2];
       break;
     default:
       break;
@@ -343,15 +347,16 @@ inline constexpr outlook::detail::member_decoder<text_part> text_part_members[] 
 };
 
 /// The entry of text_part_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<text_part>* find_text_part_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &text_part_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &text_part_members[0];
       break;
     case 4:
-      if (key == "Name") return &text_part_members[1];
-      if (key == "Text") return &text_part_members[2];
+      if (std::memcmp(key.data(), "Name", 4) == 0) return &text_part_members[1];
+      if (std::memcmp(key.data(), "Text", 4) == 0) return &text_part_members[2];
       break;
     default:
       break;

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -105,20 +106,21 @@ inline constexpr outlook::detail::member_decoder<notebook> notebook_members[] = 
 };
 
 /// The entry of notebook_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<notebook>* find_notebook_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "Id") return &notebook_members[0];
+      if (std::memcmp(key.data(), "Id", 2) == 0) return &notebook_members[0];
       break;
     case 5:
-      if (key == "Rules") return &notebook_members[2];
+      if (std::memcmp(key.data(), "Rules", 5) == 0) return &notebook_members[2];
       break;
     case 6:
-      if (key == "Pinned") return &notebook_members[3];
+      if (std::memcmp(key.data(), "Pinned", 6) == 0) return &notebook_members[3];
       break;
     case 11:
-      if (key == "DisplayName") return &notebook_members[1];
+      if (std::memcmp(key.data(), "DisplayName", 11) == 0) return &notebook_members[1];
       break;
     default:
       break;
@@ -133,12 +135,13 @@ inline constexpr outlook::detail::member_decoder<rule> rule_members[] = {
 };
 
 /// The entry of rule_members spelled exactly `key`, or nullptr: a switch on the length,
-/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object).
+/// then comparisons of known length that the compiler inlines (see outlook::detail::decode_object;
+/// a memcmp of a constant size becomes a few loads, where string_view's == called memcmp).
 inline const outlook::detail::member_decoder<rule>* find_rule_member(std::string_view key) noexcept {
   switch (key.size()) {
     case 6:
-      if (key == "Delete") return &rule_members[0];
-      if (key == "Target") return &rule_members[1];
+      if (std::memcmp(key.data(), "Delete", 6) == 0) return &rule_members[0];
+      if (std::memcmp(key.data(), "Target", 6) == 0) return &rule_members[1];
       break;
     default:
       break;
