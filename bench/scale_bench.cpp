@@ -9,7 +9,10 @@
 //   mailboxes [MAILBOXES] [IN_FLIGHT] [MESSAGES_PER_MAILBOX]
 //       MAILBOXES mailboxes (1000) of MESSAGES_PER_MAILBOX messages (5) each, one sync round
 //       of each Inbox through one app-token client, IN_FLIGHT mailboxes at a time (16);
-//       prints mailboxes per second, connections the transport opened, and peak RSS
+//       prints mailboxes per second, connections the transport opened, and the client's
+//       peak RSS: the server runs in a child process here, so that this process's peak is
+//       the client's alone. Run it at two IN_FLIGHT values: the difference of the peaks,
+//       over the difference of the counts, is the memory of one more in-flight mailbox.
 #include <outlook/batch.hpp>
 #include <outlook/beast_transport_impl.hpp>
 #include <outlook/graph.hpp>
@@ -21,6 +24,8 @@
 #include <boost/json/serialize.hpp>
 
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -29,7 +34,9 @@
 #include <future>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -172,6 +179,97 @@ int mark_read(int messages) {
   return 0;
 }
 
+/// The local mailbox server in a child process (forked before this process starts any
+/// thread), so that this process's peak RSS is the client's alone: the child also builds
+/// the seed, whose JSON would otherwise set this process's peak before the client starts.
+/// The child reports its port, serves until the parent closes the pipe, then reports the
+/// requests it answered.
+class forked_server {
+ public:
+  forked_server(int users, int messages) {
+    int up[2], down[2];  // child -> parent, parent -> child
+    if (::pipe(up) != 0 || ::pipe(down) != 0) throw std::runtime_error("pipe failed");
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) serve(users, messages, up[1], down[0]);  // never returns
+    ::close(up[1]);
+    ::close(down[0]);
+    from_child_ = up[0];
+    to_child_ = down[1];
+    if (!read_all(from_child_, &port_, sizeof port_)) throw std::runtime_error("the server process did not start");
+  }
+  forked_server(const forked_server&) = delete;
+  forked_server& operator=(const forked_server&) = delete;
+  ~forked_server() {
+    if (to_child_ >= 0) ::close(to_child_);
+    ::close(from_child_);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+
+  [[nodiscard]] std::string origin() const { return "https://127.0.0.1:" + std::to_string(port_); }
+  [[nodiscard]] std::filesystem::path ca_file() const { return ca_path(port_); }
+
+  /// Stops the child and returns the requests it answered.
+  std::size_t stop() {
+    ::close(std::exchange(to_child_, -1));
+    std::size_t served = 0;
+    if (!read_all(from_child_, &served, sizeof served)) throw std::runtime_error("the server process ended early");
+    return served;
+  }
+
+ private:
+  static std::filesystem::path ca_path(unsigned short port) {
+    return std::filesystem::temp_directory_path() / ("outlook-scale-bench-" + std::to_string(port) + ".pem");
+  }
+  static bool read_all(int fd, void* data, std::size_t size) {
+    auto* p = static_cast<char*>(data);
+    while (size > 0) {
+      const auto n = ::read(fd, p, size);
+      if (n <= 0) return false;
+      p += n;
+      size -= static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+  static bool write_all(int fd, const void* data, std::size_t size) {
+    const auto* p = static_cast<const char*>(data);
+    while (size > 0) {
+      const auto n = ::write(fd, p, size);
+      if (n <= 0) return false;
+      p += n;
+      size -= static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+  [[noreturn]] static void serve(int users, int messages, int up, int down) {
+    int code = 0;
+    try {
+      outlook::server::mail_server server({.seed_json = make_seed(users, messages)});
+      const auto port = server.port();
+      const auto ca = server.write_certificate(ca_path(port));
+      if (write_all(up, &port, sizeof port)) {
+        char byte = 0;
+        while (::read(down, &byte, 1) > 0) {
+        }
+        const std::size_t served = server.requests_served();
+        (void)write_all(up, &served, sizeof served);
+      }
+      server.stop();
+      std::filesystem::remove(ca);
+    } catch (const std::exception& e) {
+      std::cerr << "outlook_mail_scale_bench (server process): " << e.what() << '\n';
+      code = 1;
+    }
+    std::_Exit(code);
+  }
+
+  pid_t pid_ = -1;
+  int from_child_ = -1;
+  int to_child_ = -1;
+  unsigned short port_ = 0;
+};
+
 asio::awaitable<void> sync_worker(graph::client client, int mailboxes, std::shared_ptr<int> next, std::shared_ptr<std::size_t> changes) {
   while (*next < mailboxes) {
     const int user = (*next)++;
@@ -181,25 +279,29 @@ asio::awaitable<void> sync_worker(graph::client client, int mailboxes, std::shar
 }
 
 int many_mailboxes(int mailboxes, int in_flight, int messages) {
-  setup s(make_seed(mailboxes, messages), "app-token");
+  forked_server server(mailboxes, messages);  // before any thread of this process
+  asio::io_context ioc{1};
+  auto transport = outlook::make_beast_transport(ioc.get_executor(), {.ca_file = server.ca_file()});
+  graph::client client(transport, outlook::fixed_token("app-token"), setup::with_base({}, server.origin()));
   const long rss_before = peak_rss_kib();
   auto next = std::make_shared<int>(0);
   auto changes = std::make_shared<std::size_t>(0);
-  std::vector<asio::awaitable<void>> workers;
-  for (int i = 0; i < in_flight; ++i) workers.push_back(sync_worker(s.client, mailboxes, next, changes));
-  const auto served_before = s.server.requests_served();
+  std::vector<std::future<void>> done;
   const auto start = std::chrono::steady_clock::now();
-  s.run_all(std::move(workers));
+  for (int i = 0; i < in_flight; ++i)
+    done.push_back(asio::co_spawn(ioc, sync_worker(client, mailboxes, next, changes), asio::use_future));
+  ioc.run();
+  for (auto& d : done) d.get();
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   const long rss_after = peak_rss_kib();
-  const auto stats = s.transport->stats();
+  const auto stats = transport->stats();
+  const auto served = server.stop();
   std::printf("mode=mailboxes mailboxes=%d in_flight=%d messages_per_mailbox=%d seconds=%.3f mailboxes_per_s=%.0f "
               "changes=%zu http_exchanges=%zu server_answers=%zu connections_opened=%zu max_connections_per_host=%zu "
-              "max_requests_per_mailbox=%zu peak_rss_kib=%ld rss_growth_kib=%ld rss_growth_per_in_flight_kib=%.1f\n",
-              mailboxes, in_flight, messages, took.count(), mailboxes / took.count(), *changes, stats.requests_sent,
-              s.server.requests_served() - served_before, stats.connections_opened, outlook::beast_transport_options{}.max_connections_per_host,
-              s.client.session()->options().max_requests_per_mailbox, rss_after, rss_after - rss_before,
-              static_cast<double>(rss_after - rss_before) / in_flight);
+              "max_requests_per_mailbox=%zu client_peak_rss_kib=%ld client_rss_before_kib=%ld\n",
+              mailboxes, in_flight, messages, took.count(), mailboxes / took.count(), *changes, stats.requests_sent, served,
+              stats.connections_opened, outlook::beast_transport_options{}.max_connections_per_host,
+              client.session()->options().max_requests_per_mailbox, rss_after, rss_before);
   return *changes == static_cast<std::size_t>(mailboxes) * static_cast<std::size_t>(messages) ? 0 : 1;
 }
 
