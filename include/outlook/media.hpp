@@ -17,6 +17,7 @@
 
 #include "outlook/base64.hpp"
 #include "outlook/detail/content_member_stream.hpp"
+#include "outlook/detail/sink_delivery.hpp"
 #include "outlook/error.hpp"
 #include "outlook/http.hpp"
 #include "outlook/session.hpp"
@@ -36,39 +37,18 @@ namespace detail {
 /// attempt is not delivered: the call fails instead (finish()).
 class byte_sink_forwarder final : public response_sink {
  public:
-  explicit byte_sink_forwarder(byte_sink& sink) : sink_(sink) {}
+  explicit byte_sink_forwarder(byte_sink& sink) : delivery_(sink) {}
 
   bool begin(int status, const http_headers&) override {
     if (status < 200 || status >= 300) return false;
-    if (delivered_ > 0) repeated_ = true;
+    delivery_.begin_attempt();
     return true;
   }
-  void write(std::string_view piece) override {
-    if (failure_ || repeated_) return;
-    constexpr std::size_t most = 64 * 1024;
-    try {
-      for (std::size_t at = 0; at < piece.size(); at += most) {
-        const auto part = piece.substr(at, std::min(most, piece.size() - at));
-        sink_(part);
-        delivered_ += part.size();
-      }
-    } catch (...) {
-      failure_ = std::current_exception();
-    }
-  }
-  void finish() const {
-    if (failure_) std::rethrow_exception(failure_);
-    if (repeated_)
-      throw transport_error(transport_error::kind::reset,
-                            "the response was interrupted after " + std::to_string(delivered_) +
-                                " bytes had reached the sink; it was not read again, which would repeat them");
-  }
+  void write(std::string_view piece) override { delivery_.deliver(piece); }
+  void finish() const { delivery_.rethrow_if_failed(); }
 
  private:
-  byte_sink& sink_;
-  std::exception_ptr failure_;
-  std::size_t delivered_ = 0;
-  bool repeated_ = false;
+  sink_delivery delivery_;
 };
 
 }  // namespace detail

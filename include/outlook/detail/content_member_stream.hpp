@@ -25,6 +25,7 @@
 #include "outlook/codec.hpp"
 #include "outlook/config.hpp"
 #include "outlook/detail/content_coding.hpp"
+#include "outlook/detail/sink_delivery.hpp"
 #include "outlook/error.hpp"
 #include "outlook/http.hpp"
 
@@ -173,7 +174,7 @@ class content_member_handler {
 class content_member_stream final : public response_sink {
  public:
   content_member_stream(std::string member, std::function<void(std::string_view)>& sink)
-      : member_(std::move(member)), sink_(sink) {}
+      : member_(std::move(member)), delivery_(sink) {}
 
   bool begin(int status, const http_headers& headers) override;
   void write(std::string_view piece) override;
@@ -181,16 +182,12 @@ class content_member_stream final : public response_sink {
   [[nodiscard]] boost::json::value finish();
 
  private:
-  void deliver(std::string_view bytes);
   void fail_parse(const boost::system::error_code& ec);
 
   std::string member_;
-  std::function<void(std::string_view)>& sink_;
+  sink_delivery delivery_;
   int status_ = 0;
   std::size_t received_ = 0;
-  std::size_t delivered_ = 0;
-  bool repeated_ = false;
-  std::exception_ptr failure_;
   std::optional<decode_error> problem_;
   std::optional<boost::json::basic_parser<content_member_handler>> parser_;
 };
@@ -198,7 +195,7 @@ class content_member_stream final : public response_sink {
 #if OUTLOOK_MAIL_DEFINITIONS  // separate compilation: in the src.hpp translation unit only
 OUTLOOK_MAIL_DECL bool content_member_stream::begin(int status, const http_headers& headers) {
   if (status < 200 || status >= 300) return false;
-  if (delivered_ > 0) repeated_ = true;  // a retry would hand the same bytes over again
+  delivery_.begin_attempt();
   status_ = status;
   received_ = 0;
   problem_.reset();
@@ -210,13 +207,13 @@ OUTLOOK_MAIL_DECL bool content_member_stream::begin(int status, const http_heade
   }
   boost::json::parse_options opts;
   opts.max_depth = max_json_depth;
-  parser_.emplace(opts, member_, [this](std::string_view bytes) { deliver(bytes); });
+  parser_.emplace(opts, member_, [this](std::string_view bytes) { delivery_.deliver(bytes); });
   return true;
 }
 
 OUTLOOK_MAIL_DECL void content_member_stream::write(std::string_view piece) {
   received_ += piece.size();
-  if (problem_ || !parser_ || repeated_) return;
+  if (problem_ || !parser_ || delivery_.stopped()) return;
   boost::system::error_code ec;
   const auto used = parser_->write_some(true, piece.data(), piece.size(), ec);
   if (!ec && used != piece.size()) ec = boost::json::error::extra_data;
@@ -224,11 +221,7 @@ OUTLOOK_MAIL_DECL void content_member_stream::write(std::string_view piece) {
 }
 
 OUTLOOK_MAIL_DECL boost::json::value content_member_stream::finish() {
-  if (failure_) std::rethrow_exception(failure_);
-  if (repeated_)
-    throw transport_error(transport_error::kind::reset,
-                          "the response was interrupted after " + std::to_string(delivered_) +
-                              " bytes had reached the sink; it was not read again, which would repeat them");
+  delivery_.rethrow_if_failed();
   if (problem_) throw *problem_;
   if (received_ == 0)
     throw decode_error("", "empty response body (HTTP " + std::to_string(status_) + ") where JSON was expected");
@@ -239,20 +232,6 @@ OUTLOOK_MAIL_DECL boost::json::value content_member_stream::finish() {
   if (parser_->handler().bad_base64())
     throw decode_error("/" + member_, "invalid base64 (the bytes before the fault were handed to the sink)");
   return parser_->handler().release();
-}
-
-OUTLOOK_MAIL_DECL void content_member_stream::deliver(std::string_view bytes) {
-  if (failure_) return;
-  constexpr std::size_t most = 64 * 1024;
-  try {
-    for (std::size_t at = 0; at < bytes.size(); at += most) {
-      const auto part = bytes.substr(at, std::min(most, bytes.size() - at));
-      sink_(part);
-      delivered_ += part.size();
-    }
-  } catch (...) {
-    failure_ = std::current_exception();
-  }
 }
 
 OUTLOOK_MAIL_DECL void content_member_stream::fail_parse(const boost::system::error_code& ec) {
