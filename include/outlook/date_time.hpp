@@ -81,7 +81,8 @@ inline void append_fraction(std::string& out, std::int64_t t) {
 }  // namespace detail
 
 /// Parses RFC 3339 / ISO 8601 "YYYY-MM-DDTHH:MM:SS[.f+][Z|+hh:mm|-hh:mm]". A value without
-/// an offset is read as UTC (the service writes Z). Returns nullopt on anything else.
+/// an offset is read as UTC (the service writes Z). Returns nullopt on anything else, and on
+/// an instant that falls outside years 0000-9999 in UTC once the offset is applied.
 [[nodiscard]] inline std::optional<date_time> parse_date_time(std::string_view s) {
   using namespace std::chrono;
   std::size_t pos = 0;
@@ -121,7 +122,13 @@ inline void append_fraction(std::string& out, std::int64_t t) {
   year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return std::nullopt;
   auto t = sys_days(ymd) + hours(h) + minutes(mi) + seconds(sec) - minutes(offset_minutes);
-  return date_time(duration_cast<ticks>(t.time_since_epoch()) + ticks(frac));
+  const date_time result(duration_cast<ticks>(t.time_since_epoch()) + ticks(frac));
+  // The offset or a leap second can carry the instant out of years 0000-9999 in UTC, which
+  // format_date_time could not write back in this form: refuse it like any other bad value.
+  constexpr sys_days first_day{year{0} / January / 1};
+  constexpr sys_days past_last_day{year{10000} / January / 1};
+  if (result < date_time(first_day) || result >= date_time(past_last_day)) return std::nullopt;
+  return result;
 }
 
 /// Formats as "YYYY-MM-DDTHH:MM:SS[.fffffff]Z" (fraction only when non-zero, trailing zeros trimmed).

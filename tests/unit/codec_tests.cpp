@@ -249,6 +249,25 @@ TEST_CASE("date_time: invalid dates and text are rejected") {
   CHECK(!outlook::parse_date_time(std::string_view("2016-01-01T10:00:00Z\0", 21)));
 }
 
+TEST_CASE("date_time: an offset or a leap second that leaves years 0000-9999 is refused") {
+  // format_date_time writes four-digit years only, so a parsed instant outside them could
+  // not be written back (fuzz_date_time found "0000-01-01T00:14+17:28": 31 December of
+  // year -1 in UTC, formatted "-1-12-31T06:46:00Z", which parse refused).
+  for (const char* outside : {"0000-01-01T00:14+17:28", "0000-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01",
+                              "9999-12-31T23:59:60Z", "9999-12-31T23:30:00.5-00:30"}) {
+    CHECK_MESSAGE(!outlook::parse_date_time(outside), std::string(outside));
+  }
+  // The edges themselves round-trip.
+  for (const char* edge : {"0000-01-01T00:00:00Z", "0000-01-01T10:00:00+10:00", "9999-12-31T23:59:59.9999999Z",
+                           "9999-12-31T22:59:59-01:00"}) {
+    const auto t = outlook::parse_date_time(edge);
+    REQUIRE_MESSAGE(t, std::string(edge));
+    const auto back = outlook::parse_date_time(outlook::format_date_time(*t));
+    REQUIRE_MESSAGE(back, outlook::format_date_time(*t));
+    CHECK(*back == *t);
+  }
+}
+
 TEST_CASE("time_of_day: parse and format") {
   CHECK(outlook::parse_time_of_day("08:00:00") == 8h);
   CHECK(outlook::parse_time_of_day("08:30") == 8h + 30min);
