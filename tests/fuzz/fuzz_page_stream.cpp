@@ -5,7 +5,10 @@
 // gives exactly what the ordinary decode of the whole DOM gives, results and errors
 // alike. The first input byte picks a page type, the rest is the body; both paths run and
 // must agree: both throw an outlook::error with the same message, or both succeed with
-// equal encodings.
+// equal encodings. Below that, the page parser's own item tokenizer
+// (outlook/detail/collection_item_splitter.hpp) must give exactly the tapes, the rest and
+// the error of Boost's parser reading every byte, in one piece and in pieces whose size
+// the first byte also picks.
 #include <boost/json/serialize.hpp>
 
 #include <cstddef>
@@ -13,7 +16,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "../unit/collection_split_harness.hpp"
 #include "fuzz_support.hpp"
 #include "json_equal.hpp"
 #include "outlook/mail/model.hpp"
@@ -63,6 +68,24 @@ void compare_paths(std::string_view body) {
                                boost::json::serialize(*whole.value));
 }
 
+void compare_tokenizer(std::string_view body, std::uint8_t selector) {
+  using outlook::test::parse_in_pieces;
+  const auto reference = parse_in_pieces(body, {}, false);
+  const std::size_t piece = 1 + std::size_t{selector} / 8 * 3;  // 1 to 94 bytes
+  for (const auto& cuts : {std::vector<std::size_t>{}, outlook::test::pieces_of(piece, body.size())}) {
+    const auto got = parse_in_pieces(body, cuts, true);
+    if (got == reference) continue;
+    std::string detail = "pieces of " + std::to_string(cuts.empty() ? body.size() : piece) + " bytes\n  tokenizer: " +
+                         got.error + " " + got.rest + "\n  Boost:     " + reference.error + " " + reference.rest;
+    for (std::size_t i = 0; i < got.items.size() || i < reference.items.size(); ++i) {
+      const std::string a = i < got.items.size() ? got.items[i] : "(none)";
+      const std::string b = i < reference.items.size() ? reference.items[i] : "(none)";
+      if (a != b) detail += "\n  item " + std::to_string(i) + ":\n    " + a + "\n    " + b;
+    }
+    outlook::fuzz::finding("the item tokenizer and Boost's parser disagree", detail);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -78,5 +101,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 6: compare_paths<outlook::page<mail::message_rule>>(body); break;
     default: compare_paths<outlook::page<mail::locale_info>>(body); break;
   }
+  compare_tokenizer(body, data[0]);
   return 0;
 }

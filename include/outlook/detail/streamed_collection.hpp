@@ -4,7 +4,9 @@
 // A page of 1,000 messages is several megabytes; building its whole DOM and then walking
 // it touches every byte twice, out of cache. Here a boost::json::basic_parser handler
 // records one item at a time as a tape of parser events (outlook/detail/json_tape.hpp)
-// and hands it to the item's decoder at once. Anything unusual falls back to the ordinary
+// and hands it to the item's decoder at once; most items are recorded by our own tokenizer
+// instead of the parser (outlook/detail/collection_item_splitter.hpp), which leaves to the
+// parser anything it is not sure of. Anything unusual falls back to the ordinary
 // decode of a DOM, so results and errors are the same either way. Included by
 // outlook/page.hpp only, so headers that just need the model do not compile the parser.
 #pragma once
@@ -24,6 +26,7 @@
 
 #include "outlook/codec.hpp"
 #include "outlook/config.hpp"
+#include "outlook/detail/collection_item_splitter.hpp"
 #include "outlook/detail/json_tape.hpp"
 
 #if OUTLOOK_MAIL_DEFINITIONS
@@ -78,6 +81,24 @@ class collection_handler {
   [[nodiscard]] bool items_started() const noexcept { return in_items_ || (seen_items_ && !expecting_items_); }
   /// Whether the parse stopped because the page has an unusual shape (not a JSON error).
   [[nodiscard]] bool shape_failed() const noexcept { return shape_failed_; }
+
+  // For collection_item_splitter, which records most items itself (the parser never sees
+  // their bytes) and feeds the parser a `null` in place of each.
+  /// Whether the parser is in the items array, where an item may begin.
+  [[nodiscard]] bool awaiting_item() const noexcept { return in_items_ && depth_ == items_depth && !item_open_; }
+  /// How many items were handed over so far.
+  [[nodiscard]] std::size_t items_seen() const noexcept { return index_; }
+  /// The tape to record the next item on, empty.
+  json_tape& fast_item_tape() noexcept {
+    tape_.clear();
+    return tape_;
+  }
+  /// Hands over the item recorded on fast_item_tape(); the `null` that comes next in the
+  /// items array stands in for it and is not an item.
+  void fast_item_done() {
+    stand_in_ = true;
+    on_item_(context_, tape_value(tape_, 0), index_++);
+  }
 
   bool on_document_begin(boost::system::error_code&) {
     rest_.reset(rest_sp_);
@@ -178,6 +199,10 @@ class collection_handler {
     return scalar(ec, [&] { tape_.boolean(b); }, [&] { rest_.push_bool(b); });
   }
   bool on_null(boost::system::error_code& ec) {
+    if (stand_in_ && in_items_ && depth_ == items_depth) {  // for an item already handed over
+      stand_in_ = false;
+      return true;
+    }
     return scalar(ec, [&] { tape_.null(); }, [&] { rest_.push_null(); });
   }
   bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
@@ -244,12 +269,14 @@ class collection_handler {
   bool in_items_ = false;         // inside the "value" array
   bool seen_items_ = false;
   bool item_open_ = false;        // tape_ is recording an item
+  bool stand_in_ = false;         // the next null of the items array stands for an item (fast_item_done)
   bool shape_failed_ = false;
 };
 
 /// basic_parser<collection_handler>, behind two functions compiled once: with
 /// OUTLOOK_MAIL_SEPARATE_COMPILATION only the src.hpp translation unit compiles the parser
-/// (the largest template a pager would otherwise instantiate in every file).
+/// (the largest template a pager would otherwise instantiate in every file). The items of
+/// the page are mostly read by collection_item_splitter instead of the parser.
 class collection_parser {
  public:
   OUTLOOK_MAIL_DECL collection_parser(const boost::json::parse_options& opts, collection_handler::item_callback on_item,
@@ -257,9 +284,14 @@ class collection_parser {
   /// As basic_parser::write_some.
   OUTLOOK_MAIL_DECL std::size_t write_some(bool more, const char* data, std::size_t size, boost::system::error_code& ec);
   [[nodiscard]] collection_handler& handler() noexcept { return parser_.handler(); }
+  /// For tests and measurements, before the first write: the parser reads every byte.
+  void parser_only() noexcept { splitter_.disable(); }
+  /// How many items were read without the parser.
+  [[nodiscard]] std::size_t tokenized_items() const noexcept { return splitter_.tokenized_items(); }
 
  private:
   boost::json::basic_parser<collection_handler> parser_;
+  collection_item_splitter splitter_;
 };
 
 /// Parses a collection page with collection_handler: calls `on_item` for each item and
@@ -273,11 +305,11 @@ class collection_parser {
 OUTLOOK_MAIL_DECL collection_parser::collection_parser(const boost::json::parse_options& opts,
                                                        collection_handler::item_callback on_item, void* context,
                                                        boost::json::storage_ptr rest_sp, std::size_t expected_size)
-    : parser_(opts, on_item, context, std::move(rest_sp), expected_size) {}
+    : parser_(opts, on_item, context, std::move(rest_sp), expected_size), splitter_(opts.max_depth) {}
 
 OUTLOOK_MAIL_DECL std::size_t collection_parser::write_some(bool more, const char* data, std::size_t size,
                                                             boost::system::error_code& ec) {
-  return parser_.write_some(more, data, size, ec);
+  return splitter_.write_some(parser_, more, data, size, ec);
 }
 
 OUTLOOK_MAIL_DECL std::optional<boost::json::value> parse_collection(std::string_view text,
