@@ -18,20 +18,22 @@ using outlook::test::parse_in_pieces;
 using outlook::test::pieces_of;
 using outlook::test::split_outcome;
 
-/// Both paths on `text`: in one piece, in pieces of 1, 2, 3, 7 and 64 bytes, and cut in two
-/// at every offset. Returns the fast path's outcome in one piece.
+/// Both paths on `text`, each in the same pieces: in one piece, in pieces of 1, 2, 3, 7 and
+/// 64 bytes, and cut in two at every offset. (Boost's own error can depend on where a piece
+/// ends, so the fast path is held to Boost reading the same pieces.) Returns the fast
+/// path's outcome in one piece.
 split_outcome check_same(const std::string& text) {
   CAPTURE(text);
-  const auto reference = parse_in_pieces(text, {}, false);
   const auto whole = parse_in_pieces(text, {}, true);
-  CHECK(whole == reference);
+  CHECK(whole == parse_in_pieces(text, {}, false));
   for (std::size_t size : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}, std::size_t{64}}) {
     CAPTURE(size);
-    CHECK(parse_in_pieces(text, pieces_of(size, text.size()), true) == reference);
+    const auto cuts = pieces_of(size, text.size());
+    CHECK(parse_in_pieces(text, cuts, true) == parse_in_pieces(text, cuts, false));
   }
   for (std::size_t cut = 1; cut < text.size(); ++cut) {
     CAPTURE(cut);
-    CHECK(parse_in_pieces(text, {cut}, true) == reference);
+    CHECK(parse_in_pieces(text, {cut}, true) == parse_in_pieces(text, {cut}, false));
   }
   return whole;
 }
@@ -90,12 +92,12 @@ TEST_CASE("numbers at the int64, uint64 and double edges give the tape Boost giv
     CHECK(got.error.empty());
     CHECK(got.tokenized == 3);
   }
-  // Left to Boost (doubles, 20 digits): the same tape all the same.
+  // Left to Boost (doubles, 20 digits), with the rest of the page: the same tape all the same.
   for (const char* n : {"-9223372036854775809", "18446744073709551615", "18446744073709551616", "99999999999999999999",
                         "1.5", "-0.0", "1e5", "1E+5", "2.5e-3", "0.1", "123456789012345678901234567890", "1.7976931348623157e308",
                         "4.9e-324", "1e400"}) {
     const auto got = check_same(page_with(std::string(R"({"n":)") + n + "}"));
-    CHECK(got.tokenized == 2);
+    CHECK(got.tokenized == 1);
   }
 }
 
@@ -144,7 +146,7 @@ TEST_CASE("the depth limit: the tokenizer takes what Boost takes and leaves the 
   CHECK_FALSE(too_deep.error.empty());
 }
 
-TEST_CASE("an item longer than the held limit that spans pieces goes to Boost as it arrives") {
+TEST_CASE("an item longer than the held limit that spans pieces goes to Boost as it arrives, with the rest of the page") {
   const std::string big = R"({"Id":"big","Content":")" + std::string(1536 * 1024, 'x') + "\\r\\n\"}";
   const std::string doc = page_with(big);
   const auto reference = parse_in_pieces(doc, {}, false);
@@ -154,7 +156,7 @@ TEST_CASE("an item longer than the held limit that spans pieces goes to Boost as
   CHECK(whole.tokenized == 3);  // in one piece it is tokenized like any other
   const auto streamed = parse_in_pieces(doc, pieces_of(64 * 1024, doc.size()), true);
   CHECK(streamed == reference);
-  CHECK(streamed.tokenized == 2);
+  CHECK(streamed.tokenized == 1);
   // Cut short inside it: Boost's error.
   const std::string cut = doc.substr(0, doc.size() / 2);
   CHECK(parse_in_pieces(cut, pieces_of(64 * 1024, cut.size()), true) == parse_in_pieces(cut, {}, false));

@@ -16,18 +16,23 @@
 //    complete after its fourth byte, as a closing '}' is, so whatever follows it is judged
 //    as what follows an item. Whitespace between items is dropped: it never changes an
 //    outcome.
-//  - An item the tokenizer is not sure about (invalid or unusual JSON) is fed to Boost
-//    byte for byte, in the state Boost would have been in anyway.
+//  - An item the tokenizer is not sure about (invalid or unusual JSON), and an item too long
+//    to hold, hand Boost the rest of the page from that item's first byte, in the pieces it
+//    arrived in. Boost 1.81's own errors depend on how many bytes follow in the piece (a lone
+//    "\uDC00" is an "illegal leading surrogate" with ten bytes after it, a "trailing" one
+//    without), so Boost must see exactly the pieces it would have seen alone.
 //  - Anything but an object item, and the end of the array, hand the rest of the page to
-//    Boost, as does the rare case where Boost did not end an item where the scanner did.
+//    Boost too.
 #pragma once
 
 #include <boost/system/error_code.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "outlook/detail/item_boundary_scanner.hpp"
 #include "outlook/detail/json_item_tokenizer.hpp"
@@ -56,7 +61,6 @@ class collection_item_splitter {
         case mode::envelope: ok = envelope(parser, p, end, ec); break;
         case mode::between: ok = between(parser, p, end, ec); break;
         case mode::gathering: ok = gathering(parser, p, end, ec); break;
-        case mode::item_to_boost: ok = item_to_boost(parser, p, end, ec); break;
         case mode::boost_only: ok = feed(parser, p, end, ec); break;
       }
       if (!ok) return static_cast<std::size_t>(p - data);  // an error, or the document ended before `end`
@@ -65,7 +69,7 @@ class collection_item_splitter {
       // The end of the body: what is held back goes to Boost, which reports an incomplete
       // document (or anything else) exactly as it would have.
       if (mode_ == mode::gathering) {
-        if (!flush_comma(parser, ec) || !feed_held(parser, ec)) return size;
+        if (!flush_comma(parser, ec) || !feed_held(parser, held_.size(), ec)) return size;
       } else if (mode_ == mode::between && !flush_comma(parser, ec)) {
         return size;
       }
@@ -76,11 +80,10 @@ class collection_item_splitter {
 
  private:
   enum class mode {
-    envelope,       // before the "value" array: Boost reads everything
-    between,        // in the array, between items
-    gathering,      // an item spans pieces: its bytes so far are in held_
-    item_to_boost,  // an item too long to hold is being fed to Boost as it arrives
-    boost_only,     // after the array (or anything unusual): Boost reads everything
+    envelope,    // before the "value" array: Boost reads everything
+    between,     // in the array, between items
+    gathering,   // an item spans pieces: its bytes so far are in held_
+    boost_only,  // from an item Boost must read (or the end of the array) on: Boost reads everything
   };
   /// An item longer than this that spans pieces goes to Boost as it arrives instead of
   /// being held: the memory for a page stays bounded by the read buffer plus this.
@@ -104,11 +107,30 @@ class collection_item_splitter {
     comma_pending_ = false;
     return feed_text(parser, ",", ec);
   }
+  /// Feeds Boost the first `count` held bytes in the pieces they arrived in, and forgets
+  /// all of them.
   template <class Parser>
-  bool feed_held(Parser& parser, boost::system::error_code& ec) {
-    const bool ok = feed_text(parser, held_, ec);
+  bool feed_held(Parser& parser, std::size_t count, boost::system::error_code& ec) {
+    bool ok = true;
+    std::size_t at = 0;
+    for (std::size_t i = 0; ok && at < count; ++i) {
+      const std::size_t piece_end = i < held_ends_.size() ? std::min(held_ends_[i], count) : count;
+      ok = feed_text(parser, std::string_view(held_.data() + at, piece_end - at), ec);
+      at = piece_end;
+    }
     held_.clear();
+    held_ends_.clear();
     return ok;
+  }
+  /// From the item that begins at `item` on, Boost reads the page: first the bytes of it
+  /// held from earlier pieces (`held` of them), then the rest of this piece.
+  template <class Parser>
+  bool rest_to_boost(Parser& parser, std::size_t held, const char*& p, const char* item, const char* end,
+                     boost::system::error_code& ec) {
+    mode_ = mode::boost_only;
+    if (!flush_comma(parser, ec) || !feed_held(parser, held, ec)) return false;
+    p = item;
+    return feed(parser, p, end, ec);
   }
 
   /// Boost reads up to and including each '[' until one of them opens the items array.
@@ -145,68 +167,34 @@ class collection_item_splitter {
       return stand_in(parser, ec);
     }
     scanner_.reset();
-    if (const char* item_end = scanner_.scan(p, end)) return item_through_boost(parser, p, item_end, ec);
+    if (scanner_.scan(p, end)) return rest_to_boost(parser, 0, p, p, end, ec);  // whole, and not sure
     held_.assign(p, end);
+    held_ends_.assign(1, held_.size());
     p = end;
     mode_ = mode::gathering;
     return true;
   }
 
-  /// The rest of an item that began in an earlier piece.
+  /// The rest of an item that began in an earlier piece (`p` is the start of a piece).
   template <class Parser>
   bool gathering(Parser& parser, const char*& p, const char* end, boost::system::error_code& ec) {
+    const char* const piece = p;
+    const std::size_t held_before = held_.size();
     const char* item_end = scanner_.scan(p, end);
     const char* stop = item_end ? item_end : end;
-    held_.append(p, stop);
+    if (!item_end && held_before + static_cast<std::size_t>(stop - piece) > max_held_item)
+      return rest_to_boost(parser, held_before, p, piece, end, ec);  // too long to hold
+    held_.append(piece, stop);
+    held_ends_.push_back(held_.size());
     p = stop;
-    if (!item_end) {
-      if (held_.size() <= max_held_item) return true;
-      // Too long to hold: Boost reads it as it arrives, as it always did.
-      if (!flush_comma(parser, ec)) return false;
-      items_before_ = parser.handler().items_seen();
-      mode_ = mode::item_to_boost;
-      return feed_held(parser, ec);
-    }
+    if (!item_end) return true;
     if (tokenize(parser, held_.data(), held_.data() + held_.size())) {
       held_.clear();
+      held_ends_.clear();
       mode_ = mode::between;
       return stand_in(parser, ec);
     }
-    if (!flush_comma(parser, ec)) return false;
-    items_before_ = parser.handler().items_seen();
-    if (!feed_held(parser, ec)) return false;
-    item_done_by_boost(parser);
-    return true;
-  }
-
-  template <class Parser>
-  bool item_to_boost(Parser& parser, const char*& p, const char* end, boost::system::error_code& ec) {
-    const char* item_end = scanner_.scan(p, end);
-    if (!feed(parser, p, item_end ? item_end : end, ec)) return false;
-    if (item_end) item_done_by_boost(parser);
-    return true;
-  }
-
-  /// An item the tokenizer did not take, all of it in [p, item_end): Boost reads it.
-  template <class Parser>
-  bool item_through_boost(Parser& parser, const char*& p, const char* item_end, boost::system::error_code& ec) {
-    if (!flush_comma(parser, ec)) return false;
-    items_before_ = parser.handler().items_seen();
-    if (!feed(parser, p, item_end, ec)) return false;
-    item_done_by_boost(parser);
-    return true;
-  }
-  /// After Boost read an item's bytes: it must have ended the item exactly there, as it
-  /// does for valid JSON; if not, it reads the rest of the page too.
-  template <class Parser>
-  void item_done_by_boost(Parser& parser) {
-    const auto& h = parser.handler();
-    if (h.awaiting_item() && h.items_seen() == items_before_ + 1) {
-      mode_ = mode::between;
-      expect_item_ = false;
-    } else {
-      mode_ = mode::boost_only;
-    }
+    return rest_to_boost(parser, held_before, p, piece, end, ec);
   }
 
   /// Records the object item in [p, end) on the handler's tape and hands it over; the end
@@ -233,10 +221,10 @@ class collection_item_splitter {
   mode mode_ = mode::envelope;
   bool expect_item_ = true;     // after the '[' or a ',': an item must come next
   bool comma_pending_ = false;  // a ',' Boost has not been fed yet
-  std::size_t items_before_ = 0;
   std::size_t tokenized_ = 0;
   item_boundary_scanner scanner_;
-  std::string held_;  // the bytes so far of an item that spans pieces
+  std::string held_;                     // the bytes so far of an item that spans pieces
+  std::vector<std::size_t> held_ends_;  // where each piece's bytes end in held_
 };
 
 }  // namespace outlook::detail
