@@ -7,8 +7,8 @@
 // must agree: both throw an outlook::error with the same message, or both succeed with
 // equal encodings. Below that, the page parser's own item tokenizer
 // (outlook/detail/collection_item_splitter.hpp) must give exactly the tapes, the rest and
-// the error of Boost's parser reading every byte, in one piece and in pieces whose size
-// the first byte also picks.
+// the error of Boost's parser reading every byte in the same pieces: one piece, and
+// pieces whose size the first byte also picks.
 #include <boost/json/serialize.hpp>
 
 #include <cstddef>
@@ -70,9 +70,10 @@ void compare_paths(std::string_view body) {
 
 void compare_tokenizer(std::string_view body, std::uint8_t selector) {
   using outlook::test::parse_in_pieces;
-  const auto reference = parse_in_pieces(body, {}, false);
   const std::size_t piece = 1 + std::size_t{selector} / 8 * 3;  // 1 to 94 bytes
   for (const auto& cuts : {std::vector<std::size_t>{}, outlook::test::pieces_of(piece, body.size())}) {
+    // Boost reading the same pieces: its own error may depend on where a piece ends.
+    const auto reference = parse_in_pieces(body, cuts, false);
     const auto got = parse_in_pieces(body, cuts, true);
     if (got == reference) continue;
     std::string detail = "pieces of " + std::to_string(cuts.empty() ? body.size() : piece) + " bytes\n  tokenizer: " +
