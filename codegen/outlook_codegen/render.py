@@ -67,13 +67,25 @@ def render_all(model):
         ops = [o for o in model.operations if o.group == grp]
         emit(f"{d}/operations/{grp}.hpp", "operations.hpp.j2", group=grp, ops=ops,
              includes=operation_includes(model, ops))
-    emit(f"{d}/client.hpp", "client.hpp.j2", groups=groups)
+    pagers = pager_instantiations(model)
+    emit(f"{d}/client.hpp", "client.hpp.j2", groups=groups, pagers=pagers)
     emit(f"{d}/model.hpp", "model.hpp.j2")
-    emit(f"{d}/src.hpp", "src.hpp.j2", groups=groups)
+    emit(f"{d}/src.hpp", "src.hpp.j2", groups=groups, pagers=pagers)
     emit(f"{d}/testing/operation_table.hpp", "operation_table.hpp.j2")
     emit(f"{d}/testing/decode_table.hpp", "decode_table.hpp.j2")
     emit(f"{d}.hpp", "umbrella.hpp.j2")
     return dict(sorted(files.items()))
+
+
+PAGER_TEMPLATES = {"collection": "pager", "sync": "sync_pager", "delta": "delta_pager"}
+
+
+def pager_instantiations(model):
+    """The pager class templates the operations return, with their item types
+    ("outlook::pager<T>"), each once: separate compilation compiles their next() only in
+    the src.hpp translation unit."""
+    return sorted({f"outlook::{PAGER_TEMPLATES[o.result_kind]}<{o.item_type}>"
+                   for o in model.operations if o.result_kind in PAGER_TEMPLATES})
 
 
 def operation_includes(model, ops):

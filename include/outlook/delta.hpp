@@ -54,29 +54,8 @@ class delta_pager {
     else if (!state_.delta_token.empty()) follow(state_.delta_token);
   }
 
-  boost::asio::awaitable<std::optional<sync_page<T>>> next() {
-    if (done_) co_return std::nullopt;
-    detail::collection_stream<sync_page<T>> body;  // decoded as it arrives
-    request_spec spec = spec_;
-    spec.info = &last_response_;
-    try {
-      co_await session_->execute(std::move(spec), &body);
-    } catch (const api_error& e) {
-      if (detail::means_sync_reset(e)) throw sync_reset_required(e);
-      throw;
-    }
-    auto p = body.finish();
-    if (p.next_link && !p.next_link->empty()) {
-      follow(*p.next_link);
-      state_ = {{}, *p.next_link};
-    } else if (p.delta_link && !p.delta_link->empty()) {
-      state_ = {*p.delta_link, {}};
-      done_ = true;
-    } else {
-      throw decode_error("", "a delta page has neither a non-empty @odata.nextLink nor @odata.deltaLink");
-    }
-    co_return p;
-  }
+  /// The next page of the round, or nullopt after the last one.
+  boost::asio::awaitable<std::optional<sync_page<T>>> next();
 
   [[nodiscard]] const sync_state& state() const noexcept { return state_; }
   [[nodiscard]] bool done() const noexcept { return done_; }
@@ -96,6 +75,33 @@ class delta_pager {
   bool done_ = false;
 };
 
+#if OUTLOOK_MAIL_DEFINITIONS
+// Out of the class, as the other pagers' (see outlook/session.hpp).
+template <class T>
+boost::asio::awaitable<std::optional<sync_page<T>>> delta_pager<T>::next() {
+  if (done_) co_return std::nullopt;
+  detail::collection_stream<sync_page<T>> body;  // decoded as it arrives
+  request_spec spec = spec_;
+  spec.info = &last_response_;
+  try {
+    co_await session_->execute(std::move(spec), &body);
+  } catch (const api_error& e) {
+    if (detail::means_sync_reset(e)) throw sync_reset_required(e);
+    throw;
+  }
+  auto p = body.finish();
+  if (p.next_link && !p.next_link->empty()) {
+    follow(*p.next_link);
+    state_ = {{}, *p.next_link};
+  } else if (p.delta_link && !p.delta_link->empty()) {
+    state_ = {*p.delta_link, {}};
+    done_ = true;
+  } else {
+    throw decode_error("", "a delta page has neither a non-empty @odata.nextLink nor @odata.deltaLink");
+  }
+  co_return p;
+}
+
 /// A whole round; `info` (the call's options.response) gets the last page's response.
 template <class T>
 boost::asio::awaitable<sync_result<T>> fetch_delta_round(delta_pager<T> pager, response_info* info = nullptr) {
@@ -111,5 +117,6 @@ boost::asio::awaitable<sync_result<T>> fetch_delta_round(delta_pager<T> pager, r
   out.state = pager.state();
   co_return out;
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook

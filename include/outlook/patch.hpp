@@ -1,10 +1,14 @@
 // outlook-mail: one property of an update (PATCH) body: absent, null, or a value.
 // SPDX-License-Identifier: BSL-1.0
+//
+// Why an optional and a flag, not a std::variant of the three states: every patch class
+// holds dozens of these, and a variant costs each translation unit that includes a model
+// header far more template instantiation (its storage, its visitors, its comparisons)
+// than the std::optional<T> the model types instantiate anyway.
 #pragma once
 
-#include <cstddef>
+#include <optional>
 #include <utility>
-#include <variant>
 
 namespace outlook {
 
@@ -12,23 +16,31 @@ template <class T>
 class patch_field {
  public:
   /// Absent: the property is not sent.
-  [[nodiscard]] bool absent() const noexcept { return state_.index() == 0; }
+  [[nodiscard]] bool absent() const noexcept { return !value_ && !null_; }
   /// Sent as JSON null (clears the property on the server).
-  [[nodiscard]] bool is_null() const noexcept { return state_.index() == 1; }
-  [[nodiscard]] bool has_value() const noexcept { return state_.index() == 2; }
-  [[nodiscard]] const T& value() const { return std::get<2>(state_); }
+  [[nodiscard]] bool is_null() const noexcept { return null_; }
+  [[nodiscard]] bool has_value() const noexcept { return value_.has_value(); }
+  /// The value; std::bad_optional_access when there is none.
+  [[nodiscard]] const T& value() const { return value_.value(); }
 
-  void set(T v) { state_.template emplace<2>(std::move(v)); }
-  void set_null() noexcept { state_.template emplace<1>(); }
-  void clear() noexcept { state_.template emplace<0>(); }
+  void set(T v) {
+    value_ = std::move(v);
+    null_ = false;
+  }
+  void set_null() noexcept {
+    value_.reset();
+    null_ = true;
+  }
+  void clear() noexcept {
+    value_.reset();
+    null_ = false;
+  }
 
   bool operator==(const patch_field&) const = default;
 
  private:
-  struct absent_t {
-    bool operator==(const absent_t&) const = default;
-  };
-  std::variant<absent_t, std::nullptr_t, T> state_;
+  std::optional<T> value_;
+  bool null_ = false;  // never true together with a value
 };
 
 }  // namespace outlook

@@ -23,7 +23,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -32,10 +31,8 @@
 
 #include "outlook/codec.hpp"
 #include "outlook/config.hpp"
-#include "outlook/detail/collection_stream.hpp"
 #include "outlook/detail/content_coding.hpp"
 #include "outlook/detail/header_check.hpp"
-#include "outlook/detail/mailbox_limiter.hpp"
 #include "outlook/detail/percent.hpp"
 #include "outlook/error.hpp"
 #include "outlook/http.hpp"
@@ -48,8 +45,14 @@
 #include "outlook/version.hpp"
 
 #if OUTLOOK_MAIL_DEFINITIONS
-// Only the definitions (session::run) wait on timers and read the cancellation state; a
+// Only the definitions (session::run, the pagers' next()) wait on timers, read the
+// cancellation state, limit requests per mailbox, draw random numbers and parse pages; a
 // separately compiled file is spared these headers.
+#include <random>
+
+#include "outlook/detail/collection_stream.hpp"
+#include "outlook/detail/mailbox_limiter.hpp"
+
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -177,6 +180,12 @@ struct url_parts {
   return p;
 }
 
+/// A random number in [0, 1) (backoff jitter), from the calling thread's engine.
+OUTLOOK_MAIL_DECL double random_unit();
+/// A version-4 UUID (a client-request-id) from the calling thread's engine.
+OUTLOOK_MAIL_DECL std::string new_request_id();
+
+#if OUTLOOK_MAIL_DEFINITIONS
 /// The random engine of the calling thread: the session is used from several threads,
 /// and a shared engine would be a data race (each thread seeds its own).
 inline std::mt19937_64& thread_random_engine() {
@@ -189,7 +198,7 @@ inline std::mt19937_64& thread_random_engine() {
 }
 
 /// A random number in [0, 1) (backoff jitter).
-inline double random_unit() { return std::uniform_real_distribution<double>(0.0, 1.0)(thread_random_engine()); }
+OUTLOOK_MAIL_DECL double random_unit() { return std::uniform_real_distribution<double>(0.0, 1.0)(thread_random_engine()); }
 
 inline std::string new_request_id(std::mt19937_64& rng) {
   std::uniform_int_distribution<std::uint64_t> d;
@@ -212,7 +221,9 @@ inline std::string new_request_id(std::mt19937_64& rng) {
 }
 
 /// A version-4 UUID from the calling thread's engine.
-inline std::string new_request_id() { return new_request_id(thread_random_engine()); }
+OUTLOOK_MAIL_DECL std::string new_request_id() { return new_request_id(thread_random_engine()); }
+
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 /// Whether one more attempt of kind `k` is allowed after `retries_so_far` retries.
 [[nodiscard]] inline bool may_retry(const retry_policy& policy, const retry_policy::kind& k, int retries_so_far) noexcept {
@@ -299,6 +310,12 @@ inline void redact(std::string& text, std::string_view secret) {
 
 }  // namespace detail
 
+namespace detail {
+class mailbox_limiter;  // outlook/detail/mailbox_limiter.hpp, included with the definitions
+template <class Collection>
+class collection_stream;  // outlook/detail/collection_stream.hpp, likewise
+}  // namespace detail
+
 /// The shared state behind a client: transport, token provider and configuration.
 ///
 /// Threads: a session (and so a client, its mailbox handles and their operations) may be
@@ -312,6 +329,9 @@ inline void redact(std::string& text, std::string_view secret) {
 class session : public std::enable_shared_from_this<session> {
  public:
   session(transport_ptr transport, token_provider tokens, client_options options);
+  ~session();
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
 
   [[nodiscard]] const client_options& options() const noexcept { return options_; }
   /// The transport, for requests that must not carry the token (upload URLs, upload.hpp).
@@ -580,6 +600,8 @@ OUTLOOK_MAIL_DECL void session::observe(const std::string& shown_url, const http
   }
 }
 
+OUTLOOK_MAIL_DECL session::~session() = default;
+
 OUTLOOK_MAIL_DECL std::string session::host_of(std::string_view url) {
   auto p = detail::split_url(url);
   return p ? p->host : std::string("(not an absolute URL)");
@@ -660,21 +682,7 @@ class pager {
   }
 
   /// The next page, or nullopt after the last one.
-  boost::asio::awaitable<std::optional<page<T>>> next() {
-    if (done_) co_return std::nullopt;
-    request_spec spec = spec_;
-    spec.info = &last_response_;
-    detail::collection_stream<page<T>> body;  // decoded as it arrives
-    co_await session_->execute(std::move(spec), &body);
-    auto p = body.finish();
-    if (p.next_link && !p.next_link->empty()) {  // an empty link is no link: never re-send the first URL
-      spec_.url = *p.next_link;
-      spec_.query.clear();
-    } else {
-      done_ = true;
-    }
-    co_return p;
-  }
+  boost::asio::awaitable<std::optional<page<T>>> next();
 
   /// Status and headers of the last response next() got (a 2xx, or the status of an
   /// api_error); status 0 before the first.
@@ -687,12 +695,33 @@ class pager {
   bool done_ = false;
 };
 
+#if OUTLOOK_MAIL_DEFINITIONS
+// Out of the class, so that a separately compiled file needs no page parser: the pagers
+// that the operations return are instantiated in the src.hpp translation unit.
+template <class T>
+boost::asio::awaitable<std::optional<page<T>>> pager<T>::next() {
+  if (done_) co_return std::nullopt;
+  request_spec spec = spec_;
+  spec.info = &last_response_;
+  detail::collection_stream<page<T>> body;  // decoded as it arrives
+  co_await session_->execute(std::move(spec), &body);
+  auto p = body.finish();
+  if (p.next_link && !p.next_link->empty()) {  // an empty link is no link: never re-send the first URL
+    spec_.url = *p.next_link;
+    spec_.query.clear();
+  } else {
+    done_ = true;
+  }
+  co_return p;
+}
+
 template <class T>
 boost::asio::awaitable<page<T>> fetch_page(std::shared_ptr<session> s, request_spec spec) {
   detail::collection_stream<page<T>> body;
   co_await s->execute(std::move(spec), &body);
   co_return body.finish();
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 /// One sync round, page by page. Rules (from the service's documentation): a round that
 /// starts without a token gets a delta link at once, which is followed one time; after
@@ -722,28 +751,8 @@ class sync_pager {
     }
   }
 
-  boost::asio::awaitable<std::optional<sync_page<T>>> next() {
-    if (done_) co_return std::nullopt;
-    request_spec spec = spec_;
-    spec.info = &last_response_;
-    detail::collection_stream<sync_page<T>> body;
-    co_await session_->execute(std::move(spec), &body);
-    auto p = body.finish();
-    const bool had_token = !tokenless_;
-    tokenless_ = false;
-    if (p.next_link && !p.next_link->empty()) {
-      follow(*p.next_link);
-      state_ = {{}, detail::query_parameter(*p.next_link, skip_param_).value_or("")};
-      if (state_.skip_token.empty()) state_.skip_token = "link:" + *p.next_link;
-    } else if (p.delta_link && !p.delta_link->empty()) {
-      state_ = {detail::query_parameter(*p.delta_link, delta_param_).value_or(""), {}};
-      if (had_token) done_ = true;
-      else follow(*p.delta_link);
-    } else {
-      throw decode_error("", "a sync page has neither a non-empty @odata.nextLink nor @odata.deltaLink");
-    }
-    co_return p;
-  }
+  /// The next page of the round, or nullopt after the last one.
+  boost::asio::awaitable<std::optional<sync_page<T>>> next();
 
   [[nodiscard]] const sync_state& state() const noexcept { return state_; }
   [[nodiscard]] bool done() const noexcept { return done_; }
@@ -765,6 +774,31 @@ class sync_pager {
   bool done_ = false;
 };
 
+#if OUTLOOK_MAIL_DEFINITIONS
+template <class T>
+boost::asio::awaitable<std::optional<sync_page<T>>> sync_pager<T>::next() {
+  if (done_) co_return std::nullopt;
+  request_spec spec = spec_;
+  spec.info = &last_response_;
+  detail::collection_stream<sync_page<T>> body;
+  co_await session_->execute(std::move(spec), &body);
+  auto p = body.finish();
+  const bool had_token = !tokenless_;
+  tokenless_ = false;
+  if (p.next_link && !p.next_link->empty()) {
+    follow(*p.next_link);
+    state_ = {{}, detail::query_parameter(*p.next_link, skip_param_).value_or("")};
+    if (state_.skip_token.empty()) state_.skip_token = "link:" + *p.next_link;
+  } else if (p.delta_link && !p.delta_link->empty()) {
+    state_ = {detail::query_parameter(*p.delta_link, delta_param_).value_or(""), {}};
+    if (had_token) done_ = true;
+    else follow(*p.delta_link);
+  } else {
+    throw decode_error("", "a sync page has neither a non-empty @odata.nextLink nor @odata.deltaLink");
+  }
+  co_return p;
+}
+
 /// A whole round; `info` (the call's options.response) gets the last page's response.
 template <class T>
 boost::asio::awaitable<sync_result<T>> fetch_sync_round(sync_pager<T> pager, response_info* info = nullptr) {
@@ -780,6 +814,7 @@ boost::asio::awaitable<sync_result<T>> fetch_sync_round(sync_pager<T> pager, res
   out.state = pager.state();
   co_return out;
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook
 

@@ -105,3 +105,20 @@ class client {
 };
 
 }  // namespace outlook::graph
+
+#if !OUTLOOK_MAIL_DEFINITIONS
+// Likewise the pagers the operations return: their next() parses pages, which only the
+// src.hpp translation unit does.
+extern template class outlook::delta_pager<outlook::poly<::outlook::graph::mail_folder>>;
+extern template class outlook::delta_pager<outlook::poly<::outlook::graph::message>>;
+extern template class outlook::pager<::outlook::graph::convert_id_result>;
+extern template class outlook::pager<::outlook::graph::inference_classification_override>;
+extern template class outlook::pager<::outlook::graph::locale_info>;
+extern template class outlook::pager<::outlook::graph::mail_tips>;
+extern template class outlook::pager<::outlook::graph::message_rule>;
+extern template class outlook::pager<::outlook::graph::outlook_category>;
+extern template class outlook::pager<::outlook::graph::time_zone_information>;
+extern template class outlook::pager<outlook::poly<::outlook::graph::attachment>>;
+extern template class outlook::pager<outlook::poly<::outlook::graph::mail_folder>>;
+extern template class outlook::pager<outlook::poly<::outlook::graph::message>>;
+#endif

@@ -34,3 +34,17 @@ template class messages_operations<mailbox>;
 template class rules_operations<mailbox>;
 
 }  // namespace outlook::graph
+
+// The pagers the operations return (their next() is compiled only here).
+template class outlook::delta_pager<outlook::poly<::outlook::graph::mail_folder>>;
+template class outlook::delta_pager<outlook::poly<::outlook::graph::message>>;
+template class outlook::pager<::outlook::graph::convert_id_result>;
+template class outlook::pager<::outlook::graph::inference_classification_override>;
+template class outlook::pager<::outlook::graph::locale_info>;
+template class outlook::pager<::outlook::graph::mail_tips>;
+template class outlook::pager<::outlook::graph::message_rule>;
+template class outlook::pager<::outlook::graph::outlook_category>;
+template class outlook::pager<::outlook::graph::time_zone_information>;
+template class outlook::pager<outlook::poly<::outlook::graph::attachment>>;
+template class outlook::pager<outlook::poly<::outlook::graph::mail_folder>>;
+template class outlook::pager<outlook::poly<::outlook::graph::message>>;

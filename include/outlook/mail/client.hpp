@@ -105,3 +105,18 @@ class client {
 };
 
 }  // namespace outlook::mail
+
+#if !OUTLOOK_MAIL_DEFINITIONS
+// Likewise the pagers the operations return: their next() parses pages, which only the
+// src.hpp translation unit does.
+extern template class outlook::pager<::outlook::mail::inference_classification_override>;
+extern template class outlook::pager<::outlook::mail::locale_info>;
+extern template class outlook::pager<::outlook::mail::mail_tips>;
+extern template class outlook::pager<::outlook::mail::message_rule>;
+extern template class outlook::pager<::outlook::mail::time_zone_information>;
+extern template class outlook::pager<outlook::poly<::outlook::mail::attachment>>;
+extern template class outlook::pager<outlook::poly<::outlook::mail::mail_folder>>;
+extern template class outlook::pager<outlook::poly<::outlook::mail::message>>;
+extern template class outlook::sync_pager<outlook::poly<::outlook::mail::mail_folder>>;
+extern template class outlook::sync_pager<outlook::poly<::outlook::mail::message>>;
+#endif

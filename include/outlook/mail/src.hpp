@@ -34,3 +34,15 @@ template class preview_settings_operations<mailbox>;
 template class rules_operations<mailbox>;
 
 }  // namespace outlook::mail
+
+// The pagers the operations return (their next() is compiled only here).
+template class outlook::pager<::outlook::mail::inference_classification_override>;
+template class outlook::pager<::outlook::mail::locale_info>;
+template class outlook::pager<::outlook::mail::mail_tips>;
+template class outlook::pager<::outlook::mail::message_rule>;
+template class outlook::pager<::outlook::mail::time_zone_information>;
+template class outlook::pager<outlook::poly<::outlook::mail::attachment>>;
+template class outlook::pager<outlook::poly<::outlook::mail::mail_folder>>;
+template class outlook::pager<outlook::poly<::outlook::mail::message>>;
+template class outlook::sync_pager<outlook::poly<::outlook::mail::mail_folder>>;
+template class outlook::sync_pager<outlook::poly<::outlook::mail::message>>;
