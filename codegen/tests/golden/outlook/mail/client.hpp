@@ -87,3 +87,11 @@ class client {
 };
 
 }  // namespace kitchen::sink
+
+#if !OUTLOOK_MAIL_DEFINITIONS
+// Likewise the pagers the operations return: their next() parses pages, which only the
+// src.hpp translation unit does.
+extern template class outlook::pager<::kitchen::sink::note>;
+extern template class outlook::pager<::kitchen::sink::notebook>;
+extern template class outlook::sync_pager<::kitchen::sink::note>;
+#endif

@@ -28,3 +28,8 @@ template class parts_operations<mailbox>;
 template class preview_notebooks_operations<mailbox>;
 
 }  // namespace kitchen::sink
+
+// The pagers the operations return (their next() is compiled only here).
+template class outlook::pager<::kitchen::sink::note>;
+template class outlook::pager<::kitchen::sink::notebook>;
+template class outlook::sync_pager<::kitchen::sink::note>;
