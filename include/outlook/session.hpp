@@ -45,7 +45,7 @@
 #include "outlook/version.hpp"
 
 #if OUTLOOK_MAIL_DEFINITIONS
-// Only the definitions (session::run, the pagers' next()) wait on timers, read the
+// Only the definitions (session::execute, the pagers' next()) wait on timers, read the
 // cancellation state, limit requests per mailbox, draw random numbers and parse pages; a
 // separately compiled file is spared these headers.
 #include <random>
@@ -361,8 +361,6 @@ class session : public std::enable_shared_from_this<session> {
   [[nodiscard]] http_request build_request(const request_spec& spec) const;
 
  private:
-  boost::asio::awaitable<http_response> run(request_spec spec, response_sink* sink);
-
   /// The request without the per-attempt headers (client-request-id, Authorization).
   [[nodiscard]] http_request make_request(const request_spec& spec) const;
 
@@ -428,111 +426,110 @@ OUTLOOK_MAIL_DECL std::string session::url_of(const request_spec& spec) const {
   return url;
 }
 
-OUTLOOK_MAIL_DECL boost::asio::awaitable<http_response> session::execute(request_spec spec, response_sink* sink) {
-  try {
-    co_return co_await run(std::move(spec), sink);
-  } catch (const boost::system::system_error& e) {
-    throw detail::to_transport_error(e.code());
-  }
-}
-
 OUTLOOK_MAIL_DECL http_request session::build_request(const request_spec& spec) const {
   if (spec.refused) std::rethrow_exception(spec.refused);
   return make_request(spec);
 }
 
-OUTLOOK_MAIL_DECL boost::asio::awaitable<http_response> session::run(request_spec spec, response_sink* sink) {
-  if (spec.refused) std::rethrow_exception(spec.refused);
-  const bool built_from_base = spec.url.empty();
-  http_request req = make_request(spec);
-  std::optional<std::chrono::steady_clock::time_point> deadline;
-  if (auto timeout = spec.timeout ? spec.timeout : options_.timeout) {
-    if (timeout->count() <= 0) throw request_refused("a timeout must be positive");
-    deadline = std::chrono::steady_clock::now() + *timeout;
-    req.deadline = deadline;
-  }
-  const std::string shown_url = options_.observer ? detail::redact_url(req.url, built_from_base) : std::string();
-  const bool idempotent = spec.method == "GET" || spec.method == "DELETE";
-  const retry_policy& policy = options_.retry;
-  int throttled_retries = 0, server_retries = 0, backoff_step = 0;
-  bool refreshed = false, force_refresh = false;
-  auto cancellation = co_await boost::asio::this_coro::cancellation_state;
-  // No lambdas in this coroutine: its frame would hold them, and a frame with a member of
-  // a type without linkage is refused (-Wsubobject-linkage) where the function is not inline.
-
-  for (int attempt = 1;; ++attempt) {
-    if (detail::cancel_requested(cancellation)) throw detail::cancelled_error();
-    std::string client_request_id = detail::new_request_id();
-    req.headers.set("client-request-id", client_request_id);
-    std::string token = co_await tokens_(token_request{.force_refresh = std::exchange(force_refresh, false)});
-    if (!detail::header_value_ok(token))
-      throw request_refused("the token provider gave a token containing CR, LF or NUL; it was not sent");
-    if (detail::cancel_requested(cancellation)) throw detail::cancelled_error();
-    if (deadline && std::chrono::steady_clock::now() >= *deadline)
-      throw transport_error(transport_error::kind::timeout, "the call's deadline passed before attempt " + std::to_string(attempt) + " could be sent",
-                            boost::asio::error::timed_out);
-    req.headers.set("Authorization", "Bearer " + token);
-
-    const auto started = std::chrono::steady_clock::now();
-    std::optional<transport_error> failure;
-    http_response resp;
-    try {
-      auto in_flight = co_await limiter_->acquire(detail::mailbox_key(spec.path));  // held for this attempt only
-      // Two statements: GCC 12 miscompiles co_await in both arms of a conditional.
-      if (sink)
-        resp = co_await transport_->send_streamed(req, *sink);
-      else
-        resp = co_await transport_->send(req);
-    } catch (const transport_error& e) {
-      failure = e;
-    } catch (const boost::system::system_error& e) {
-      failure = detail::to_transport_error(e.code());
+OUTLOOK_MAIL_DECL boost::asio::awaitable<http_response> session::execute(request_spec spec, response_sink* sink) {
+  // One coroutine for the whole call, each frame being an allocation of its own; the try
+  // turns a raw system_error (from a token provider, a transport or a timer) into a
+  // transport_error.
+  try {
+    if (spec.refused) std::rethrow_exception(spec.refused);
+    const bool built_from_base = spec.url.empty();
+    http_request req = make_request(spec);
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    if (auto timeout = spec.timeout ? spec.timeout : options_.timeout) {
+      if (timeout->count() <= 0) throw request_refused("a timeout must be positive");
+      deadline = std::chrono::steady_clock::now() + *timeout;
+      req.deadline = deadline;
     }
-    // However the transport reported it, a cancelled call has one outcome.
-    if (failure && detail::cancel_requested(cancellation)) failure = detail::cancelled_error();
-    observe(shown_url, req, attempt, started, failure ? nullptr : &resp, failure, client_request_id);
+    const std::string shown_url = options_.observer ? detail::redact_url(req.url, built_from_base) : std::string();
+    const bool idempotent = spec.method == "GET" || spec.method == "DELETE";
+    const retry_policy& policy = options_.retry;
+    int throttled_retries = 0, server_retries = 0, backoff_step = 0;
+    bool refreshed = false, force_refresh = false;
+    auto cancellation = co_await boost::asio::this_coro::cancellation_state;
+    // No lambdas in this coroutine: its frame would hold them, and a frame with a member of
+    // a type without linkage is refused (-Wsubobject-linkage) where the function is not inline.
 
-    std::chrono::milliseconds wait{0};
-    std::exception_ptr last_error;
-    if (failure) {
-      using k = transport_error::kind;
-      const bool transient = failure->reason() == k::reset || failure->reason() == k::timeout || failure->reason() == k::connect;
-      if (!(transient && idempotent && detail::may_retry(policy, policy.server_errors, server_retries))) throw *failure;
-      ++server_retries;
-      wait = detail::backoff_delay(policy, backoff_step++, detail::random_unit());
-      last_error = std::make_exception_ptr(*failure);
-    } else {
-      if (resp.status >= 200 && resp.status < 300) {
+    for (int attempt = 1;; ++attempt) {
+      if (detail::cancel_requested(cancellation)) throw detail::cancelled_error();
+      std::string client_request_id = detail::new_request_id();
+      req.headers.set("client-request-id", client_request_id);
+      std::string token = co_await tokens_(token_request{.force_refresh = std::exchange(force_refresh, false)});
+      if (!detail::header_value_ok(token))
+        throw request_refused("the token provider gave a token containing CR, LF or NUL; it was not sent");
+      if (detail::cancel_requested(cancellation)) throw detail::cancelled_error();
+      if (deadline && std::chrono::steady_clock::now() >= *deadline)
+        throw transport_error(transport_error::kind::timeout, "the call's deadline passed before attempt " + std::to_string(attempt) + " could be sent",
+                              boost::asio::error::timed_out);
+      req.headers.set("Authorization", "Bearer " + token);
+
+      const auto started = std::chrono::steady_clock::now();
+      std::optional<transport_error> failure;
+      http_response resp;
+      try {
+        auto in_flight = co_await limiter_->acquire(detail::mailbox_key(spec.path));  // held for this attempt only
+        // Two statements: GCC 12 miscompiles co_await in both arms of a conditional.
+        if (sink)
+          resp = co_await transport_->send_streamed(req, *sink);
+        else
+          resp = co_await transport_->send(req);
+      } catch (const transport_error& e) {
+        failure = e;
+      } catch (const boost::system::system_error& e) {
+        failure = detail::to_transport_error(e.code());
+      }
+      // However the transport reported it, a cancelled call has one outcome.
+      if (failure && detail::cancel_requested(cancellation)) failure = detail::cancelled_error();
+      observe(shown_url, req, attempt, started, failure ? nullptr : &resp, failure, client_request_id);
+
+      std::chrono::milliseconds wait{0};
+      std::exception_ptr last_error;
+      if (failure) {
+        using k = transport_error::kind;
+        const bool transient = failure->reason() == k::reset || failure->reason() == k::timeout || failure->reason() == k::connect;
+        if (!(transient && idempotent && detail::may_retry(policy, policy.server_errors, server_retries))) throw *failure;
+        ++server_retries;
+        wait = detail::backoff_delay(policy, backoff_step++, detail::random_unit());
+        last_error = std::make_exception_ptr(*failure);
+      } else {
+        if (resp.status >= 200 && resp.status < 300) {
+          if (spec.info) *spec.info = response_info{resp.status, resp.headers, client_request_id};
+          co_return resp;
+        }
+        if (resp.status == 401 && !refreshed) {  // the token was refused: one fresh token, one more try
+          refreshed = force_refresh = true;
+          continue;
+        }
         if (spec.info) *spec.info = response_info{resp.status, resp.headers, client_request_id};
-        co_return resp;
+        const auto retry_after = detail::parse_retry_after(resp.headers.get("Retry-After"));
+        const bool throttled = resp.status == 429 || (resp.status == 503 && retry_after);
+        const bool server_error = !throttled && resp.status >= 500 && idempotent;
+        bool retry = throttled ? detail::may_retry(policy, policy.throttling, throttled_retries)
+                               : server_error && detail::may_retry(policy, policy.server_errors, server_retries);
+        if (retry_after && *retry_after > policy.max_retry_after) retry = false;
+        if (!retry) throw detail::make_api_error(resp, client_request_id, token);
+        ++(throttled ? throttled_retries : server_retries);
+        wait = retry_after ? std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after)
+                           : detail::backoff_delay(policy, backoff_step++, detail::random_unit());
+        last_error = std::make_exception_ptr(detail::make_api_error(resp, client_request_id, token));
       }
-      if (resp.status == 401 && !refreshed) {  // the token was refused: one fresh token, one more try
-        refreshed = force_refresh = true;
-        continue;
+      // A retry that cannot start before the deadline is not made: the call ends with
+      // the error it has.
+      if (deadline && std::chrono::steady_clock::now() + wait >= *deadline) std::rethrow_exception(last_error);
+      if (wait.count() > 0) {
+        boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+        timer.expires_after(wait);
+        boost::system::error_code ec;
+        co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+        if (ec == boost::asio::error::operation_aborted || detail::cancel_requested(cancellation)) throw detail::cancelled_error();
       }
-      if (spec.info) *spec.info = response_info{resp.status, resp.headers, client_request_id};
-      const auto retry_after = detail::parse_retry_after(resp.headers.get("Retry-After"));
-      const bool throttled = resp.status == 429 || (resp.status == 503 && retry_after);
-      const bool server_error = !throttled && resp.status >= 500 && idempotent;
-      bool retry = throttled ? detail::may_retry(policy, policy.throttling, throttled_retries)
-                             : server_error && detail::may_retry(policy, policy.server_errors, server_retries);
-      if (retry_after && *retry_after > policy.max_retry_after) retry = false;
-      if (!retry) throw detail::make_api_error(resp, client_request_id, token);
-      ++(throttled ? throttled_retries : server_retries);
-      wait = retry_after ? std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after)
-                         : detail::backoff_delay(policy, backoff_step++, detail::random_unit());
-      last_error = std::make_exception_ptr(detail::make_api_error(resp, client_request_id, token));
     }
-    // A retry that cannot start before the deadline is not made: the call ends with
-    // the error it has.
-    if (deadline && std::chrono::steady_clock::now() + wait >= *deadline) std::rethrow_exception(last_error);
-    if (wait.count() > 0) {
-      boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
-      timer.expires_after(wait);
-      boost::system::error_code ec;
-      co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-      if (ec == boost::asio::error::operation_aborted || detail::cancel_requested(cancellation)) throw detail::cancelled_error();
-    }
+  } catch (const boost::system::system_error& e) {
+    throw detail::to_transport_error(e.code());
   }
 }
 

@@ -91,6 +91,74 @@ TEST_CASE("a POST body reaches the server; an IP address is verified against the
   CHECK(seen[0].headers.get("Content-Length") == std::to_string(r.body.size()));
 }
 
+TEST_CASE("the request as written: Host first, the caller's fields in order and spelling, framing left to the transport") {
+  // The transport writes the request text itself (not through Beast's serializer): what
+  // the server parses must be what Beast wrote for the same message.
+  std::mutex m;
+  std::vector<http_request> seen;
+  https_test_server server([&](http_request r) -> asio::awaitable<http_response> {
+    std::lock_guard lock(m);
+    seen.push_back(std::move(r));
+    co_return http_response{200, {}, "ok"};
+  });
+  ca_file ca(server);
+  asio::io_context ioc;
+  auto send = [&](const outlook::beast_transport_options& options, std::string method, outlook::http_headers headers,
+                  std::string body) {
+    auto t = outlook::make_beast_transport(ioc.get_executor(), options);
+    http_request r;
+    r.method = std::move(method);
+    r.url = server.url("/a/b?x=1&y=%20z");
+    r.headers = std::move(headers);
+    r.body = std::move(body);
+    CHECK(run(ioc, t->send(std::move(r))).body == "ok");
+    std::lock_guard lock(m);
+    REQUIRE(!seen.empty());
+    return seen.back();
+  };
+  auto lines = [](const http_request& r) {
+    std::vector<std::string> out;
+    for (const auto& [name, value] : r.headers) out.push_back(name + ": " + value);
+    return out;
+  };
+  const std::string host = "localhost:" + std::to_string(server.port());
+
+  SUBCASE("GET: framing fields dropped, Host given by the caller in Host's place, defaults added last") {
+    auto r = send(trusting(ca, [](auto& o) { o.user_agent = "agent/1"; }), "GET",
+                  {{"X-First", "1"}, {"Content-Length", "99"}, {"Transfer-Encoding", "chunked"}, {"connection", "close"},
+                   {"Keep-Alive", "5"}, {"TE", "trailers"}, {"Upgrade", "h2c"}, {"x-second", "two  words"},
+                   {"HOST", host}},
+                  "");
+    CHECK(r.method == "GET");
+    CHECK(r.url == "https://" + host + "/a/b?x=1&y=%20z");
+    CHECK(lines(r) == std::vector<std::string>{"Host: " + host, "X-First: 1", "x-second: two  words",
+                                               "User-Agent: agent/1", "Accept-Encoding: gzip"});
+  }
+  SUBCASE("the caller's own User-Agent and Accept-Encoding are kept, in their place, and not added twice") {
+    auto r = send(trusting(ca, [](auto& o) { o.user_agent = "agent/1"; }), "GET",
+                  {{"user-agent", "mine/2"}, {"Accept-Encoding", "identity"}, {"Accept", "application/json"}}, "");
+    CHECK(lines(r) == std::vector<std::string>{"Host: " + host, "user-agent: mine/2", "Accept-Encoding: identity",
+                                               "Accept: application/json"});
+  }
+  SUBCASE("Content-Length: for any body, 0 for an empty POST or PUT, none for an empty PATCH or DELETE") {
+    const auto plain = trusting(ca, [](auto& o) { o.accept_gzip = false; });
+    CHECK(lines(send(plain, "POST", {}, "")) == std::vector<std::string>{"Host: " + host, "Content-Length: 0"});
+    CHECK(lines(send(plain, "PUT", {}, "")) == std::vector<std::string>{"Host: " + host, "Content-Length: 0"});
+    CHECK(lines(send(plain, "PATCH", {}, "")) == std::vector<std::string>{"Host: " + host});
+    CHECK(lines(send(plain, "DELETE", {}, "")) == std::vector<std::string>{"Host: " + host});
+    auto r = send(plain, "PATCH", {{"Content-Type", "application/json"}}, R"({"IsRead":true})");
+    CHECK(lines(r) == std::vector<std::string>{"Host: " + host, "Content-Type: application/json", "Content-Length: 15"});
+    CHECK(r.body == R"({"IsRead":true})");
+  }
+  SUBCASE("a body larger than the part written with the header arrives whole") {
+    std::string body;
+    for (int i = 0; body.size() < 300 * 1024; ++i) body += std::to_string(i) + ',';
+    auto r = send(trusting(ca), "POST", {{"Content-Type", "text/plain"}}, body);
+    CHECK(r.body == body);
+    CHECK(r.headers.get("Content-Length") == std::to_string(body.size()));
+  }
+}
+
 TEST_CASE("HEAD: no body is read, and the connection stays reusable") {
   https_test_server server(fixed(200, std::string(5000, 'x'), "text/plain"));
   ca_file ca(server);
