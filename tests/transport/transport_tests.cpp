@@ -92,8 +92,10 @@ TEST_CASE("a POST body reaches the server; an IP address is verified against the
 }
 
 TEST_CASE("the request as written: Host first, the caller's fields in order and spelling, framing left to the transport") {
-  // The transport writes the request text itself (not through Beast's serializer): what
-  // the server parses must be what Beast wrote for the same message.
+  // The transport writes the request text itself (not through Beast's serializer). This
+  // held for Beast's writing too, but one line: a Host given by the caller now stays the
+  // first field (RFC 9110 7.2 asks a client to send Host first); Beast's set() moved it
+  // to where the caller had it.
   std::mutex m;
   std::vector<http_request> seen;
   https_test_server server([&](http_request r) -> asio::awaitable<http_response> {
@@ -116,9 +118,9 @@ TEST_CASE("the request as written: Host first, the caller's fields in order and 
     REQUIRE(!seen.empty());
     return seen.back();
   };
-  auto lines = [](const http_request& r) {
-    std::vector<std::string> out;
-    for (const auto& [name, value] : r.headers) out.push_back(name + ": " + value);
+  auto lines = [](const http_request& r) {  // the fields as the server parsed them, one a line
+    std::string out;
+    for (const auto& [name, value] : r.headers) out += name + ": " + value + "\n";
     return out;
   };
   const std::string host = "localhost:" + std::to_string(server.port());
@@ -131,23 +133,21 @@ TEST_CASE("the request as written: Host first, the caller's fields in order and 
                   "");
     CHECK(r.method == "GET");
     CHECK(r.url == "https://" + host + "/a/b?x=1&y=%20z");
-    CHECK(lines(r) == std::vector<std::string>{"Host: " + host, "X-First: 1", "x-second: two  words",
-                                               "User-Agent: agent/1", "Accept-Encoding: gzip"});
+    CHECK(lines(r) == "Host: " + host + "\nX-First: 1\nx-second: two  words\nUser-Agent: agent/1\nAccept-Encoding: gzip\n");
   }
   SUBCASE("the caller's own User-Agent and Accept-Encoding are kept, in their place, and not added twice") {
     auto r = send(trusting(ca, [](auto& o) { o.user_agent = "agent/1"; }), "GET",
                   {{"user-agent", "mine/2"}, {"Accept-Encoding", "identity"}, {"Accept", "application/json"}}, "");
-    CHECK(lines(r) == std::vector<std::string>{"Host: " + host, "user-agent: mine/2", "Accept-Encoding: identity",
-                                               "Accept: application/json"});
+    CHECK(lines(r) == "Host: " + host + "\nuser-agent: mine/2\nAccept-Encoding: identity\nAccept: application/json\n");
   }
   SUBCASE("Content-Length: for any body, 0 for an empty POST or PUT, none for an empty PATCH or DELETE") {
     const auto plain = trusting(ca, [](auto& o) { o.accept_gzip = false; });
-    CHECK(lines(send(plain, "POST", {}, "")) == std::vector<std::string>{"Host: " + host, "Content-Length: 0"});
-    CHECK(lines(send(plain, "PUT", {}, "")) == std::vector<std::string>{"Host: " + host, "Content-Length: 0"});
-    CHECK(lines(send(plain, "PATCH", {}, "")) == std::vector<std::string>{"Host: " + host});
-    CHECK(lines(send(plain, "DELETE", {}, "")) == std::vector<std::string>{"Host: " + host});
+    CHECK(lines(send(plain, "POST", {}, "")) == "Host: " + host + "\nContent-Length: 0\n");
+    CHECK(lines(send(plain, "PUT", {}, "")) == "Host: " + host + "\nContent-Length: 0\n");
+    CHECK(lines(send(plain, "PATCH", {}, "")) == "Host: " + host + "\n");
+    CHECK(lines(send(plain, "DELETE", {}, "")) == "Host: " + host + "\n");
     auto r = send(plain, "PATCH", {{"Content-Type", "application/json"}}, R"({"IsRead":true})");
-    CHECK(lines(r) == std::vector<std::string>{"Host: " + host, "Content-Type: application/json", "Content-Length: 15"});
+    CHECK(lines(r) == "Host: " + host + "\nContent-Type: application/json\nContent-Length: 15\n");
     CHECK(r.body == R"({"IsRead":true})");
   }
   SUBCASE("a body larger than the part written with the header arrives whole") {
