@@ -793,9 +793,10 @@ class transport_impl final : public beast_transport, public std::enable_shared_f
   /// A request as it goes on the wire. Beast's message and serializer are left out on
   /// purpose: building the header fields one allocation each and walking them through
   /// the serializer's buffer views was about 15% of a small request's client CPU
-  /// (callgrind). The text is what Beast would have written for the same message: the
-  /// request line, Host first, the caller's fields in their order and spelling, then
-  /// User-Agent, Accept-Encoding and Content-Length where the transport adds them.
+  /// (callgrind). The text is what Beast wrote for the same message (the request line,
+  /// Host, the caller's fields in their order and spelling, then User-Agent,
+  /// Accept-Encoding and Content-Length where the transport adds them), except that a Host
+  /// given by the caller stays first (RFC 9110 7.2), where Beast's set() moved it.
   struct wire_request {
     std::string head;  // request line and header fields, up to and including the empty line
     std::string body;
