@@ -34,6 +34,9 @@ class http_headers {
   /// Adds a field, keeping any earlier field of the same name.
   void add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
 
+  /// Room for `n` fields in all, so that adding them allocates once.
+  void reserve(std::size_t n) { fields_.reserve(n); }
+
   /// Replaces every field of this name by one field.
   void set(std::string_view name, std::string value) {
     erase(name);

@@ -59,6 +59,7 @@ class json_tape {
   /// step by step on the first item (a dozen allocations, noticeable on a small page).
   void reserve(std::size_t bytes) {
     tokens_.reserve(bytes / 32);  // a message of a page has a token per 40 bytes of text or more
+    open_.reserve(16);            // nesting depth: a message is 3 or 4 deep
     if (capacity_ < bytes) grow(bytes);
   }
 
