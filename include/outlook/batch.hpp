@@ -38,6 +38,7 @@
 #include <utility>
 #include <vector>
 
+#include "outlook/codec.hpp"
 #include "outlook/error.hpp"
 #include "outlook/prepared.hpp"
 #include "outlook/session.hpp"

@@ -25,21 +25,11 @@
 #include <utility>
 #include <vector>
 
-#include "outlook/base64.hpp"
-#include "outlook/date_time.hpp"
+#include "outlook/codec_types.hpp"
 #include "outlook/detail/json_tape.hpp"
-#include "outlook/error.hpp"
-#include "outlook/json_path.hpp"
 #include "outlook/json_writer.hpp"
-#include "outlook/open_enum.hpp"
-#include "outlook/patch.hpp"
-#include "outlook/poly.hpp"
 
 namespace outlook {
-
-/// Nesting deeper than this is a decode_error (a safety rule of this library): the parser
-/// refuses it before any recursion can exhaust the stack.
-inline constexpr std::size_t max_json_depth = 64;
 
 [[nodiscard]] inline std::string_view json_kind_name(boost::json::kind k) noexcept {
   switch (k) {
@@ -116,14 +106,6 @@ inline void decode_into(const detail::tape_value& v, T& out, const json_path& p)
     json_codec<T>::decode(v.to_value(&arena), out, p);
   }
 }
-namespace detail {
-/// Tag of the decode_json overloads for a target the caller has just default-constructed.
-struct fresh_target_t {
-  explicit fresh_target_t() = default;
-};
-inline constexpr fresh_target_t fresh_target{};
-}  // namespace detail
-
 /// decode_into for a target the caller has just default-constructed (an element of a newly
 /// sized vector): types that can use that (poly) skip resetting it first.
 template <class V, class T>
@@ -629,3 +611,6 @@ inline void decode_poly_as(const V& v, poly<Base>& out, const json_path& p, bool
 
 }  // namespace detail
 }  // namespace outlook
+
+// The codecs of the page types (outlook/page.hpp), which need both.
+#include "outlook/detail/page_codec.hpp"

@@ -13,7 +13,9 @@
 // The other files then see the types, the patch classes and the operations' signatures,
 // but neither the codec bodies nor the operation bodies, nor the runtime's coroutines
 // (session, fetch_*, the pagers' next(), the connection limiter) and streaming parsers:
-// they compile much faster. (The pagers the operations return are explicitly
+// they compile much faster. Nor do they see the codec templates (decode_text,
+// to_json_text, json_codec, ...): a file that decodes or encodes JSON by itself includes
+// <outlook/codec.hpp> (in header-only mode every binding header brings it). (The pagers the operations return are explicitly
 // instantiated in the src.hpp file; a pager of any other type needs header-only mode.) The runtime's definitions come with either src.hpp, so when a program uses both
 // dialects, both src.hpp go in the SAME file (in two files they are defined twice and the
 // link fails). Mixing the two modes in one program breaks the one-definition rule: choose

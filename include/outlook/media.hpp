@@ -16,7 +16,6 @@
 #include <utility>
 
 #include "outlook/base64.hpp"
-#include "outlook/detail/content_member_stream.hpp"
 #include "outlook/detail/sink_delivery.hpp"
 #include "outlook/error.hpp"
 #include "outlook/http.hpp"
@@ -75,6 +74,16 @@ OUTLOOK_MAIL_DECL boost::asio::awaitable<void> fetch_to_sink(std::shared_ptr<ses
 }
 #endif
 
+#if OUTLOOK_MAIL_DEFINITIONS
+}  // namespace outlook
+
+// The streaming parser and the codecs, for the generated operations' bodies only (under
+// separate compilation, the src.hpp translation unit).
+#include "outlook/codec.hpp"
+#include "outlook/detail/content_member_stream.hpp"
+
+namespace outlook {
+
 /// A JSON entity whose base64 member `member` (a file attachment's ContentBytes) is decoded
 /// into `sink` as the response arrives; the rest of the entity is decoded as usual and
 /// returned, with that member absent. An invalid base64 text is a decode_error (the bytes
@@ -87,5 +96,6 @@ boost::asio::awaitable<T> fetch_one_to_sink(std::shared_ptr<session> s, request_
   const boost::json::value rest = stream.finish();
   co_return decode_document<T>(rest);
 }
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook

@@ -12,6 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <boost/system/system_error.hpp>
@@ -29,7 +30,7 @@
 #include <utility>
 #include <vector>
 
-#include "outlook/codec.hpp"
+#include "outlook/codec_types.hpp"
 #include "outlook/config.hpp"
 #include "outlook/detail/content_coding.hpp"
 #include "outlook/detail/header_check.hpp"
@@ -50,6 +51,7 @@
 // separately compiled file is spared these headers.
 #include <random>
 
+#include "outlook/codec.hpp"
 #include "outlook/detail/collection_stream.hpp"
 #include "outlook/detail/mailbox_limiter.hpp"
 

@@ -13,9 +13,14 @@
 #include <string>
 #include <vector>
 
-#include "outlook/codec.hpp"
+#include "outlook/codec_types.hpp"
 #include "outlook/config.hpp"
 #include "outlook/field.hpp"
+#if OUTLOOK_MAIL_DEFINITIONS
+// The codec templates, for the definitions at the end of this file (separate compilation:
+// in the src.hpp translation unit only).
+#include "outlook/codec.hpp"
+#endif
 
 namespace kitchen::sink {
 
