@@ -243,12 +243,12 @@ using strand_type = asio::strand<asio::any_io_executor>;
 /// cancellation never touch the stream at the same time as one of its operations).
 ///
 /// The stream and the timer are built on the plain executor, not on the strand: every
-/// operation on them is started with a handler bound to the strand (run_step), and Asio
-/// runs a composed operation's intermediate handlers on its handler's executor, so they
-/// all run there anyway. An I/O object whose executor is the strand made each operation
-/// ask it for outstanding-work tracking, and an any_io_executor holding a strand is too
-/// large for its small-object buffer: callgrind counted about 30 heap allocations a small
-/// request for that alone.
+/// operation on them is started with a handler bound to the strand (run_step and
+/// guarded_step), and Asio runs a composed operation's intermediate handlers on its
+/// handler's executor, so they all run there anyway. An I/O object whose executor is the
+/// strand made each operation ask it for outstanding-work tracking, and an any_io_executor
+/// holding a strand is too large for its small-object buffer: callgrind counted about 30
+/// heap allocations a small request for that alone.
 struct connection : std::enable_shared_from_this<connection> {
   connection(const strand_type& s, const asio::any_io_executor& io, ssl::context& ctx)
       : strand(s), stream(io, ctx), timer(io) {

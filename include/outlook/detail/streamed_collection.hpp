@@ -8,7 +8,8 @@
 // instead of the parser (outlook/detail/collection_item_splitter.hpp), which leaves to the
 // parser anything it is not sure of. Anything unusual falls back to the ordinary
 // decode of a DOM, so results and errors are the same either way. Included by
-// outlook/page.hpp only, so headers that just need the model do not compile the parser.
+// outlook/detail/page_codec.hpp only, so headers that just need the model do not compile
+// the parser.
 #pragma once
 
 #include <boost/json/basic_parser.hpp>
