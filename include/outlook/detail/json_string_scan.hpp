@@ -19,9 +19,35 @@
 
 namespace outlook::detail {
 
-/// The first byte in [p, end) that ends a run of plain string characters: '"', '\\', a
-/// control character (below 0x20) or the first byte of a non-ASCII UTF-8 sequence (0x80 and
-/// above); `end` when there is none.
+/// Whether byte `c` ends a run of plain string characters: '"', '\\', a control character
+/// (below 0x20) or the first byte of a non-ASCII UTF-8 sequence (0x80 and above).
+[[nodiscard]] constexpr bool is_string_special(unsigned char c) noexcept {
+  return c == '"' || c == '\\' || c < 0x20 || c >= 0x80;
+}
+
+/// find_string_special() 8 bytes at a time in a 64-bit word (SWAR): the path of a machine
+/// without SSE2, kept callable everywhere so that the tests run it on every machine.
+[[nodiscard]] inline const char* find_string_special_swar(const char* p, const char* end) noexcept {
+  if constexpr (std::endian::native == std::endian::little) {
+    // A byte of `x` is flagged when it is zero ((x - 1) & ~x sets its top bit); a borrow
+    // can flag bytes above a real hit, never below, so the lowest flag is exact.
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    while (end - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      const std::uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+      const std::uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w;
+      if ((hit & highs) != 0) return p + std::countr_zero(hit & highs) / 8;
+      p += 8;
+    }
+  }
+  for (; p != end; ++p)
+    if (is_string_special(static_cast<unsigned char>(*p))) return p;
+  return end;
+}
+
+/// The first byte in [p, end) that ends a run of plain string characters (is_string_special);
+/// `end` when there is none.
 [[nodiscard]] inline const char* find_string_special(const char* p, const char* end) noexcept {
 #if defined(__SSE2__)
   const __m128i quote = _mm_set1_epi8('"');
@@ -37,26 +63,12 @@ namespace outlook::detail {
     if (mask != 0) return p + std::countr_zero(mask);
     p += 16;
   }
-#else
-  if constexpr (std::endian::native == std::endian::little) {
-    // SWAR: a byte of `x` is flagged when it is zero ((x - 1) & ~x sets its top bit); a
-    // borrow can flag bytes above a real hit, never below, so the lowest flag is exact.
-    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    while (end - p >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p, 8);
-      const std::uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-      const std::uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w;
-      if ((hit & highs) != 0) return p + std::countr_zero(hit & highs) / 8;
-      p += 8;
-    }
-  }
-#endif
-  for (; p != end; ++p) {
-    const auto c = static_cast<unsigned char>(*p);
-    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return p;
-  }
+  for (; p != end; ++p)
+    if (is_string_special(static_cast<unsigned char>(*p))) return p;
   return end;
+#else
+  return find_string_special_swar(p, end);
+#endif
 }
 
 /// The first '"' or '\\' in [p, end), or `end`: all the boundary scanner needs inside a string.
