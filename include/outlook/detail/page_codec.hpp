@@ -76,34 +76,52 @@ inline void decode_page_annotations(const boost::json::object& obj, Page& out, c
 
 }  // namespace detail
 
-template <class T>
-struct json_codec<page<T>> {
-  static void decode(const boost::json::value& v, page<T>& out, const json_path& p) {
+namespace detail {
+/// The codec of page<T> and sync_page<T>, whose items are the member `Items`:
+/// {"value": [...], "@odata.nextLink": ...} with @odata.count (a page) or @odata.deltaLink
+/// (a sync page), every other member kept in extra.
+template <class Page, auto Items>
+struct collection_page_codec {
+  static constexpr bool is_sync = requires(const Page& x) { x.delta_link; };
+
+  static void decode(const boost::json::value& v, Page& out, const json_path& p) {
     if (!v.is_object()) fail_expected(p, "object with a value array", v);
     const boost::json::value* items = nullptr;
-    detail::decode_page_annotations(v.get_object(), out, p, items);
-    if (!items) p.fail("expected a collection (no \"value\" member)");
+    decode_page_annotations(v.get_object(), out, p, items);
+    if (!items) p.fail(is_sync ? "expected a sync page (no \"value\" member)" : "expected a collection (no \"value\" member)");
     json_path vp(p, "value");
-    decode_into(*items, out.value, vp);
+    decode_into(*items, out.*Items, vp);
   }
-  static boost::json::value encode(const page<T>& x, const boost::json::storage_ptr& sp) {
+  static boost::json::value encode(const Page& x, const boost::json::storage_ptr& sp) {
     boost::json::object obj(sp);
-    obj.emplace("value", encode_value(x.value, sp));
+    obj.emplace("value", encode_value(x.*Items, sp));
     if (x.next_link) obj.emplace("@odata.nextLink", *x.next_link);
-    if (x.count) obj.emplace("@odata.count", *x.count);
-    detail::encode_extra(obj, x.extra);
+    if constexpr (is_sync) {
+      if (x.delta_link) obj.emplace("@odata.deltaLink", *x.delta_link);
+    } else {
+      if (x.count) obj.emplace("@odata.count", *x.count);
+    }
+    encode_extra(obj, x.extra);
     return obj;
   }
-  static void write(json_writer& w, const page<T>& x) {
-    detail::object_writer o(w, !x.extra.empty());
-    write_value(o.key("value"), x.value);
+  static void write(json_writer& w, const Page& x) {
+    object_writer o(w, !x.extra.empty());
+    write_value(o.key("value"), x.*Items);
     if (x.next_link) o.key("@odata.nextLink").string(*x.next_link);
-    if (x.count) write_value(o.key("@odata.count"), *x.count);
+    if constexpr (is_sync) {
+      if (x.delta_link) o.key("@odata.deltaLink").string(*x.delta_link);
+    } else {
+      if (x.count) write_value(o.key("@odata.count"), *x.count);
+    }
     o.extra(x.extra);
     o.end();
   }
-  static bool present(const page<T>&) { return true; }
+  static bool present(const Page&) { return true; }
 };
+}  // namespace detail
+
+template <class T>
+struct json_codec<page<T>> : detail::collection_page_codec<page<T>, &page<T>::value> {};
 
 template <>
 struct json_codec<removed_entry> {
@@ -184,32 +202,6 @@ struct json_codec<sync_change<T>> {
 };
 
 template <class T>
-struct json_codec<sync_page<T>> {
-  static void decode(const boost::json::value& v, sync_page<T>& out, const json_path& p) {
-    if (!v.is_object()) fail_expected(p, "object with a value array", v);
-    const boost::json::value* items = nullptr;
-    detail::decode_page_annotations(v.get_object(), out, p, items);
-    if (!items) p.fail("expected a sync page (no \"value\" member)");
-    json_path vp(p, "value");
-    decode_into(*items, out.changes, vp);
-  }
-  static boost::json::value encode(const sync_page<T>& x, const boost::json::storage_ptr& sp) {
-    boost::json::object obj(sp);
-    obj.emplace("value", encode_value(x.changes, sp));
-    if (x.next_link) obj.emplace("@odata.nextLink", *x.next_link);
-    if (x.delta_link) obj.emplace("@odata.deltaLink", *x.delta_link);
-    detail::encode_extra(obj, x.extra);
-    return obj;
-  }
-  static void write(json_writer& w, const sync_page<T>& x) {
-    detail::object_writer o(w, !x.extra.empty());
-    write_value(o.key("value"), x.changes);
-    if (x.next_link) o.key("@odata.nextLink").string(*x.next_link);
-    if (x.delta_link) o.key("@odata.deltaLink").string(*x.delta_link);
-    o.extra(x.extra);
-    o.end();
-  }
-  static bool present(const sync_page<T>&) { return true; }
-};
+struct json_codec<sync_page<T>> : detail::collection_page_codec<sync_page<T>, &sync_page<T>::changes> {};
 
 }  // namespace outlook
