@@ -12,6 +12,21 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "outlook/base64.hpp"
+#include "outlook/config.hpp"
+#include "outlook/session.hpp"
+
+#if OUTLOOK_MAIL_DEFINITIONS
+// What the definitions below use: in separate compilation, the src.hpp translation unit
+// only, so that a file declaring upload_attachment() parses no timer, file stream or parser.
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -21,20 +36,14 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <cstdint>
-#include <filesystem>
 #include <fstream>
-#include <functional>
-#include <memory>
 #include <optional>
-#include <string>
 #include <string_view>
 #include <utility>
 
-#include "outlook/base64.hpp"
 #include "outlook/error.hpp"
 #include "outlook/page.hpp"
-#include "outlook/session.hpp"
+#endif
 
 namespace outlook {
 
@@ -56,22 +65,39 @@ struct upload_source {
 
   /// The bytes of a file, read range by range. Throws request_refused when it cannot be
   /// opened; a read that comes up short later (the file shrank) is a request_refused too.
-  [[nodiscard]] static upload_source from_file(const std::filesystem::path& path) {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    auto file = std::make_shared<std::ifstream>(path, std::ios::binary);
-    if (ec || !*file) throw request_refused("cannot open the file to upload: " + path.filename().string());
-    return {static_cast<std::uint64_t>(size), [file](std::uint64_t offset, std::size_t length) {
-              std::string out(length, '\0');
-              file->clear();
-              file->seekg(static_cast<std::streamoff>(offset));
-              file->read(out.data(), static_cast<std::streamsize>(length));
-              if (static_cast<std::size_t>(file->gcount()) != length)
-                throw request_refused("the file to upload ended before its size when it was read");
-              return out;
-            }};
-  }
+  [[nodiscard]] static upload_source from_file(const std::filesystem::path& path);
 };
+
+/// Opens the session with `create` (its JSON body's item gets "size" when it has none),
+/// then uploads `content` range by range. Returns the new attachment's ID ("" when the
+/// service did not name it).
+OUTLOOK_MAIL_DECL boost::asio::awaitable<std::string> upload_through_session(std::shared_ptr<session> s, request_spec create,
+                                                                            upload_source content, upload_progress progress,
+                                                                            std::size_t range_size);
+
+/// upload_through_session from bytes in memory (kept by reference: they must outlive the
+/// call, as every argument of an operation must until it is awaited).
+OUTLOOK_MAIL_DECL boost::asio::awaitable<std::string> upload_through_session(std::shared_ptr<session> s, request_spec create,
+                                                                            const bytes& content, upload_progress progress,
+                                                                            std::size_t range_size);
+
+#if OUTLOOK_MAIL_DEFINITIONS
+
+OUTLOOK_MAIL_DECL upload_source upload_source::from_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  auto file = std::make_shared<std::ifstream>(path, std::ios::binary);
+  if (ec || !*file) throw request_refused("cannot open the file to upload: " + path.filename().string());
+  return {static_cast<std::uint64_t>(size), [file](std::uint64_t offset, std::size_t length) {
+            std::string out(length, '\0');
+            file->clear();
+            file->seekg(static_cast<std::streamoff>(offset));
+            file->read(out.data(), static_cast<std::streamsize>(length));
+            if (static_cast<std::size_t>(file->gcount()) != length)
+              throw request_refused("the file to upload ended before its size when it was read");
+            return out;
+          }};
+}
 
 namespace detail {
 
@@ -136,10 +162,7 @@ inline boost::json::value parse_or_null(std::string_view body) {
 
 }  // namespace detail
 
-/// Opens the session with `create` (its JSON body's item gets "size" when it has none),
-/// then uploads `content` range by range. Returns the new attachment's ID ("" when the
-/// service did not name it).
-inline boost::asio::awaitable<std::string> upload_through_session(std::shared_ptr<session> s, request_spec create,
+OUTLOOK_MAIL_DECL boost::asio::awaitable<std::string> upload_through_session(std::shared_ptr<session> s, request_spec create,
                                                                    upload_source content, upload_progress progress,
                                                                    std::size_t range_size) {
   if (range_size == 0 || range_size > max_upload_range)
@@ -216,9 +239,7 @@ inline boost::asio::awaitable<std::string> upload_through_session(std::shared_pt
   }
 }
 
-/// upload_through_session from bytes in memory (kept by reference: they must outlive the
-/// call, as every argument of an operation must until it is awaited).
-inline boost::asio::awaitable<std::string> upload_through_session(std::shared_ptr<session> s, request_spec create,
+OUTLOOK_MAIL_DECL boost::asio::awaitable<std::string> upload_through_session(std::shared_ptr<session> s, request_spec create,
                                                                    const bytes& content, upload_progress progress,
                                                                    std::size_t range_size) {
   const bytes* data = &content;
@@ -227,5 +248,7 @@ inline boost::asio::awaitable<std::string> upload_through_session(std::shared_pt
                        }};
   return upload_through_session(std::move(s), std::move(create), std::move(source), std::move(progress), range_size);
 }
+
+#endif  // OUTLOOK_MAIL_DEFINITIONS
 
 }  // namespace outlook

@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: BSL-1.0
-# cmake -DNM=nm -DOBJECT=file.o -P check_symbols.cmake
+# cmake -DNM=nm -DOBJECT=file.o -DDIALECT=mail|graph -P check_symbols.cmake
 # Fails when the object defines one of the functions only the src.hpp file may compile,
 # or does not call the operations it should (then the check would prove nothing).
 cmake_minimum_required(VERSION 3.20)
 execute_process(COMMAND "${NM}" -C "${OBJECT}" OUTPUT_VARIABLE symbols RESULT_VARIABLE status)
+if(NOT DIALECT MATCHES "^(mail|graph)$")
+  message(FATAL_ERROR "DIALECT must be mail or graph")
+endif()
 if(NOT status EQUAL 0)
   message(FATAL_ERROR "${NM} failed on ${OBJECT}")
 endif()
@@ -24,12 +27,13 @@ set(compiled_once
     "outlook::detail::mailbox_limiter::acquire("
     "outlook::detail::collection_parser::write_some("
     "outlook::detail::content_member_stream::begin("
+    "outlook::upload_through_session("
     "boost::json::basic_parser<"
-    "outlook::mail::messages_operations<outlook::mail::mailbox>::get_message(")
+    "outlook::${DIALECT}::messages_operations<outlook::${DIALECT}::mailbox>::get_message(")
 # Called, and so undefined here (U): the proof that the file uses what it must not define.
 set(called
-    "outlook::mail::messages_operations<outlook::mail::mailbox>::get_message("
-    "outlook::mail::messages_operations<outlook::mail::mailbox>::list_messages(")
+    "outlook::${DIALECT}::messages_operations<outlook::${DIALECT}::mailbox>::get_message("
+    "outlook::${DIALECT}::messages_operations<outlook::${DIALECT}::mailbox>::list_messages(")
 
 set(failures "")
 foreach(line IN LISTS lines)
