@@ -51,6 +51,17 @@ def main():
     # The Node peers over the Graph chain (bench/js), against the typed Graph paging.
     typed_graph = results.get("paging_graph")
     chain_graph = chains.get("graph")
+
+    def against_typed_graph(r):
+        """A peer's ratio to the typed Graph paging, and the start of its note: its checksum
+        against the chain's, then CPU seconds and peak RSS against the typed paging too (on a
+        shared machine the wall-clock ratio moves with the load, the CPU one much less)."""
+        note = "checksum = plain parse" if r["checksum"] == chain_graph["checksum"] else "CHECKSUM DIFFERS from plain parse"
+        if not typed_graph:
+            return "", note
+        return (f"{mbs(r) / mbs(typed_graph):.2f}x typed graph",
+                note + f"; CPU {cpu(r) / cpu(typed_graph):.1f}x, RSS {int(r['rss_kb']) / int(typed_graph['rss_kb']):.1f}x typed graph")
+
     for name, label in (("js_graph_client", "Graph JS client {version}, plain JSON objects"),
                         ("js_kiota", "Kiota JS SDK {version}, typed models"),
                         ("js_fetch", "Node {version} fetch + JSON.parse")):
@@ -64,15 +75,9 @@ def main():
         # The SDKs hand back parsed pages, not bytes: the chain's size times the rounds they
         # read (each round's count and checksum were checked against the chain).
         r["bytes"] = r.get("bytes") or str(int(int(chain_graph["bytes"]) * rounds))
-        same = r["checksum"] == chain_graph["checksum"]
-        ratio = f"{mbs(r) / mbs(typed_graph):.2f}x typed graph" if typed_graph else ""
-        # CPU seconds and peak RSS against the typed Graph paging too: on a shared machine the
-        # wall-clock ratio moves with the load, the CPU one much less.
-        rss = (f"; CPU {cpu(r) / cpu(typed_graph):.1f}x, RSS {int(r['rss_kb']) / int(typed_graph['rss_kb']):.1f}x typed graph"
-               if typed_graph else "")
+        ratio, note = against_typed_graph(r)
         rows.append((label.format(version=r["version"]) + f" ({r['pages']} pages)", f"{mbs(r):.0f} MB/s", cpu(r),
-                     r["rss_kb"], ratio,
-                     ("checksum = plain parse" if same else "CHECKSUM DIFFERS from plain parse") + rss
+                     r["rss_kb"], ratio, note
                      + f"; {float(r['checksum_seconds']):.2f} of {float(r['seconds']):.2f} s in the checksum"
                      + f"; start-up {float(r['startup_cpu']):.2f} CPU s"))
     # The Python peer (bench/py): its `seconds` leave out its checks (a byte loop in CPython,
@@ -81,13 +86,9 @@ def main():
     if r and "failed" in r:
         rows.append(("Python requests + json.loads", "FAILED", 0.0, "0", "", "see the run's output above the table"))
     elif r:
-        same = r["checksum"] == chain_graph["checksum"]
-        ratio = f"{mbs(r) / mbs(typed_graph):.2f}x typed graph" if typed_graph else ""
-        rss = (f"; CPU {cpu(r) / cpu(typed_graph):.1f}x, RSS {int(r['rss_kb']) / int(typed_graph['rss_kb']):.1f}x typed graph"
-               if typed_graph else "")
+        ratio, note = against_typed_graph(r)
         rows.append((f"Python {r['python']} requests {r['version']} + json.loads ({r['pages']} pages)", f"{mbs(r):.0f} MB/s",
-                     cpu(r), r["rss_kb"], ratio,
-                     ("checksum = plain parse" if same else "CHECKSUM DIFFERS from plain parse") + rss
+                     cpu(r), r["rss_kb"], ratio, note
                      + f"; the time leaves out {float(r['checksum_seconds']):.2f} s of checks, the CPU s include them"
                      + f"; start-up {float(r['startup_cpu']):.2f} CPU s"))
     if raw:
