@@ -163,8 +163,8 @@ inline boost::json::value parse_or_null(std::string_view body) {
 }  // namespace detail
 
 OUTLOOK_MAIL_DECL boost::asio::awaitable<std::string> upload_through_session(std::shared_ptr<session> s, request_spec create,
-                                                                   upload_source content, upload_progress progress,
-                                                                   std::size_t range_size) {
+                                                                            upload_source content, upload_progress progress,
+                                                                            std::size_t range_size) {
   if (range_size == 0 || range_size > max_upload_range)
     throw request_refused("upload range size must be between 1 byte and 4 MB - 1");
   if (content.size == 0) throw request_refused("an upload session needs at least one byte of content");
@@ -240,8 +240,8 @@ OUTLOOK_MAIL_DECL boost::asio::awaitable<std::string> upload_through_session(std
 }
 
 OUTLOOK_MAIL_DECL boost::asio::awaitable<std::string> upload_through_session(std::shared_ptr<session> s, request_spec create,
-                                                                   const bytes& content, upload_progress progress,
-                                                                   std::size_t range_size) {
+                                                                            const bytes& content, upload_progress progress,
+                                                                            std::size_t range_size) {
   const bytes* data = &content;
   upload_source source{static_cast<std::uint64_t>(content.size()), [data](std::uint64_t offset, std::size_t length) {
                          return std::string(reinterpret_cast<const char*>(data->data()) + offset, length);
